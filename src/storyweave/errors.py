@@ -1,0 +1,72 @@
+"""The exception tree. Every error storyweave raises on purpose derives from
+:class:`StoryweaveError`, carries the input or stage it concerns, and says what to do.
+
+::
+
+    StoryweaveError
+    ├── OptionsError            an option value is out of range or inconsistent
+    ├── InputError              one input cannot be used (the others still are)
+    │   ├── InputNotFound       missing path
+    │   ├── InputTooLarge       over ``BriefOptions.max_input_bytes`` (refused before reading)
+    │   ├── InputUnreadable     binary, undecodable, empty, or not an article
+    │   ├── DatasetError        a JSON/JSONL line that does not parse, an unknown cluster id
+    │   └── FetchError          a URL that could not be fetched or is not allowed
+    ├── ModelError              the embedding model cannot be found or loaded
+    └── MissingDependency       an optional extra is not installed
+
+The CLI maps these to exit codes (see :mod:`storyweave.cli`).
+"""
+
+from __future__ import annotations
+
+
+class StoryweaveError(Exception):
+    """Base of every error storyweave raises on purpose."""
+
+
+class OptionsError(StoryweaveError, ValueError):
+    """An option has a value out of range or inconsistent with another."""
+
+
+class InputError(StoryweaveError):
+    """One input cannot be used. ``input`` names it; ``problem`` says why in one line."""
+
+    def __init__(self, input: str, problem: str) -> None:
+        super().__init__(f"{input}: {problem}")
+        self.input = input
+        self.problem = problem
+
+
+class InputNotFound(InputError):
+    """The path does not exist."""
+
+
+class InputTooLarge(InputError):
+    """The input is bigger than the configured limit; it was not read."""
+
+
+class InputUnreadable(InputError):
+    """Binary, undecodable, empty, or not a news article."""
+
+
+class DatasetError(InputError):
+    """A dataset file has a line that does not parse, or the cluster id is unknown."""
+
+
+class FetchError(InputError):
+    """A URL could not be fetched, or is not allowed (scheme, private address)."""
+
+
+class ModelError(StoryweaveError):
+    """The embedding model could not be found or loaded."""
+
+
+class MissingDependency(StoryweaveError, ImportError):
+    """An optional dependency is missing; the message gives the install command."""
+
+    def __init__(self, package: str, extra: str) -> None:
+        super().__init__(
+            f"{package} is needed for this; install it with: pip install 'storyweave[{extra}]'"
+        )
+        self.package = package
+        self.extra = extra

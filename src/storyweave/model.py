@@ -1,0 +1,182 @@
+"""The typed objects that flow between pipeline stages.
+
+Data flows one way (see :func:`storyweave.pipeline.brief`)::
+
+    Article --clean--> CleanedText --sentences/quotes--> Sentence, Quote
+            --embed/align--> Fact --summarize--> SummarySentence --> Briefing
+
+Every object here is a frozen dataclass of plain values, so stages cannot mutate
+each other's results and a briefing is deterministic for the same input. Sentence ids
+(``"s2.14"``: source ``s2``, sentence 14, both 1-based) are the citation currency:
+every fact, quote and summary line cites them, and they are stable within a briefing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+SourceKind = Literal["article", "transcript"]
+InputFormat = Literal["text", "markdown", "html"]
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """One input report, as loaded (raw text, boilerplate and all).
+
+    ``origin`` says where it came from: a file path, a URL, ``"<stdin>"``, or
+    ``"dataset.jsonl#cluster/3"`` for the fourth document of a dataset cluster.
+    ``published`` is an ISO 8601 date or date-time string when the input shows one.
+    """
+
+    text: str
+    origin: str
+    format: InputFormat = "text"
+    title: str | None = None
+    outlet: str | None = None
+    byline: str | None = None
+    published: str | None = None
+    url: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RemovedLine:
+    """A line the cleaner dropped as boilerplate, with the reason (for the cleaning report)."""
+
+    line: int  # 1-based line number in the text the cleaner saw
+    text: str
+    reason: str  # short label: "subscription prompt", "photo credit", "related headlines", ...
+
+
+@dataclass(frozen=True, slots=True)
+class CleanedText:
+    """The story text of one article after boilerplate removal.
+
+    ``paragraphs`` keep the article's own order. For transcripts, a speaker turn
+    keeps its ``NAME:`` / ``NAME, ROLE:`` label at the start of its paragraph; the
+    sentence stage turns it into :attr:`Sentence.turn_speaker`.
+    """
+
+    paragraphs: tuple[str, ...]
+    removed: tuple[RemovedLine, ...]
+    kind: SourceKind = "article"
+    title: str | None = None  # title or outlet/byline/date found in the text itself
+    outlet: str | None = None
+    byline: str | None = None
+    published: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    """One sentence of one source. ``id`` is ``"s<source>.<n>"``, both 1-based."""
+
+    id: str
+    source_id: str
+    index: int  # 0-based position within its source
+    paragraph: int  # 0-based paragraph index within its source
+    text: str
+    turn_speaker: str | None = None  # the transcript label of the turn it belongs to
+
+
+@dataclass(frozen=True, slots=True)
+class Quote:
+    """A direct quote: quoted words with their speaker, or a transcript turn.
+
+    ``speaker`` is the name resolved across the whole cluster ("Jane Smith" for
+    "Smith", "SMITH:" and "Jane Smith"); ``speaker_as_written`` is what this source
+    wrote. ``None`` speaker means no attribution could be found.
+    """
+
+    text: str
+    speaker: str | None
+    speaker_as_written: str | None
+    source_id: str
+    sentence_ids: tuple[str, ...]
+    kind: Literal["quoted", "transcript"] = "quoted"
+
+
+@dataclass(frozen=True, slots=True)
+class Fact:
+    """A group of sentences from one or more sources that state the same thing.
+
+    ``text`` is the representative sentence's text (always a real source sentence);
+    ``sentence_ids`` lists every supporting sentence, ``source_ids`` every outlet.
+    ``centrality`` is how central the fact is to the story (higher is more central).
+    """
+
+    id: str
+    text: str
+    representative: str  # sentence id whose text is ``text``
+    sentence_ids: tuple[str, ...]
+    source_ids: tuple[str, ...]
+    centrality: float = 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class SummarySentence:
+    """One line of the summary: a real source sentence and everything that supports it."""
+
+    text: str
+    fact_id: str
+    citations: tuple[str, ...]  # sentence ids, the representative first
+    source_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """One input as the briefing shows it: its metadata, sentences and cleaning report."""
+
+    id: str  # "s1", "s2", ... in input order
+    origin: str
+    title: str | None
+    outlet: str | None
+    byline: str | None
+    published: str | None
+    url: str | None
+    kind: SourceKind
+    sentences: tuple[Sentence, ...]
+    removed: tuple[RemovedLine, ...]
+
+    @property
+    def label(self) -> str:
+        """A short human name: the outlet, else the title, else the origin."""
+        return self.outlet or self.title or self.origin
+
+
+@dataclass(frozen=True, slots=True)
+class InputProblem:
+    """An input that could not be briefed, with a one-line reason."""
+
+    input: str
+    problem: str
+    stage: str = "load"
+
+
+@dataclass(frozen=True, slots=True)
+class Briefing:
+    """The whole result of :func:`storyweave.brief`; every renderer reads only this."""
+
+    sources: tuple[Source, ...]
+    summary: tuple[SummarySentence, ...]
+    facts: tuple[Fact, ...]
+    quotes: tuple[Quote, ...]
+    problems: tuple[InputProblem, ...] = ()
+    notes: tuple[str, ...] = ()
+    settings: dict[str, object] = field(default_factory=dict)
+
+    def sentence(self, sentence_id: str) -> Sentence:
+        """Look a sentence up by id (raises ``KeyError`` for an unknown id)."""
+        source_id = sentence_id.split(".", 1)[0]
+        for source in self.sources:
+            if source.id == source_id:
+                for sentence in source.sentences:
+                    if sentence.id == sentence_id:
+                        return sentence
+        raise KeyError(sentence_id)
+
+    def source(self, source_id: str) -> Source:
+        """Look a source up by id (raises ``KeyError`` for an unknown id)."""
+        for source in self.sources:
+            if source.id == source_id:
+                return source
+        raise KeyError(source_id)

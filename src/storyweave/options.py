@@ -1,0 +1,66 @@
+"""One options object for every entry point (Python API, CLI, server, batch).
+
+Defaults live here as named constants, each with a note on how it was chosen.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+from .errors import OptionsError
+
+#: Summary length in words. About the length of a wire-service brief; Multi-News
+#: references average ~260 words, DUC 2004 references 100 words.
+DEFAULT_WORDS = 150
+#: Per-input size limit. Far above any real article (a long feature is ~100 KB of HTML
+#: text), low enough that a mistaken multi-GB file is refused at once.
+DEFAULT_MAX_INPUT_BYTES = 20 * 1024 * 1024
+#: Default embedding backend: all-MiniLM-L6-v2 as int8 ONNX, shipped by a PyPI package.
+DEFAULT_MODEL = "minilm"
+#: Seconds to wait for one URL.
+DEFAULT_URL_TIMEOUT = 15.0
+#: More articles than this in one briefing is refused; a story rarely has more than a
+#: few dozen reports, and alignment is quadratic in the number of sentences.
+DEFAULT_MAX_ARTICLES = 200
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class BriefOptions:
+    """How to brief. Validated once, on construction.
+
+    Example::
+
+        BriefOptions(words=100)              # a 100-word summary
+        BriefOptions(sentences=5)            # five sentences, whatever their length
+        BriefOptions(model="lexical")        # no neural model at all
+        BriefOptions(model="/models/my-st")  # a sentence-transformers model on disk
+    """
+
+    words: int | None = DEFAULT_WORDS
+    sentences: int | None = None  # when set, the budget is a sentence count instead of words
+    model: str = DEFAULT_MODEL  # "minilm", "lexical", or a sentence-transformers name/path
+    similarity: float | None = None  # alignment threshold; None = the backend's calibrated one
+    max_input_bytes: int = DEFAULT_MAX_INPUT_BYTES
+    max_articles: int = DEFAULT_MAX_ARTICLES
+    url_timeout: float = DEFAULT_URL_TIMEOUT
+    allow_private_urls: bool = False  # fetch loopback/private/link-local addresses only if True
+
+    def __post_init__(self) -> None:
+        if self.sentences is not None and self.sentences < 1:
+            raise OptionsError(f"sentences must be at least 1, got {self.sentences}")
+        if self.sentences is None and (self.words is None or self.words < 10):
+            raise OptionsError(f"words must be at least 10, got {self.words}")
+        if self.similarity is not None and not 0.0 < self.similarity < 1.0:
+            raise OptionsError(f"similarity must be between 0 and 1, got {self.similarity}")
+        if self.max_input_bytes < 1:
+            raise OptionsError(f"max_input_bytes must be positive, got {self.max_input_bytes}")
+        if self.max_articles < 1:
+            raise OptionsError(f"max_articles must be positive, got {self.max_articles}")
+        if self.url_timeout <= 0:
+            raise OptionsError(f"url_timeout must be positive, got {self.url_timeout}")
+        if not self.model:
+            raise OptionsError("model must name a backend, a model name or a path")
+
+    def as_dict(self) -> dict[str, object]:
+        """The options as plain values (recorded in the briefing's ``settings``)."""
+        return asdict(self)
