@@ -79,20 +79,34 @@ class Sentence:
 
 
 @dataclass(frozen=True, slots=True)
-class Quote:
-    """A direct quote: quoted words with their speaker, or a transcript turn.
+class QuoteMention:
+    """One source's direct quote: quoted words with their attribution, or a transcript turn.
 
-    ``speaker`` is the name resolved across the whole cluster ("Jane Smith" for
-    "Smith", "SMITH:" and "Jane Smith"); ``speaker_as_written`` is what this source
-    wrote. ``None`` speaker means no attribution could be found.
+    ``speaker_as_written`` is what this source wrote ("Smith", "the minister",
+    "JANE SMITH, HOST"); ``None`` means no attribution was found.
     """
 
     text: str
-    speaker: str | None
     speaker_as_written: str | None
     source_id: str
     sentence_ids: tuple[str, ...]
     kind: Literal["quoted", "transcript"] = "quoted"
+
+
+@dataclass(frozen=True, slots=True)
+class Quote:
+    """One spoken statement, consolidated across every outlet that carried it.
+
+    ``speaker`` is resolved across the whole cluster to one person ("Jane Smith" for
+    "Smith", "SMITH:" and "Jane Smith"); ``None`` when no source attributes it.
+    ``text`` is the fullest wording; ``mentions`` keep each outlet's own wording.
+    """
+
+    speaker: str | None
+    text: str
+    sentence_ids: tuple[str, ...]
+    source_ids: tuple[str, ...]
+    mentions: tuple[QuoteMention, ...]
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,62 @@
+"""storyweave: many news reports of one event, woven into one cited briefing."""
+
+from .errors import (
+    DatasetError,
+    FetchError,
+    InputError,
+    InputNotFound,
+    InputTooLarge,
+    InputUnreadable,
+    MissingDependency,
+    ModelError,
+    OptionsError,
+    StoryweaveError,
+)
+from .ingest import Loaded, load
+from .model import (
+    Article,
+    Briefing,
+    CleanedText,
+    Fact,
+    InputProblem,
+    Quote,
+    QuoteMention,
+    RemovedLine,
+    Sentence,
+    Source,
+    SummarySentence,
+)
+from .options import BriefOptions
+from .pipeline import Briefer, brief
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Article",
+    "BriefOptions",
+    "Briefer",
+    "Briefing",
+    "CleanedText",
+    "DatasetError",
+    "Fact",
+    "FetchError",
+    "InputError",
+    "InputNotFound",
+    "InputProblem",
+    "InputTooLarge",
+    "InputUnreadable",
+    "Loaded",
+    "MissingDependency",
+    "ModelError",
+    "OptionsError",
+    "Quote",
+    "QuoteMention",
+    "RemovedLine",
+    "Sentence",
+    "Source",
+    "StoryweaveError",
+    "SummarySentence",
+    "__version__",
+    "brief",
+    "load",
+]

@@ -1,0 +1,155 @@
+"""brief(): the stage order, written down in one place.
+
+1. **clean**     raw article -> story paragraphs + removal report      (:mod:`storyweave.clean`)
+2. **sentences** paragraphs -> sentences with stable ids               (:mod:`storyweave.nlp.sentences`)
+3. **quotes**    sentences -> quote mentions; speakers resolved and
+                 statements consolidated across the cluster            (:mod:`storyweave.nlp.quotes`)
+4. **embed**     sentences -> unit vectors                             (:mod:`storyweave.embed`)
+5. **align**     vectors -> facts with their supporting sentences      (:mod:`storyweave.align`)
+6. **summarize** facts -> a budgeted, ordered, cited summary           (:mod:`storyweave.summarize`)
+7. assemble the :class:`~storyweave.model.Briefing` that every renderer reads.
+
+One bad article fails alone: an error in cleaning or segmenting it becomes an
+:class:`~storyweave.model.InputProblem` and the others are still briefed.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable, Sequence
+
+from . import align as align_stage
+from . import clean as clean_stage
+from . import summarize as summarize_stage
+from .embed import Embedder, load_embedder
+from .errors import InputError, OptionsError
+from .model import Article, Briefing, InputProblem, Source
+from .nlp import quotes as quote_stage
+from .nlp import sentences as sentence_stage
+from .options import BriefOptions
+
+#: A source needs this many words of story text after cleaning to count as an article.
+MIN_ARTICLE_WORDS = 12
+
+
+class Briefer:
+    """Holds a loaded embedding model so that many briefings share it.
+
+    Example::
+
+        briefer = Briefer(BriefOptions(words=120))
+        for cluster in clusters:
+            print(briefer.brief(cluster).summary)
+    """
+
+    def __init__(self, options: BriefOptions | None = None, embedder: Embedder | None = None):
+        self.options = options or BriefOptions()
+        self._embedder = embedder
+        self.last_timings: dict[str, float] = {}
+
+    @property
+    def embedder(self) -> Embedder:
+        """The embedding backend, loaded on first use."""
+        if self._embedder is None:
+            self._embedder = load_embedder(self.options.model)
+        return self._embedder
+
+    def brief(
+        self, articles: Iterable[Article], problems: Sequence[InputProblem] = ()
+    ) -> Briefing:
+        """Brief ``articles``; ``problems`` from loading are carried into the briefing."""
+        options = self.options
+        articles = list(articles)
+        if len(articles) > options.max_articles:
+            raise OptionsError(
+                f"{len(articles)} articles given; the limit is {options.max_articles} "
+                "(raise max_articles / --max-articles to brief more at once)"
+            )
+        timings: dict[str, float] = {}
+        all_problems = list(problems)
+
+        started = time.perf_counter()
+        line_counts = clean_stage.cluster_line_counts(articles)
+        sources: list[Source] = []
+        for article in articles:
+            source_id = f"s{len(sources) + 1}"
+            try:
+                cleaned = clean_stage.clean(article, cluster_lines=line_counts)
+                sentences = sentence_stage.segment(source_id, cleaned)
+                words = sum(len(s.text.split()) for s in sentences)
+                if words < MIN_ARTICLE_WORDS:
+                    raise InputError(
+                        article.origin,
+                        f"only {words} words of story text after cleaning; not briefed",
+                    )
+            except InputError as error:
+                all_problems.append(InputProblem(error.input, error.problem, stage="clean"))
+                continue
+            sources.append(
+                Source(
+                    id=source_id,
+                    origin=article.origin,
+                    title=article.title or cleaned.title,
+                    outlet=article.outlet or cleaned.outlet,
+                    byline=article.byline or cleaned.byline,
+                    published=article.published or cleaned.published,
+                    url=article.url,
+                    kind=cleaned.kind,
+                    sentences=sentences,
+                    removed=cleaned.removed,
+                )
+            )
+        timings["clean+segment"] = time.perf_counter() - started
+
+        started = time.perf_counter()
+        quotes = quote_stage.find_quotes(sources)
+        timings["quotes"] = time.perf_counter() - started
+
+        sentences = [s for source in sources for s in source.sentences]
+        started = time.perf_counter()
+        vectors = self.embedder.encode([s.text for s in sentences])
+        timings["embed"] = time.perf_counter() - started
+
+        started = time.perf_counter()
+        threshold = options.similarity or self.embedder.default_threshold
+        facts = align_stage.align(sentences, vectors, threshold=threshold)
+        timings["align"] = time.perf_counter() - started
+
+        started = time.perf_counter()
+        summary = summarize_stage.summarize(facts, sentences, vectors, options)
+        timings["summarize"] = time.perf_counter() - started
+
+        notes = []
+        if len(sources) < 2:
+            notes.append(
+                f"Only {len(sources)} usable article(s): nothing can be cross-checked, "
+                "so every fact is single-source."
+            )
+        # Timings stay out of the briefing itself so that equal input gives an equal briefing.
+        self.last_timings = timings
+        settings = options.as_dict() | {"embedder": self.embedder.name, "similarity": threshold}
+        return Briefing(
+            sources=tuple(sources),
+            summary=summary,
+            facts=facts,
+            quotes=quotes,
+            problems=tuple(all_problems),
+            notes=tuple(notes),
+            settings=settings,
+        )
+
+
+def brief(articles: Iterable[Article], options: BriefOptions | None = None) -> Briefing:
+    """Weave ``articles`` into one cited :class:`~storyweave.model.Briefing`.
+
+    Example::
+
+        >>> from storyweave import brief, load, BriefOptions
+        >>> loaded = load(["examples/harbour-strike"])
+        >>> briefing = brief(loaded.articles, BriefOptions(words=120))
+        >>> briefing.summary[0].citations
+        ('s2.1', 's1.3', ...)
+
+    To brief many clusters with one loaded model, use :class:`Briefer`.
+    """
+    return Briefer(options).brief(articles)
