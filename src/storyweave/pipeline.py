@@ -54,9 +54,7 @@ class Briefer:
             self._embedder = load_embedder(self.options.model)
         return self._embedder
 
-    def brief(
-        self, articles: Iterable[Article], problems: Sequence[InputProblem] = ()
-    ) -> Briefing:
+    def brief(self, articles: Iterable[Article], problems: Sequence[InputProblem] = ()) -> Briefing:
         """Brief ``articles``; ``problems`` from loading are carried into the briefing."""
         options = self.options
         articles = list(articles)

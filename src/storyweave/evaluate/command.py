@@ -1,0 +1,140 @@
+"""``storyweave eval summaries``: the command-line face of the evaluation (thin on purpose)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+from ..errors import OptionsError
+
+EVAL_EXAMPLES = """\
+examples:
+  storyweave eval summaries ../shared/data/duc2004_task2/duc2004_task2.jsonl
+  storyweave eval summaries ../shared/data/multi_news/longbench_test_fulltext.jsonl \\
+      --limit 200 --plot out.png --json out.json
+  storyweave eval summaries data.jsonl --systems storyweave,lead-3,sumy-LexRank --budget 250
+
+Systems: storyweave, lead-3 (lead-K), lead-rr, random, oracle, sumy-LexRank, sumy-TextRank,
+sumy-LSA, sumy-SumBasic, sumy-Luhn, and for DUC 2004 the 13 published systems stored with
+the data (ICSISumm, LexRank, ...). Settings are detected from the data: DUC 2004 is scored
+as ROUGE recall on the first 100 words against all references; Multi-News and others as
+ROUGE F1 with every output cut to --budget words (default 300).
+"""
+
+
+def add_parser(subparsers: Any) -> None:
+    """Add ``eval`` (with its ``summaries`` sub-command) to the CLI's sub-commands."""
+    evaluate = subparsers.add_parser(
+        "eval",
+        help="evaluate summaries against human references (ROUGE, baselines, speed)",
+        description="Evaluate storyweave against baselines and published systems.",
+        epilog="example:\n  storyweave eval summaries duc2004_task2.jsonl --json out.json",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    jobs = evaluate.add_subparsers(dest="eval_command", metavar="WHAT", required=True)
+    summaries = jobs.add_parser(
+        "summaries",
+        help="ROUGE, time and memory of every system on a dataset, in one table",
+        description="Run storyweave, the baselines and any published systems over the same "
+        "clusters and print one table: ROUGE-1, ROUGE-2, ROUGE-Lsum, seconds per cluster "
+        "and peak memory, all measured in the same run.",
+        epilog=EVAL_EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    summaries.add_argument("dataset", help="dataset file (.jsonl, .jsonl.gz or .json)")
+    summaries.add_argument("--limit", type=int, help="only the first N clusters (file order)")
+    summaries.add_argument(
+        "--json", metavar="FILE", help="also write the result as JSON to FILE ('-' for stdout)"
+    )
+    summaries.add_argument(
+        "--plot", metavar="PNG", help="write a PNG of ROUGE against seconds per cluster"
+    )
+    summaries.add_argument("--systems", help="comma-separated systems (default: all, see below)")
+    summaries.add_argument(
+        "--budget",
+        type=int,
+        help="word budget every output is cut to (default: 100 for DUC 2004, 300 otherwise)",
+    )
+    summaries.add_argument(
+        "--words", type=int, help="words storyweave is asked for (default: the budget)"
+    )
+    summaries.add_argument(
+        "--measure", choices=("f1", "recall"), help="override the detected ROUGE measure"
+    )
+    summaries.add_argument(
+        "--aggregate",
+        choices=("pooled", "jackknife", "max", "mean"),
+        default="pooled",
+        help="how several references combine (default: pooled, as ROUGE-1.5.5 -f A)",
+    )
+    summaries.add_argument("--model", help="storyweave's embedding backend (default: minilm)")
+    summaries.add_argument(
+        "--in-process",
+        action="store_true",
+        help="run systems in this process (faster start; no memory figures)",
+    )
+    summaries.add_argument(
+        "--outputs", action="store_true", help="keep every system's summary in the JSON"
+    )
+    summaries.add_argument("--no-progress", action="store_true", help="no progress bars")
+    summaries.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run the evaluation the arguments describe; print the table; return the exit code."""
+    from . import data, report, rouge, runner, systems
+
+    if args.limit is not None and args.limit < 1:
+        raise OptionsError(f"--limit must be at least 1, got {args.limit}")
+    if args.words is not None and args.words < 10:
+        raise OptionsError(f"--words must be at least 10, got {args.words}")
+    clusters = list(data.read_clusters(args.dataset, limit=args.limit))
+    if not clusters:
+        raise OptionsError(f"{args.dataset}: no clusters to evaluate")
+    kind = data.detect_kind(clusters)
+    if kind == "duc2004":
+        settings = rouge.duc_settings(args.budget or rouge.DUC_BUDGET, args.aggregate)
+    else:
+        settings = rouge.RougeSettings(
+            measure="f1", budget=args.budget or rouge.MULTI_NEWS_BUDGET, aggregate=args.aggregate
+        )
+    if args.measure:
+        settings = rouge.RougeSettings(
+            measure=args.measure,
+            budget=settings.budget,
+            aggregate=settings.aggregate,
+            truncate_references=settings.truncate_references,
+        )
+    names = (
+        [n.strip() for n in args.systems.split(",") if n.strip()]
+        if args.systems
+        else [*systems.DEFAULT_SYSTEMS, *systems.published_names(clusters)]
+    )
+    published = set(systems.published_names(clusters))
+    for name in names:  # fail before any work on a misspelt name
+        if name not in published:
+            systems.make_system(name)
+    result = runner.evaluate(
+        clusters,
+        names,
+        settings,
+        dataset=clusters[0].dataset or kind,
+        source=args.dataset.replace("\\", "/").split("/")[-1],
+        words=args.words,
+        model=args.model,
+        isolate=not args.in_process,
+        progress=not args.no_progress,
+        keep_outputs=args.outputs,
+    )
+    if args.json == "-":
+        json.dump(report.to_json(result), sys.stdout, indent=1, ensure_ascii=False)
+        sys.stdout.write("\n")
+    else:
+        print(report.to_markdown(result))
+        if args.json:
+            report.write_json(result, args.json)
+    if args.plot:
+        report.plot(result, args.plot)
+    return 0

@@ -1,0 +1,168 @@
+"""Every summarizer in an evaluation, behind one interface.
+
+A :class:`System` has a ``name`` and ``summarize(cluster, budget) -> str``: it returns at
+most about ``budget`` words, one sentence per line. The scorer cuts every output to the
+same budget anyway, so no system gains from overshooting.
+
+Names: ``storyweave``; our baselines carry a prefix or suffix that no published system
+uses (``lead-3``, ``lead-rr``, ``random``, ``oracle``, ``sumy-LexRank`` ...); the DUC 2004
+published systems keep their SumRepo names exactly (``ICSISumm``, ``LexRank`` ...).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import random
+from typing import Protocol, runtime_checkable
+
+from ..errors import OptionsError
+from .data import EvalCluster
+from .rouge import Measure
+from .text import document_sentences, fill_budget
+
+#: Baselines that every run can include, in table order.
+BASELINE_NAMES = (
+    "lead-3",
+    "lead-rr",
+    "random",
+    "sumy-LexRank",
+    "sumy-TextRank",
+    "sumy-LSA",
+    "sumy-SumBasic",
+    "sumy-Luhn",
+    "oracle",
+)
+DEFAULT_SYSTEMS = ("storyweave", *BASELINE_NAMES)
+
+
+@runtime_checkable
+class System(Protocol):
+    """A summarizer under evaluation."""
+
+    name: str
+
+    def summarize(self, cluster: EvalCluster, budget: int) -> str:
+        """A summary of ``cluster`` of about ``budget`` words, one sentence per line."""
+        ...
+
+
+class StoryweaveSystem:
+    """storyweave's summary, taken from the same :class:`Briefing` the CLI prints.
+
+    Its time is the whole briefing (cleaning, quotes, embedding, alignment, selection),
+    not just the selection step. ``words`` overrides the budget it is asked for.
+    """
+
+    name = "storyweave"
+
+    def __init__(self, words: int | None = None, model: str | None = None) -> None:
+        self.words = words
+        self.model = model
+        self._briefers: dict[int, object] = {}
+
+    def _briefer(self, words: int) -> object:
+        # One Briefer per budget, so the embedding model is loaded once and reused.
+        if words not in self._briefers:
+            from .. import BriefOptions, Briefer
+
+            options = (
+                BriefOptions(words=words, model=self.model)
+                if self.model
+                else BriefOptions(words=words)
+            )
+            self._briefers[words] = Briefer(options)
+        return self._briefers[words]
+
+    def prepare(self, budget: int) -> None:
+        """Load the embedding model before the timed clusters (the runner times this apart)."""
+        briefer = self._briefer(self.words or budget)
+        briefer.embedder  # type: ignore[attr-defined]  # noqa: B018 - loads the model
+
+    def summarize(self, cluster: EvalCluster, budget: int) -> str:
+        """The briefing's summary sentences, one per line."""
+        briefer = self._briefer(self.words or budget)
+        briefing = briefer.brief(cluster.articles)  # type: ignore[attr-defined]
+        return "\n".join(s.text for s in briefing.summary)
+
+
+class LeadSystem:
+    """First sentences of each document, taken round robin (doc 1 s1, doc 2 s1, ..., doc 1 s2).
+
+    ``per_document`` caps how many sentences a document contributes (3 for ``lead-3``);
+    ``None`` keeps going round robin until the budget is full (``lead-rr``).
+    """
+
+    def __init__(self, per_document: int | None) -> None:
+        self.per_document = per_document
+        self.name = f"lead-{per_document}" if per_document else "lead-rr"
+
+    def summarize(self, cluster: EvalCluster, budget: int) -> str:
+        """Round-robin lead sentences up to the budget."""
+        docs = [document_sentences(text) for text in cluster.documents]
+        depth = max((len(d) for d in docs), default=0)
+        if self.per_document is not None:
+            depth = min(depth, self.per_document)
+        order = [d[i] for i in range(depth) for d in docs if i < len(d)]
+        return fill_budget(order, budget)
+
+
+class RandomSystem:
+    """Random sentences of the cluster; the seed depends only on the cluster id."""
+
+    name = "random"
+
+    def __init__(self, seed: int = 0) -> None:
+        self.seed = seed
+
+    def summarize(self, cluster: EvalCluster, budget: int) -> str:
+        """Shuffled sentences up to the budget, deterministic per cluster."""
+        sentences = [s for text in cluster.documents for s in document_sentences(text)]
+        digest = hashlib.sha256(f"{self.seed}:{cluster.id}".encode()).digest()
+        random.Random(int.from_bytes(digest[:8], "big")).shuffle(sentences)
+        return fill_budget(sentences, budget)
+
+
+class PublishedSystem:
+    """A published system's stored output for the cluster (DUC 2004, from SumRepo)."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def summarize(self, cluster: EvalCluster, budget: int) -> str:
+        """The stored output; an empty summary when this cluster has none."""
+        return cluster.system_summaries.get(self.name, "")
+
+
+def published_names(clusters: list[EvalCluster]) -> list[str]:
+    """Names of the published systems stored with the clusters, sorted."""
+    return sorted({name for c in clusters for name in c.system_summaries})
+
+
+def make_system(
+    name: str,
+    *,
+    words: int | None = None,
+    model: str | None = None,
+    measure: Measure = "f1",
+) -> System:
+    """Build one of our systems by name (published systems: :class:`PublishedSystem`)."""
+    if name == "storyweave":
+        return StoryweaveSystem(words=words, model=model)
+    if name == "lead-rr":
+        return LeadSystem(None)
+    if name.startswith("lead-") and name[5:].isdigit() and int(name[5:]) > 0:
+        return LeadSystem(int(name[5:]))
+    if name == "random":
+        return RandomSystem()
+    if name == "oracle":
+        from .oracle import OracleSystem
+
+        return OracleSystem(measure)
+    if name.startswith("sumy-"):
+        from .sumy_systems import SumySystem
+
+        return SumySystem(name[5:])
+    raise OptionsError(
+        f"unknown system {name!r}; choose from {', '.join(DEFAULT_SYSTEMS)}, lead-K, "
+        "or a published system stored with the dataset"
+    )

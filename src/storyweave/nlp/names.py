@@ -1,0 +1,265 @@
+"""Person-name helpers for speaker resolution.
+
+Splits a transcript label (``"JANE SMITH, HOST"``) into name and role, strips
+honorifics and job titles from a capitalised name phrase (``"Foreign Minister Jane
+Smith"`` -> ``"Jane Smith"`` + ``"foreign minister"``), and finds the name phrases
+that a sentence writes, so the quote stage can tie "Smith", "SMITH" and "the minister"
+to one person.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import NamedTuple
+
+#: Honorifics dropped from a name ("Ms. Smith" is "Smith").
+HONORIFICS = frozenset(
+    "mr mr. mrs mrs. ms ms. miss dr dr. prof prof. sir dame lady lord rev rev. "
+    "messrs messrs. mx mx.".split()
+)
+
+#: Words that make up a job title written before a name ("Foreign Minister Jane Smith",
+#: "Sen. Tom Reed"). Lowercase, with and without the abbreviation dot.
+ROLE_WORDS = frozenset(
+    """
+    president vice prime minister ministers deputy foreign defense defence interior finance
+    health education justice trade secretary state chancellor premier king queen prince
+    princess pope cardinal bishop archbishop senator sen sen. representative rep rep. governor
+    gov gov. mayor judge justice chief executive ceo cfo chair chairman chairwoman chairperson
+    director spokesman spokeswoman spokesperson ambassador envoy general gen gen. lieutenant
+    lt lt. colonel col col. major maj maj. captain capt capt. sergeant sgt sgt. admiral adm
+    adm. commander commissioner inspector detective det det. officer sheriff attorney
+    lawyer speaker leader minority majority house senate white national security adviser
+    advisor press foreign-affairs coach manager professor economist analyst founder
+    owner head police fire army navy former acting interim then incoming outgoing
+    assistant associate undersecretary under-secretary superintendent supt supt. constable
+    sir dame lord lady dr dr. mr mr. mrs mrs. ms ms. prof prof. rev rev. reverend
+    """.split()
+)
+
+#: Capitalised words that start a sentence or name a thing, never a person's first name.
+NOT_NAME_WORDS = frozenset(
+    """
+    the a an this that these those he she it they we i you his her its their our my but and
+    or so yet if when while after before as at in on of for from with by to into under over
+    monday tuesday wednesday thursday friday saturday sunday january february march april
+    may june july august september october november december jan feb mar apr jun jul aug
+    sep sept oct nov dec today yesterday tomorrow last next this meanwhile however
+    asked speaking according earlier later
+    """.split()
+)
+
+_KEEP_DOT = frozenset({"Jr.", "Sr.", "St."})
+_PLACE_PREPOSITIONS = frozenset("in at from to near into across outside inside of via".split())
+_LABEL_SPLIT = re.compile(r"\s*,\s*")
+# A capitalised word, an initial ("W."), or a particle inside a name ("de", "van", "bin").
+_NAME_PHRASE = re.compile(
+    r"(?<![\w'’.-])"
+    r"((?:[A-Z][\w'’-]*\.?|(?:de|van|von|der|da|bin|al|del|la|le)(?=\s+[A-Z]))"
+    r"(?:\s+(?:[A-Z][\w'’-]*\.?|(?:de|van|von|der|da|bin|al|del|la|le)(?=\s+[A-Z])))*)"
+)
+
+
+class PersonName(NamedTuple):
+    """A name phrase split into the person's name and the role written with it."""
+
+    name: str  # "Jane Smith", "Smith"; "" when the phrase held only a role
+    role: str  # lowercase role words: "foreign minister"; "" when none
+
+
+def split_label(label: str) -> PersonName:
+    """Split a transcript label into name and role.
+
+    >>> split_label("JANE SMITH, HOST")
+    PersonName(name='JANE SMITH', role='host')
+    >>> split_label("SMITH")
+    PersonName(name='SMITH', role='')
+    """
+    parts = _LABEL_SPLIT.split(label.strip().rstrip(":"), maxsplit=1)
+    name = parts[0].strip()
+    role = parts[1].strip().lower() if len(parts) > 1 else ""
+    return PersonName(name, role)
+
+
+def is_role_word(word: str) -> bool:
+    """Whether ``word`` is part of a job title or an honorific ("Minister", "Sen.")."""
+    return word.lower() in ROLE_WORDS or word.lower() in HONORIFICS
+
+
+def split_name(phrase: str) -> PersonName:
+    """Split a capitalised phrase into name and the title written before it.
+
+    >>> split_name("Foreign Minister Jane Smith")
+    PersonName(name='Jane Smith', role='foreign minister')
+    >>> split_name("Ms. Smith")
+    PersonName(name='Smith', role='')
+    """
+    words = phrase.split()
+    role: list[str] = []
+    while words and (is_role_word(words[0]) or words[0].lower() in NOT_NAME_WORDS):
+        word = words.pop(0)
+        if word.lower() not in HONORIFICS and word.lower() not in NOT_NAME_WORDS:
+            role.append(word.lower().rstrip("."))
+    # A possessive or a trailing title belongs to what follows, not to the name.
+    while words and (words[-1].lower() in NOT_NAME_WORDS or is_role_word(words[-1])):
+        words.pop()
+    if words and words[-1].endswith(("'s", "’s")):
+        words[-1] = words[-1][:-2]
+    if words and words[-1].endswith(".") and len(words[-1]) > 2 and words[-1] not in _KEEP_DOT:
+        words[-1] = words[-1][:-1]  # the sentence's period, not an initial or "Jr."
+    return PersonName(" ".join(words), " ".join(role))
+
+
+def name_phrases(text: str) -> list[str]:
+    """Capitalised name-like phrases in ``text``, in order ("Foreign Minister Jane Smith")."""
+    return [m.group(1) for m in _NAME_PHRASE.finditer(text)]
+
+
+def people_named(text: str) -> list[str]:
+    """Names of people in ``text``, in order: two or more words, or with a title.
+
+    A phrase after "in", "at", "from"... is a place ("arrived in Port Lavel").
+    """
+    people = []
+    for match in _NAME_PHRASE.finditer(text):
+        words_before = text[: match.start()].split()
+        if words_before and words_before[-1].lower() in _PLACE_PREPOSITIONS:
+            continue
+        person = split_name(match.group(1))
+        titled = person.role or match.group(1).split()[0].lower() in HONORIFICS
+        if looks_like_person(person.name) and (len(person.name.split()) > 1 or titled):
+            people.append(person.name)
+    return people
+
+
+def surname(name: str) -> str:
+    """The lowercase last word of a name: the key people are grouped by."""
+    words = name.split()
+    return words[-1].lower().rstrip(".") if words else ""
+
+
+def looks_like_person(name: str) -> bool:
+    """Whether a stripped name phrase is plausibly a person: one to four capitalised words."""
+    words = name.split()
+    if not 1 <= len(words) <= 4:
+        return False
+    if any(w.lower() in NOT_NAME_WORDS for w in words):
+        return False
+    return all(
+        w[:1].isupper() or w in {"de", "van", "von", "der", "da", "bin", "al", "del"} for w in words
+    )
+
+
+def title_case(name: str) -> str:
+    """Title-case an all-caps name: "JANE O'BRIEN" -> "Jane O'Brien"."""
+    return " ".join(
+        "-".join(_title_word(part) for part in word.split("-")) for word in name.split()
+    )
+
+
+def _title_word(word: str) -> str:
+    if "'" in word or "’" in word:
+        quote = "'" if "'" in word else "’"
+        head, _, tail = word.partition(quote)
+        # O'BRIEN -> O'Brien, but NPR'S -> Npr's stays a possessive.
+        if len(tail) == 1:
+            return head.capitalize() + quote + tail.lower()
+        return head.capitalize() + quote + tail.capitalize()
+    return word.capitalize()
+
+
+_APPOSITIVE_ROLE = re.compile(
+    r"([A-Z][\w'’-]+(?:\s+[A-Z][\w'’.-]+){0,3}),\s+(?:the|a|an)\s+([a-z][a-z'’ -]{2,60}?)"
+    r"(?=,|\.|;| said| says| told|$)"
+)
+_ROLE_CUT = re.compile(r"\s+(?:of|for|at|in|from|on|to|with|who|whose|which|and)\s.*$")
+_ARTICLES = frozenset({"the", "a", "an", "one", "another"})
+
+
+@dataclass(slots=True)
+class SpeakerResolver:
+    """Maps each way a cluster writes a speaker to one canonical name.
+
+    Built once per briefing from every sentence of the cluster (no global state):
+    full names by surname, how often each is written, and which roles are tied to
+    which names ("Foreign Minister Jane Smith", "Smith, the foreign minister").
+    """
+
+    full_names: dict[str, list[str]] = field(default_factory=dict)  # surname -> forms
+    counts: dict[str, int] = field(default_factory=dict)
+    ties: list[tuple[frozenset[str], str]] = field(default_factory=list)
+
+    @classmethod
+    def from_texts(cls, texts: Iterable[str]) -> SpeakerResolver:
+        """Learn the cluster's names and role ties from its sentence texts."""
+        resolver = cls()
+        for text in texts:
+            for phrase in name_phrases(text):
+                person = split_name(phrase)
+                if person.name and looks_like_person(person.name):
+                    resolver._add_name(person.name)
+                    if person.role:
+                        resolver._add_tie(person.role, person.name)
+            for match in _APPOSITIVE_ROLE.finditer(text):
+                person = split_name(match.group(1))
+                if person.name and looks_like_person(person.name):
+                    resolver._add_tie(_ROLE_CUT.sub("", match.group(2)), person.name)
+        return resolver
+
+    def _add_name(self, name: str) -> None:
+        if name.isupper() and len(name) > 2:
+            return  # an all-caps label is not a "properly cased" form
+        forms = self.full_names.setdefault(surname(name), [])
+        if name not in forms:
+            forms.append(name)
+        self.counts[name] = self.counts.get(name, 0) + 1
+
+    def _add_tie(self, role: str, name: str) -> None:
+        words = frozenset(role.lower().replace(".", "").split()) - _ARTICLES
+        if words:
+            self.ties.append((words, name))
+
+    def canonical(self, name: str) -> str:
+        """The fullest properly-cased form of ``name`` seen in the cluster.
+
+        >>> r = SpeakerResolver.from_texts(["Jane Smith spoke.", "Smith left."])
+        >>> r.canonical("SMITH"), r.canonical("Ms. Smith")
+        ('Jane Smith', 'Jane Smith')
+        """
+        name = split_name(name).name or name
+        wanted = {w.lower().rstrip(".") for w in name.split()}
+        forms = [
+            (len(form.split()), self.counts[form], -position, form)
+            for position, form in enumerate(self.full_names.get(surname(name), []))
+            if wanted <= {w.lower().rstrip(".") for w in form.split()}
+        ]
+        if forms:
+            return max(forms)[3]
+        return title_case(name) if name.isupper() else name
+
+    def resolve(self, written: str | None) -> str | None:
+        """The canonical speaker for an attribution as one source wrote it.
+
+        A role alone ("the minister") becomes a name only when the cluster ties that
+        role to exactly one person; otherwise the role text is kept.
+        """
+        if written is None:
+            return None
+        head = written.split(",", 1)[0].strip()
+        first = head.split()[0] if head.split() else ""
+        person = split_name(head)
+        if first.lower() in _ARTICLES or not person.name:
+            role = head if first.lower() in _ARTICLES else person.role
+            return self._by_role(role) or written
+        if not looks_like_person(person.name):
+            return written
+        return self.canonical(person.name)
+
+    def _by_role(self, role: str) -> str | None:
+        words = frozenset(role.lower().replace(".", "").split()) - _ARTICLES
+        if not words:
+            return None
+        people = {self.canonical(name) for tie, name in self.ties if words <= tie}
+        return people.pop() if len(people) == 1 else None

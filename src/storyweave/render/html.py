@@ -1,0 +1,245 @@
+"""The briefing as one self-contained HTML page (no scripts, no external resources).
+
+Every piece of source text goes through :func:`html.escape`; the page carries a
+Content-Security-Policy that forbids scripts outright, so even a mistake here could not
+run code from an article. Citation markers show the cited sentences on hover and on
+keyboard focus (pure CSS) and link to the sentence in its source, highlighted.
+"""
+
+from __future__ import annotations
+
+from html import escape
+from importlib import resources
+
+from ..model import Briefing, Source
+from .common import agreed_facts, headline, plain, source_number
+
+#: Source colours: Okabe-Ito-like hues darkened for ≥ 4.5:1 contrast on white.
+PALETTE = (
+    "#0b6bb0",
+    "#b35900",
+    "#087f5b",
+    "#a3305e",
+    "#5b4bb7",
+    "#8a6d00",
+    "#2f7d8c",
+    "#c0392b",
+    "#4d7c0f",
+    "#6b4f3a",
+)
+
+
+def e(text: str | None) -> str:
+    """Escape source text for HTML, after removing control characters."""
+    return escape(plain(text or ""), quote=True)
+
+
+def render_html(briefing: Briefing) -> str:
+    """The briefing as a complete HTML document."""
+    css = resources.files(__package__).joinpath("briefing.css").read_text("utf-8")
+    title = e(headline(briefing))
+    parts = [
+        "<!doctype html>",
+        '<html lang="en"><head><meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; '
+        "style-src 'unsafe-inline'; img-src data:\">",
+        f"<title>{title} · storyweave</title>",
+        f"<style>{css}{_colour_rules(briefing)}</style>",
+        "</head><body><main>",
+        f'<header><h1>{title}</h1><p class="meta">{_meta(briefing)}</p></header>',
+    ]
+    parts += [f'<p class="note" role="note">{e(note)}</p>' for note in briefing.notes]
+    parts.append(_summary(briefing))
+    parts.append(_facts(briefing))
+    parts.append(_quotes(briefing))
+    parts.append(_sources(briefing))
+    parts.append(_problems(briefing))
+    parts.append(_cleaning(briefing))
+    parts.append("</main></body></html>")
+    return "\n".join(p for p in parts if p) + "\n"
+
+
+def _meta(briefing: Briefing) -> str:
+    badges = " ".join(_badge(briefing, s.id) for s in briefing.sources)
+    return f"{len(briefing.sources)} sources: {badges}"
+
+
+def _badge(briefing: Briefing, source_id: str) -> str:
+    source = briefing.source(source_id)
+    n = source_number(source_id)
+    return (
+        f'<a class="badge c{n % len(PALETTE)}" href="#src-{source_id}" '
+        f'title="{e(source.title or source.origin)}">{n} · {e(source.label)}</a>'
+    )
+
+
+def _cites(briefing: Briefing, citations: tuple[str, ...]) -> str:
+    """One marker per cited source; each shows that source's cited sentences."""
+    by_source: dict[str, list[str]] = {}
+    for sentence_id in citations:
+        by_source.setdefault(sentence_id.split(".", 1)[0], []).append(sentence_id)
+    markers = []
+    for source_id in sorted(by_source, key=source_number):
+        source = briefing.source(source_id)
+        n = source_number(source_id)
+        quoted = "".join(
+            f'<span class="tip-line">“{e(briefing.sentence(sid).text)}”</span>'
+            for sid in by_source[source_id]
+        )
+        markers.append(
+            f'<a class="cite c{n % len(PALETTE)}" href="#{by_source[source_id][0]}" '
+            f'aria-label="source {n}, {e(source.label)}">{n}'
+            f'<span class="tip" role="tooltip"><b>{e(source.label)}</b>{quoted}</span></a>'
+        )
+    return '<span class="cites">' + "".join(markers) + "</span>"
+
+
+def _summary(briefing: Briefing) -> str:
+    items = "".join(
+        f"<li>{e(line.text)} {_cites(briefing, line.citations)}</li>" for line in briefing.summary
+    )
+    body = f'<ul class="summary">{items}</ul>' if items else "<p>No sentence could be selected.</p>"
+    return f'<section aria-labelledby="h-summary"><h2 id="h-summary">Summary</h2>{body}</section>'
+
+
+def _facts(briefing: Briefing) -> str:
+    agreed = agreed_facts(briefing)
+    if not agreed:
+        return ""
+    items = "".join(
+        f"<li>{e(f.text)} {_cites(briefing, f.sentence_ids)}"
+        f'<div class="badges">reported by {len(f.source_ids)}: '
+        + " ".join(_badge(briefing, s) for s in f.source_ids)
+        + "</div></li>"
+        for f in agreed
+    )
+    return (
+        '<section aria-labelledby="h-facts"><h2 id="h-facts">Agreed facts</h2>'
+        f'<ol class="facts">{items}</ol></section>'
+    )
+
+
+def _quotes(briefing: Briefing) -> str:
+    if not briefing.quotes:
+        return ""
+    items = []
+    for quote in briefing.quotes:
+        speaker = e(quote.speaker) if quote.speaker else "<i>unattributed</i>"
+        variants = ""
+        if len({plain(m.text) for m in quote.mentions}) > 1:
+            variants = (
+                '<ul class="variants">'
+                + "".join(
+                    f"<li>{_badge(briefing, m.source_id)} “{e(m.text)}”</li>"
+                    for m in quote.mentions
+                )
+                + "</ul>"
+            )
+        items.append(
+            f"<li><b>{speaker}</b>: “{e(quote.text)}” "
+            f"{_cites(briefing, quote.sentence_ids)}{variants}</li>"
+        )
+    return (
+        '<section aria-labelledby="h-quotes"><h2 id="h-quotes">Quotes</h2>'
+        f'<ul class="quotes">{"".join(items)}</ul></section>'
+    )
+
+
+def _sources(briefing: Briefing) -> str:
+    blocks = [_source_block(source) for source in briefing.sources]
+    return (
+        '<section aria-labelledby="h-sources"><h2 id="h-sources">Sources</h2>'
+        + "".join(blocks)
+        + "</section>"
+    )
+
+
+def _source_block(source: Source) -> str:
+    n = source_number(source.id)
+    meta = " · ".join(
+        e(x)
+        for x in (
+            source.byline,
+            source.published,
+            source.kind if source.kind != "article" else None,
+        )
+        if x
+    )
+    origin = e(source.origin)
+    if source.url and source.url.startswith(("http://", "https://")):
+        origin = f'<a href="{e(source.url)}" rel="noopener noreferrer nofollow">{e(source.url)}</a>'
+    paragraphs: dict[int, list[str]] = {}
+    for sentence in source.sentences:
+        speaker = (
+            f'<b class="speaker">{e(sentence.turn_speaker)}:</b> '
+            if (
+                sentence.turn_speaker
+                and (sentence.index == 0 or _turn_starts(source, sentence.index))
+            )
+            else ""
+        )
+        paragraphs.setdefault(sentence.paragraph, []).append(
+            f'{speaker}<span class="sent" id="{sentence.id}">{e(sentence.text)}</span>'
+        )
+    body = "".join(f"<p>{' '.join(p)}</p>" for _, p in sorted(paragraphs.items()))
+    return (
+        f'<article class="source c{n % len(PALETTE)}" id="src-{source.id}">'
+        f'<h3><span class="num">{n}</span> {e(source.label)}</h3>'
+        + (
+            f'<p class="title">{e(source.title)}</p>'
+            if source.title and source.title != source.label
+            else ""
+        )
+        + f'<p class="meta">{meta}{" · " if meta else ""}{origin}</p>'
+        f'<div class="text">{body}</div>'
+        "</article>"
+    )
+
+
+def _turn_starts(source: Source, index: int) -> bool:
+    return source.sentences[index - 1].turn_speaker != source.sentences[index].turn_speaker or (
+        source.sentences[index - 1].paragraph != source.sentences[index].paragraph
+    )
+
+
+def _problems(briefing: Briefing) -> str:
+    if not briefing.problems:
+        return ""
+    items = "".join(
+        f"<li><code>{e(p.input)}</code>: {e(p.problem)}</li>" for p in briefing.problems
+    )
+    return (
+        '<section aria-labelledby="h-problems"><h2 id="h-problems">Inputs not briefed</h2>'
+        f"<ul>{items}</ul></section>"
+    )
+
+
+def _cleaning(briefing: Briefing) -> str:
+    blocks = []
+    for source in briefing.sources:
+        rows = "".join(
+            f"<tr><td>{r.line}</td><td>{e(r.reason)}</td><td>{e(r.text)}</td></tr>"
+            for r in source.removed
+        )
+        table = (
+            f"<table><thead><tr><th>line</th><th>reason</th><th>text</th></tr></thead>"
+            f"<tbody>{rows}</tbody></table>"
+            if rows
+            else "<p>Nothing removed.</p>"
+        )
+        blocks.append(
+            f"<h3>{_badge_plain(source)}: {len(source.removed)} lines removed</h3>{table}"
+        )
+    return (
+        '<section aria-labelledby="h-cleaning"><details><summary><h2 id="h-cleaning">'
+        "Cleaning report</h2></summary>" + "".join(blocks) + "</details></section>"
+    )
+
+
+def _badge_plain(source: Source) -> str:
+    return f"{source_number(source.id)} · {e(source.label)}"
+
+
+def _colour_rules(briefing: Briefing) -> str:
+    return "".join(f".c{i}{{--c:{colour}}}" for i, colour in enumerate(PALETTE))

@@ -1,0 +1,67 @@
+"""Small builders for stage objects, so tests state only what matters to them."""
+
+from __future__ import annotations
+
+from storyweave.model import (
+    Briefing,
+    Fact,
+    InputProblem,
+    Quote,
+    QuoteMention,
+    RemovedLine,
+    Sentence,
+    Source,
+    SummarySentence,
+)
+
+
+def make_source(number: int, texts: list[str], **fields: object) -> Source:
+    """Source ``s<number>`` with one sentence per text, one paragraph each."""
+    source_id = f"s{number}"
+    sentences = tuple(
+        Sentence(id=f"{source_id}.{i + 1}", source_id=source_id, index=i, paragraph=i, text=t)
+        for i, t in enumerate(texts)
+    )
+    values: dict[str, object] = {
+        "id": source_id, "origin": f"{source_id}.txt", "title": None, "outlet": None,
+        "byline": None, "published": None, "url": None, "kind": "article",
+        "sentences": sentences, "removed": (),
+    }
+    values.update(fields)
+    return Source(**values)  # type: ignore[arg-type]
+
+
+def make_briefing(hostile: str = "") -> Briefing:
+    """A two-source briefing; ``hostile`` is appended to every piece of source text."""
+    s1 = make_source(
+        1,
+        [f"The dockers' strike ended on Sunday after talks.{hostile}",
+         f"“We kept our word,” Marta Ilves said.{hostile}"],
+        outlet=f"Velmora Ledger{hostile}", title=f"Strike ends{hostile}",
+        removed=(RemovedLine(1, f"Sign up for our newsletter{hostile}", "newsletter prompt"),),
+        url="https://ledger.example/strike",
+    )
+    s2 = make_source(
+        2,
+        [f"Velmora's dock strike ended on Sunday after overnight talks.{hostile}",
+         f"About 40 ships waited offshore.{hostile}"],
+        outlet=f"Coast Radio{hostile}", kind="transcript",
+    )
+    fact = Fact(id="f1", text=s1.sentences[0].text, representative="s1.1",
+                sentence_ids=("s1.1", "s2.1"), source_ids=("s1", "s2"), centrality=0.9)
+    single = Fact(id="f2", text=s2.sentences[1].text, representative="s2.2",
+                  sentence_ids=("s2.2",), source_ids=("s2",), centrality=0.5)
+    mention = QuoteMention(text=f"We kept our word{hostile}", speaker_as_written="Ilves",
+                           source_id="s1", sentence_ids=("s1.2",))
+    quote = Quote(speaker=f"Marta Ilves{hostile}", text=mention.text, sentence_ids=("s1.2",),
+                  source_ids=("s1",), mentions=(mention,))
+    return Briefing(
+        sources=(s1, s2),
+        summary=(SummarySentence(text=fact.text, fact_id="f1", citations=fact.sentence_ids,
+                                 source_ids=fact.source_ids),),
+        facts=(fact, single),
+        quotes=(quote,),
+        problems=(InputProblem(f"bad{hostile}.txt", f"empty file{hostile}"),),
+        notes=(),
+        settings={"words": 150},
+    )

@@ -1,0 +1,84 @@
+"""Renderers: schema-valid JSON, escaped HTML, inert Markdown, all from one Briefing."""
+
+from __future__ import annotations
+
+import json
+import re
+from html.parser import HTMLParser
+
+import jsonschema
+import pytest
+
+from storyweave.render import render, render_html, render_json, render_markdown, schema
+
+from .builders import make_briefing
+
+HOSTILE = '<script>alert(1)</script><img src=x onerror="alert(2)">\x1b[31m'
+
+
+def test_json_follows_the_schema_and_citations_resolve() -> None:
+    briefing = make_briefing()
+    data = json.loads(render_json(briefing))
+    jsonschema.validate(data, schema())
+    ids = {s["id"] for src in data["sources"] for s in src["sentences"]}
+    cited = {c for line in data["summary"] for c in line["citations"]}
+    cited |= {c for fact in data["facts"] for c in fact["citations"]}
+    assert cited <= ids
+    assert data["summary"][0]["sources"] == ["s1", "s2"]
+    assert data["sources"][0]["removed"][0]["reason"] == "newsletter prompt"
+
+
+def test_json_is_deterministic() -> None:
+    assert render_json(make_briefing()) == render_json(make_briefing())
+
+
+class _Collector(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[str] = []
+        self.attrs: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append(tag)
+        self.attrs += [name for name, _ in attrs]
+
+
+def test_html_escapes_every_piece_of_source_text() -> None:
+    page = render_html(make_briefing(HOSTILE))
+    parser = _Collector()
+    parser.feed(page)
+    assert "script" not in parser.tags
+    assert "img" not in parser.tags
+    assert not any(a.startswith("on") for a in parser.attrs)
+    assert "\x1b" not in page
+    assert "&lt;script&gt;" in page
+    assert "script-src" not in page and "default-src 'none'" in page
+
+
+def test_html_citation_shows_the_cited_sentence_and_links_to_it() -> None:
+    page = render_html(make_briefing())
+    marker = re.search(r'<a class="cite c1" href="#s1\.1"[^>]*>1<span class="tip"', page)
+    assert marker, "summary cites source 1 with a tooltip"
+    assert 'id="s1.1"' in page  # the link target exists
+    assert "Overnight talks" not in page  # (sanity: nothing invented)
+    assert "Velmora&#x27;s dock strike ended on Sunday after overnight talks." in page
+
+
+def test_markdown_cites_sources_and_reports_cleaning() -> None:
+    text = render_markdown(make_briefing())
+    assert "## Summary" in text
+    assert "The dockers' strike ended on Sunday after talks. [1,2]" in text
+    assert "## Cleaning report" in text and "newsletter prompt" in text
+    assert "## Inputs not briefed" in text
+
+
+def test_markdown_makes_source_text_inert() -> None:
+    text = render_markdown(make_briefing(HOSTILE + " # [link](http://x) | *x*"))
+    assert "\x1b" not in text
+    assert "<script>" not in text
+    assert "\\[link\\](http://x)" in text
+
+
+def test_render_rejects_unknown_format() -> None:
+    with pytest.raises(ValueError, match="unknown format"):
+        render(make_briefing(), "pdf")  # type: ignore[arg-type]
