@@ -44,7 +44,7 @@ F1_SHARE = 0.93
 def split_sentences(text: str) -> list[str]:
     """The project's splitter when it is importable, else a crude regex."""
     try:
-        from storyweave.nlp.sentences import split_sentences as project_split  # type: ignore
+        from storyweave.nlp.sentences import split_sentences as project_split
 
         return list(project_split(text))
     except (ImportError, AttributeError):
@@ -103,7 +103,7 @@ def bench_speed(cluster: int) -> None:
         for batch_size in (32, 64):
             for sort in (True, False):
                 embedder = _minilm_variant(minilm, threads, batch_size, sort)
-                seconds = median_time(lambda: embedder.encode(texts))
+                seconds = median_time(lambda e=embedder: e.encode(texts))  # type: ignore[misc]
                 drift = float(np.abs(embedder.encode(texts) - reference).max())
                 print(
                     f"minilm threads={threads} batch={batch_size} sorted={sort!s:5}: "
@@ -114,10 +114,12 @@ def bench_speed(cluster: int) -> None:
     seconds = median_time(lambda: lexical.encode(texts))
     print(f"lexical: {seconds:.3f} s, {len(texts) / seconds:.0f} sentences/s")
 
-    for name, embedder in (("minilm", minilm), ("lexical", lexical)):
-        vectors = embedder.encode(texts)
-        threshold = embedder.default_threshold
-        seconds = median_time(lambda: align(sentences, vectors, threshold=threshold))
+    for name, backend in (("minilm", minilm), ("lexical", lexical)):
+        vectors = backend.encode(texts)
+        threshold = backend.default_threshold
+        seconds = median_time(
+            lambda v=vectors, t=threshold: align(sentences, v, threshold=t)  # type: ignore[misc]
+        )
         facts = align(sentences, vectors, threshold=threshold)
         multi = sum(1 for f in facts if len(f.source_ids) > 1)
         print(
@@ -161,7 +163,9 @@ def pair_similarities(model: str, pairs: Sequence[dict[str, object]]) -> np.ndar
     return np.array([vectors[row[str(p["a"])]] @ vectors[row[str(p["b"])]] for p in pairs])
 
 
-def f1_at(similarities: np.ndarray, labels: np.ndarray, threshold: float) -> tuple[float, float, float]:
+def f1_at(
+    similarities: np.ndarray, labels: np.ndarray, threshold: float
+) -> tuple[float, float, float]:
     """Precision, recall and F1 of "same fact" = similarity >= threshold."""
     predicted = similarities >= threshold
     true_positive = int((predicted & labels).sum())
@@ -200,8 +204,11 @@ def show_facts(cluster: int, limit: int, model: str) -> None:
     sentences = load_cluster(cluster)
     by_id = {s.id: s for s in sentences}
     embedder = load_embedder(model)
-    facts = align(sentences, embedder.encode([s.text for s in sentences]),
-                  threshold=embedder.default_threshold)
+    facts = align(
+        sentences,
+        embedder.encode([s.text for s in sentences]),
+        threshold=embedder.default_threshold,
+    )
     for fact in [f for f in facts if len(f.source_ids) > 1][:limit]:
         print(f"{fact.id} ({len(fact.source_ids)} sources, centrality {fact.centrality:.3f})")
         for sentence_id in fact.sentence_ids:

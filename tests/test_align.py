@@ -96,15 +96,22 @@ def test_same_input_gives_same_facts(minilm) -> None:  # type: ignore[no-untyped
 def test_lexical_vectors_align_shared_wording() -> None:
     sentences = make_sentences(
         {
-            "s1": ["Dock workers in Harwick began a strike over pay on Monday.",
-                   "Supermarkets warned of fruit shortages across the region."],
-            "s2": ["The strike by Harwick dock workers over pay began on Monday.",
-                   "A mediator will meet both sides of the dispute on Thursday."],
+            "s1": [
+                "Dock workers in Harwick began a strike over pay on Monday.",
+                "Supermarkets warned of fruit shortages across the region.",
+            ],
+            "s2": [
+                "The strike by Harwick dock workers over pay began on Monday.",
+                "A mediator will meet both sides of the dispute on Thursday.",
+            ],
         }
     )
     embedder = load_embedder("lexical")
-    facts = align(sentences, embedder.encode([s.text for s in sentences]),
-                  threshold=embedder.default_threshold)
+    facts = align(
+        sentences,
+        embedder.encode([s.text for s in sentences]),
+        threshold=embedder.default_threshold,
+    )
     check_invariants(facts, sentences)
     assert facts[0].sentence_ids == ("s1.1", "s2.1")
     assert len(facts) == 3
@@ -120,7 +127,10 @@ def test_average_linkage_does_not_chain_different_facts() -> None:
 
 def test_one_sentence_per_source_keeps_the_closest() -> None:
     sentences = make_sentences(
-        {"s1": ["the first wording of it", "a near copy of the first"], "s2": ["a third wording of it"]}
+        {
+            "s1": ["the first wording of it", "a near copy of the first"],
+            "s2": ["a third wording of it"],
+        }
     )
     vectors = vectors_with([[1, 0.9, 0.7], [0.9, 1, 0.8], [0.7, 0.8, 1]])
     facts = align(sentences, vectors, threshold=0.6)
@@ -141,8 +151,10 @@ def test_ties_pick_the_earliest_source_and_sources_sort_numerically() -> None:
 
 def test_fact_order_support_then_centrality() -> None:
     sentences = make_sentences(
-        {"s1": ["a long enough first sentence", "an aside nobody else mentions"],
-         "s2": ["the same first sentence again", "another aside, central this time"]}
+        {
+            "s1": ["a long enough first sentence", "an aside nobody else mentions"],
+            "s2": ["the same first sentence again", "another aside, central this time"],
+        }
     )
     vectors = vectors_with(
         [[1, 0.1, 0.9, 0.2], [0.1, 1, 0.1, 0.1], [0.9, 0.1, 1, 0.2], [0.2, 0.1, 0.2, 1]]
@@ -155,12 +167,16 @@ def test_fact_order_support_then_centrality() -> None:
 @pytest.mark.parametrize("seed", range(5))
 def test_invariants_on_random_clusters(seed: int) -> None:
     rng = np.random.default_rng(seed)
-    sources = {f"s{n}": [f"sentence {k} of outlet {n} with words" for k in range(rng.integers(1, 12))]
-               for n in range(1, int(rng.integers(2, 12)))}
+    sources = {
+        f"s{n}": [f"sentence {k} of outlet {n} with words" for k in range(rng.integers(1, 12))]
+        for n in range(1, int(rng.integers(2, 12)))
+    }
     sentences = make_sentences(sources)
     # Few topic directions, so many pairs clear the threshold and groups compete.
     topics = rng.normal(size=(6, 16))
-    vectors = topics[rng.integers(0, 6, len(sentences))] + 0.5 * rng.normal(size=(len(sentences), 16))
+    vectors = topics[rng.integers(0, 6, len(sentences))] + 0.5 * rng.normal(
+        size=(len(sentences), 16)
+    )
     vectors = (vectors / np.linalg.norm(vectors, axis=1, keepdims=True)).astype(np.float32)
     facts = align(sentences, vectors, threshold=0.5)
     check_invariants(facts, sentences)

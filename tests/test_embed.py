@@ -87,11 +87,19 @@ def test_minilm_truncates_very_long_text(minilm: OnnxEmbedder) -> None:
 
 
 def test_lexical_keeps_numbers_and_stems_word_forms() -> None:
-    assert lexical_terms("Rescuers were searching; 1,200 killed") == ["rescu", "search", "1200", "kill"]
+    assert lexical_terms("Rescuers were searching; 1,200 killed") == [
+        "rescu",
+        "search",
+        "1200",
+        "kill",
+    ]
     embedder = LexicalEmbedder()
     vectors = embedder.encode(
-        ["Officials said 52 people were killed.", "Officials said 52 were killed.",
-         "Officials said 40 people were killed."]
+        [
+            "Officials said 52 people were killed.",
+            "Officials said 52 were killed.",
+            "Officials said 40 people were killed.",
+        ]
     )
     assert _cos(vectors, 0, 1) > _cos(vectors, 0, 2)
 
@@ -113,7 +121,9 @@ def test_lexical_vectors_do_not_depend_on_the_process_hash_seed() -> None:
         subprocess.run(
             [sys.executable, "-c", code],
             env={"PYTHONHASHSEED": seed, "PYTHONPATH": ":".join(sys.path)},
-            capture_output=True, text=True, check=True,
+            capture_output=True,
+            text=True,
+            check=True,
         ).stdout
         for seed in ("1", "2")
     }

@@ -11,7 +11,6 @@ generalise across sites:
 4. "Related"/"Most read" headers and the headline lists under them; author bios;
    lines repeated inside the article or across the cluster;
 5. non-prose lines above the first and below the last story line (top/bottom zones);
-6. runs of headline-shaped lines anywhere.
 
 Each removed line is reported as a :class:`~storyweave.model.RemovedLine` with a short
 reason. Dropping a story sentence is the worse error, so every rule that is not
@@ -44,8 +43,6 @@ PROMPT_MAX_WORDS = 40
 #: Author bios are looked for only in the last third of the lines: in the middle of a
 #: story "X is a reporter for..." is usually news about a journalist.
 BIO_ZONE = 2 / 3
-#: A run of at least this many headline-shaped lines is a list of other stories.
-HEADLINE_RUN = 3
 #: A related-headlines list ends after this many lines even if nothing prose-like follows.
 MAX_RELATED_ITEMS = 15
 
@@ -108,6 +105,7 @@ def clean(article: Article, *, cluster_lines: Counter[str] | None = None) -> Cle
         meta,
         originals=originals,
         title_from_text=article.format != "html",
+        zones=article.format != "html",
     )
     paragraphs, kind = cleaner.run()
     removed.extend(cleaner.removed())
@@ -160,7 +158,7 @@ def _extract_html(article: Article, meta: _Meta) -> str:
         article.text,
         url=article.url,
         with_metadata=True,
-        favor_recall=True,  # the line cleaner below removes what recall lets through
+        favor_recall=True,  # measured on the 181-page benchmark: F1 .953 vs .952 without
         include_comments=False,
     )
     body = getattr(document, "text", None) if document is not None else None
@@ -234,6 +232,7 @@ class _LineCleaner:
     meta: _Meta
     originals: list[str]  # the lines as the input wrote them, for the report
     title_from_text: bool = True
+    zones: bool = True  # off for HTML: trafilatura has already cut the page's zones
     reasons: dict[int, str] = field(default_factory=dict)  # 0-based index -> reason
     inline: list[RemovedLine] = field(default_factory=list)
     published_from_update: bool = False
@@ -253,8 +252,8 @@ class _LineCleaner:
         self._related_lists()
         self._bios()
         self._repeats()
-        self._zones(transcript)
-        self._headline_runs()
+        if self.zones:
+            self._zones(transcript)
         if transcript:
             return self._turn_paragraphs(), "transcript"
         return self._paragraphs(), "article"
@@ -421,6 +420,7 @@ class _LineCleaner:
 
     def _repeats(self) -> None:
         seen: dict[str, int] = {}
+        keys = Counter(normalise(self.lines[i]) for i in self.nonblank)
         for i in self.nonblank:
             key = normalise(self.lines[i])
             s = self.shapes[i]
@@ -430,7 +430,9 @@ class _LineCleaner:
                 and (not s.sentence_like or s.words <= 4)
             ):
                 self.reasons[i] = R.REPEATED
-            if s.words < 3:
+            # A caption shows up twice; a line repeated more often is the page's own
+            # structure (an interview's recurring question, a section heading).
+            if s.words < 3 or keys[key] != 2:
                 continue
             if key in seen and i not in self.reasons:
                 first = seen[key]
@@ -481,26 +483,6 @@ class _LineCleaner:
             for j in block:
                 shapes[j] = joined
         return shapes
-
-    def _headline_runs(self) -> None:
-        run: list[int] = []
-        for i in self.nonblank + [-1]:
-            s = self.shapes[i] if i >= 0 else None
-            headline = (
-                s is not None
-                and i not in self.reasons
-                and not self.lines[i].startswith("|")  # a table row
-                and not s.terminal
-                and 3 <= s.words <= 16
-                and s.title_share >= 0.7
-            )
-            if headline:
-                run.append(i)
-                continue
-            if len(run) >= HEADLINE_RUN:
-                for j in run:
-                    self.reasons[j] = R.RELATED
-            run = []
 
     # -- paragraphs -----------------------------------------------------------------
     def _paragraphs(self) -> list[str]:

@@ -196,7 +196,7 @@ class LineShape:
     words: int
     terminal: bool  # ends like a sentence (. ! ? or a closing quote after one)
     prose_share: float  # share of words that are lower-case function words
-    lower_share: float  # share of words that start in lower case (any language)
+    lower_share: float  # share of words not capitalised (any script, uncased ones too)
     title_share: float  # share of alphabetic words that start with a capital
     upper: bool  # written in capitals (an outlet banner, a transcript label)
 
@@ -220,8 +220,10 @@ class LineShape:
         return self.words >= 8 and self.prose_share >= 0.25
 
 
-_TERMINAL = re.compile(r"[.!?…:;]['\"”’)\]]*$|[\"”]$")
-_WORD = re.compile(r"[A-Za-zÀ-ÿ][\w'’\-]*")
+_TERMINAL = re.compile(r"[.!?…:;。！？]['\"”’)\]」』]*$|[\"”]$")
+# Han, kana and Hangul syllables; CJK text has no spaces between words.
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+_WORD = re.compile(r"[^\W\d_][\w'’\-]*")
 
 
 def shape(text: str) -> LineShape:
@@ -236,10 +238,11 @@ def shape(text: str) -> LineShape:
     capital = sum(1 for w in words if w[0].isupper())
     return LineShape(
         text=text,
-        words=len(text.split()),
+        # About two CJK characters make a word; enough for length thresholds.
+        words=len(text.split()) + len(_CJK.findall(text)) // 2,
         terminal=bool(_TERMINAL.search(text)),
         prose_share=prose / n if n else 0.0,
-        lower_share=sum(1 for w in words if w[0].islower()) / n if n else 0.0,
+        lower_share=sum(1 for w in words if not w[0].isupper()) / n if n else 0.0,
         title_share=capital / n if n else 0.0,
         upper=upper,
     )

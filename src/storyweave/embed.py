@@ -18,6 +18,7 @@ Nothing is loaded at import time and nothing is cached globally: the caller (usu
 from __future__ import annotations
 
 import importlib.resources
+import itertools
 import json
 import math
 import re
@@ -271,14 +272,13 @@ def _normalise_rows(matrix: np.ndarray) -> np.ndarray:
 
 _WORD = re.compile(r"[a-z]+(?:'[a-z]+)?|\d+(?:[.,]\d+)*")
 # Function words carry no fact; kept short so that negations ("not", "no") still count.
-_STOPWORDS = frozenset(
-    """a an the and or but if of to in on at by for with from as into about over after
+_STOPWORD_TEXT = """a an the and or but if of to in on at by for with from as into about over after
     before than then that this these those there here it its it's he she they we you i
     his her their our your my him them us me is are was were be been being has have had
     do does did will would could should may might can shall said says say told also
     which who whom whose what when where while so such very just more most other some
-    any each both all up out off s t""".split()
-)
+    any each both all up out off s t"""
+_STOPWORDS = frozenset(_STOPWORD_TEXT.split())
 # Longest first, so "ings" is tried before "s". Crude on purpose: it only has to map
 # "killed"/"kills"/"killing" to one key within one cluster, not be linguistically right.
 _SUFFIXES = (
@@ -356,7 +356,7 @@ class LexicalEmbedder:
     def _bag(text: str) -> Counter[str]:
         terms = lexical_terms(text)
         bag = Counter(terms)
-        bag.update(f"{a} {b}" for a, b in zip(terms, terms[1:]))
+        bag.update(f"{a} {b}" for a, b in itertools.pairwise(terms))
         return bag
 
     def _bucket(self, term: str) -> tuple[int, float]:

@@ -16,6 +16,7 @@ other sentence of the same fact (the other outlets that state it).
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -40,9 +41,14 @@ POSITION_WEIGHT = 0.25
 #: Weight of the aligned fact's share of sources, relative to concept gain.
 SUPPORT_WEIGHT = 0.5
 #: Opening words that need context a summary line does not have.
+_QUOTED = re.compile(r'"[^"]*"|“[^”]*”|``.*?\'\'')
+#: Summary lines should state what happened; what people said has its own section.
+#: A line that is mostly a direct quote keeps this share of its value.
+QUOTE_DISCOUNT = 0.6
+_NARRATOR_ROLES = frozenset({"HOST", "BYLINE", "ANCHOR", "CORRESPONDENT", "REPORTER"})
 _DANGLING_STARTS = frozenset(
     "he she it they his her its their this that these those but and or so also however "
-    "meanwhile instead still yet then there here".split()
+    "meanwhile instead still yet then there here look well yes no".split()
 )
 
 
@@ -54,6 +60,7 @@ class _Candidate:
     concepts: frozenset[str]
     prior: float  # position and support, in concept-weight units
     relative: float  # position in its article, 0 = first sentence, 1 = last
+    discount: float  # multiplies the line's score (quotes)
 
 
 def summarize(
@@ -91,7 +98,7 @@ def summarize(
             gain = sum(weights[c] for c in cand.concepts - covered) + cand.prior
             if gain <= 0:
                 continue
-            score = gain / cand.words**LENGTH_EXPONENT
+            score = cand.discount * gain / cand.words**LENGTH_EXPONENT
             if score > best_score and not _paraphrase(cand, chosen, vectors, row_of):
                 best, best_score = cand, score
         if best is None:
@@ -157,8 +164,12 @@ def _candidates(
         support = len(fact.source_ids) / max(source_count, 1)
         scale = max(weights.values(), default=1)
         prior = scale * (POSITION_WEIGHT * position**2 + SUPPORT_WEIGHT * support)
+        quoted = _quoted_share(sentence.text) > 0.5 or _guest_turn(sentence)
+        discount = QUOTE_DISCOUNT if quoted else 1.0
         result.append(
-            _Candidate(sentence, fact, n, frozenset(concepts(sentence.text)), prior, relative)
+            _Candidate(
+                sentence, fact, n, frozenset(concepts(sentence.text)), prior, relative, discount
+            )
         )
     return result
 
@@ -169,8 +180,32 @@ def _readable(text: str, n_words: int) -> bool:
         return False
     if text.rstrip().endswith("?") or text[:1].islower():
         return False
-    first = text.split(maxsplit=1)[0].strip("\"'“‘`(").lower()
+    if _unbalanced_quotes(text):  # half of a quote split across sentences
+        return False
+    first = text.split(maxsplit=1)[0].strip("\"'“‘`(,;:.!").lower()
     return first not in _DANGLING_STARTS
+
+
+def _unbalanced_quotes(text: str) -> bool:
+    straight = text.count('"') % 2 == 1
+    curly = text.count("“") != text.count("”")
+    newswire = text.count("``") != text.count("''")
+    return straight or curly or newswire
+
+
+def _guest_turn(sentence: Sentence) -> bool:
+    """A transcript sentence spoken by a guest (not the host or a reporter) is a quote."""
+    label = sentence.turn_speaker
+    if not label:
+        return False
+    role = label.rsplit(",", 1)[1].strip().upper() if "," in label else ""
+    return role not in _NARRATOR_ROLES
+
+
+def _quoted_share(text: str) -> float:
+    """Share of the characters of ``text`` inside quotation marks."""
+    inside = sum(len(m) for m in _QUOTED.findall(text))
+    return inside / max(len(text), 1)
 
 
 def _paraphrase(
@@ -185,7 +220,7 @@ def _paraphrase(
 
 def _first_score(cand: _Candidate, weights: Counter[str]) -> float:
     gain = sum(weights[c] for c in cand.concepts) + cand.prior
-    return gain / cand.words**LENGTH_EXPONENT
+    return cand.discount * gain / cand.words**LENGTH_EXPONENT
 
 
 def _reading_order(cand: _Candidate) -> tuple[float, int, int]:

@@ -14,45 +14,78 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
+
+def _words(text: str) -> frozenset[str]:
+    """A word list written as one string, one space between words."""
+    return frozenset(text.split())
+
+
 #: Honorifics dropped from a name ("Ms. Smith" is "Smith").
-HONORIFICS = frozenset(
-    "mr mr. mrs mrs. ms ms. miss dr dr. prof prof. sir dame lady lord rev rev. "
-    "messrs messrs. mx mx.".split()
+HONORIFICS = _words(
+    """
+    mr mr. mrs mrs. ms ms. miss dr dr. prof prof. sir dame lady lord rev rev. messrs
+    messrs. mx mx.
+    """
 )
 
 #: Words that make up a job title written before a name ("Foreign Minister Jane Smith",
 #: "Sen. Tom Reed"). Lowercase, with and without the abbreviation dot.
-ROLE_WORDS = frozenset(
+ROLE_WORDS = _words(
     """
-    president vice prime minister ministers deputy foreign defense defence interior finance
-    health education justice trade secretary state chancellor premier king queen prince
-    princess pope cardinal bishop archbishop senator sen sen. representative rep rep. governor
-    gov gov. mayor judge justice chief executive ceo cfo chair chairman chairwoman chairperson
-    director spokesman spokeswoman spokesperson ambassador envoy general gen gen. lieutenant
-    lt lt. colonel col col. major maj maj. captain capt capt. sergeant sgt sgt. admiral adm
-    adm. commander commissioner inspector detective det det. officer sheriff attorney
-    lawyer speaker leader minority majority house senate white national security adviser
-    advisor press foreign-affairs coach manager professor economist analyst founder
-    owner head police fire army navy former acting interim then incoming outgoing
-    assistant associate undersecretary under-secretary superintendent supt supt. constable
-    sir dame lord lady dr dr. mr mr. mrs mrs. ms ms. prof prof. rev rev. reverend
-    """.split()
+    president vice prime minister ministers deputy foreign defense defence interior
+    finance health education justice trade secretary state chancellor premier king queen
+    prince princess pope cardinal bishop archbishop senator sen sen. representative rep
+    rep. governor gov gov. mayor judge justice chief executive ceo cfo chair chairman
+    chairwoman chairperson director spokesman spokeswoman spokesperson ambassador envoy
+    general gen gen. lieutenant lt lt. colonel col col. major maj maj. captain capt
+    capt. sergeant sgt sgt. admiral adm adm. commander commissioner inspector detective
+    det det. officer sheriff attorney lawyer speaker leader minority majority house
+    senate white national security adviser advisor press foreign-affairs coach manager
+    professor economist analyst founder owner head police fire army navy former acting
+    interim then incoming outgoing assistant associate undersecretary under-secretary
+    superintendent supt supt. constable sir dame lord lady dr dr. mr mr. mrs mrs. ms ms.
+    prof prof. rev rev. reverend
+    """
 )
 
 #: Capitalised words that start a sentence or name a thing, never a person's first name.
-NOT_NAME_WORDS = frozenset(
+NOT_NAME_WORDS = _words(
     """
-    the a an this that these those he she it they we i you his her its their our my but and
-    or so yet if when while after before as at in on of for from with by to into under over
-    monday tuesday wednesday thursday friday saturday sunday january february march april
-    may june july august september october november december jan feb mar apr jun jul aug
-    sep sept oct nov dec today yesterday tomorrow last next this meanwhile however
-    asked speaking according earlier later
-    """.split()
+    the a an this that these those he she it they we i you his her its their our my but
+    and or so yet if when while after before as at in on of for from with by to into
+    under over monday tuesday wednesday thursday friday saturday sunday january february
+    march april may june july august september october november december jan feb mar apr
+    jun jul aug sep sept oct nov dec today yesterday tomorrow last next this meanwhile
+    however asked speaking according earlier later
+    """
 )
 
+#: Role words that are also common names; they only count as a title at the front.
+_NAME_LIKE = frozenset(
+    {
+        "king",
+        "major",
+        "general",
+        "judge",
+        "chief",
+        "prince",
+        "bishop",
+        "pope",
+        "white",
+        "house",
+        "head",
+        "national",
+        "speaker",
+        "ceo",
+        "press",
+    }
+)
 _KEEP_DOT = frozenset({"Jr.", "Sr.", "St."})
-_PLACE_PREPOSITIONS = frozenset("in at from to near into across outside inside of via".split())
+_PLACE_PREPOSITIONS = _words(
+    """
+    in at from to near into across outside inside of via
+    """
+)
 _LABEL_SPLIT = re.compile(r"\s*,\s*")
 # A capitalised word, an initial ("W."), or a particle inside a name ("de", "van", "bin").
 _NAME_PHRASE = re.compile(
@@ -98,6 +131,12 @@ def split_name(phrase: str) -> PersonName:
     """
     words = phrase.split()
     role: list[str] = []
+    # "Transport Minister Oskar Brandt": everything up to the last title word is the role.
+    titles = [i for i, w in enumerate(words[:-1]) if w.lower() in ROLE_WORDS - _NAME_LIKE]
+    if titles:
+        role = [w.lower().rstrip(".") for w in words[: titles[-1] + 1]]
+        role = [w for w in role if w not in HONORIFICS and w not in NOT_NAME_WORDS]
+        words = words[titles[-1] + 1 :]
     while words and (is_role_word(words[0]) or words[0].lower() in NOT_NAME_WORDS):
         word = words.pop(0)
         if word.lower() not in HONORIFICS and word.lower() not in NOT_NAME_WORDS:

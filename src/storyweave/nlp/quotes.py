@@ -20,6 +20,12 @@ from dataclasses import dataclass
 from ..model import Quote, QuoteMention, Sentence, Source
 from . import names
 
+
+def _words(text: str) -> frozenset[str]:
+    """A word list written as one string, one space between words."""
+    return frozenset(text.split())
+
+
 #: Quoted spans shorter than this many words are scare quotes or titles ("so-called
 #: "reform"") unless a reporting verb attributes them directly.
 MIN_QUOTE_WORDS = 4
@@ -35,17 +41,19 @@ SAME_STATEMENT = 0.6
 #: ...and share at least this many content words (so "we will not" is not enough).
 MIN_SHARED_CONTENT = 2
 
-REPORTING_VERBS = (
-    "said says say told tells added adds stated states declared declares warned warns "
-    "insisted insists argued argues explained explains noted notes wrote writes tweeted "
-    "tweets asked asks replied replies responded responds continued recalled recalls "
-    "acknowledged admitted announced announces claimed claims conceded confirmed confirms "
-    "cautioned emphasized emphasised stressed urged vowed predicted observed remarked "
-    "commented suggested testified shouted exclaimed posted quipped countered agreed "
-    "complained conceded concluded joked mused pleaded promised reiterated repeated "
-    "boasted charged alleged"
-).split()
-_VERB = r"(?:" + "|".join(sorted(set(REPORTING_VERBS), key=len, reverse=True)) + r")\b"
+REPORTING_VERBS = _words(
+    """
+    said says say told tells added adds stated states declared declares warned warns
+    insisted insists argued argues explained explains noted notes wrote writes tweeted
+    tweets asked asks replied replies responded responds continued recalled recalls
+    acknowledged admitted announced announces claimed claims conceded confirmed confirms
+    cautioned emphasized emphasised stressed urged vowed predicted observed remarked
+    commented suggested testified shouted exclaimed posted quipped countered agreed
+    complained conceded concluded joked mused pleaded promised reiterated repeated
+    boasted charged alleged
+    """
+)
+_VERB = r"(?:" + "|".join(sorted(REPORTING_VERBS, key=lambda v: (-len(v), v))) + r")\b"
 _VERB_RE = re.compile(r"\b" + _VERB)
 _ACCORDING = re.compile(r"\b[Aa]ccording to\s+")
 _PRONOUNS = frozenset({"he", "she", "they"})
@@ -66,6 +74,9 @@ _SPEAKER_ENDING = re.compile(rf"(?:^|(?<=[\s(,;—–-]))({_SPEAKER}){_ADVERB}\s
 _SPEAKER_AFTER_VERB = re.compile(
     rf"^\s*(?:{_PRONOUN}\b|({_NAME}|{_ROLE})(,\s+(?:the|a|an)\s+[^,.;\"“”`]{{2,60}})?)"
 )
+_COLON_ATTRIBUTION = re.compile(
+    rf"(?:^|(?<=[\s(,;]))({_SPEAKER}){_ADVERB}\s+[a-z]+ed\b[^:\"“”`]{{0,40}}:\s*$"
+)
 _LEADING_JUNK = re.compile(r"^[\s,;:.!?—–-]+")
 _WORD = re.compile(r"[\w’']+")
 
@@ -74,14 +85,15 @@ _MARKS = re.compile(r"``|''|[\"“”„]")
 _OPEN_CONTEXT = frozenset(" ([{—–-/")
 
 #: Function words: they do not make two quotes the same statement.
-_STOPWORDS = frozenset(
+_STOPWORDS = _words(
     """
-    a an the and or but if of to in on at by for with from as is are was were be been being
-    it its this that these those i we you he she they me us him her them my our your his
-    their will would can could should shall may might must do does did have has had not no
-    so than then there here what which who whom when where why how all any some just very
-    also about into over up out more most such only own same too s t don't it's we're i'm
-    """.split()
+    a an the and or but if of to in on at by for with from as is are was were be been
+    being it its this that these those i we you he she they me us him her them my our
+    your his their will would can could should shall may might must do does did have has
+    had not no so than then there here what which who whom when where why how all any
+    some just very also about into over up out more most such only own same too s t
+    don't it's we're i'm
+    """
 )
 
 
@@ -150,15 +162,22 @@ def find_quotes(sources: Sequence[Source]) -> tuple[Quote, ...]:
 
 
 def _transcript_turns(source: Source) -> Iterable[QuoteMention]:
-    """One mention per run of consecutive sentences with the same speaker label."""
+    """One mention per run of consecutive sentences with the same speaker label.
+
+    The programme's own voices (a label with a host or reporter role, and the short
+    "AUREN:" labels of the same people later on) narrate; they are not quoted.
+    """
+    narrators = _narrators(source)
     run: list[Sentence] = []
     for sentence in [*source.sentences, None]:
         if run and (sentence is None or sentence.turn_speaker != run[0].turn_speaker):
             text = " ".join(s.text for s in run)
-            if len(text.split()) >= MIN_TURN_WORDS:
+            speaker = names.split_label(run[0].turn_speaker or "").name
+            narrating = names.surname(speaker).lower() in narrators
+            if len(text.split()) >= MIN_TURN_WORDS and not narrating:
                 yield QuoteMention(
                     text=text,
-                    speaker_as_written=names.split_label(run[0].turn_speaker or "").name,
+                    speaker_as_written=speaker,
                     source_id=source.id,
                     sentence_ids=tuple(s.id for s in run),
                     kind="transcript",
@@ -166,6 +185,21 @@ def _transcript_turns(source: Source) -> Iterable[QuoteMention]:
             run = []
         if sentence is not None and sentence.turn_speaker is not None:
             run.append(sentence)
+
+
+#: Transcript roles of the programme's own staff, whose turns narrate rather than quote.
+NARRATOR_ROLES = frozenset({"host", "byline", "anchor", "correspondent", "reporter", "presenter"})
+
+
+def _narrators(source: Source) -> set[str]:
+    """Lower-case surnames of the speakers labelled with a narrator role in ``source``."""
+    found = set()
+    for sentence in source.sentences:
+        if sentence.turn_speaker:
+            label = names.split_label(sentence.turn_speaker)
+            if label.role in NARRATOR_ROLES and label.name:
+                found.add(names.surname(label.name).lower())
+    return found
 
 
 def _paragraphs(sentences: Iterable[Sentence]) -> list[list[Sentence]]:
@@ -291,19 +325,18 @@ def _speaker_before(before: str, short: bool) -> str | None:
         found = _first_speaker(before[according.end() :])
         if found is not None:
             return found
-    verbs = list(_VERB_RE.finditer(before))
-    if not verbs:
-        return None
-    verb = verbs[-1]
-    between = before[verb.end() :].split()
-    # '..."' after 'Smith said the plan was' is a partial quote; a scare quote needs
-    # the verb right next to it ('she said: "Never"').
-    if short and len(between) > 1:
-        return None
-    prefix = before[: verb.start()].rstrip()
-    if not prefix:
-        return None
-    match = _SPEAKER_ENDING.search(prefix)
+    # The nearest reporting verb with a speaker in front of it: in 'Brandt said his door
+    # was open and urged both sides to "..."', 'urged' has none, 'said' has Brandt.
+    for verb in reversed(list(_VERB_RE.finditer(before))):
+        between = before[verb.end() :].split()
+        # A scare quote needs the verb right next to it ('she said: "Never"').
+        if short and len(between) > 1:
+            return None
+        match = _SPEAKER_ENDING.search(before[: verb.start()].rstrip())
+        if match:
+            return _strip_speaker(match.group(1))
+    # Any past-tense verb before a colon attributes: 'Union boss Ilves crowed: "..."'.
+    match = _COLON_ATTRIBUTION.search(before)
     return _strip_speaker(match.group(1)) if match else None
 
 
@@ -408,7 +441,7 @@ def _consolidate(mentions: list[QuoteMention], speakers: list[str | None]) -> li
         for j, count in shared.items():
             if speakers[i] and speakers[j] and speakers[i] != speakers[j]:
                 continue
-            if count < min(MIN_SHARED_CONTENT, len(content[i]), len(content[j])):
+            if count < min(MIN_SHARED_CONTENT, len(words), len(content[j])):
                 continue
             smaller = min(len(token_sets[i]), len(token_sets[j]))
             score = len(token_sets[i] & token_sets[j]) / smaller if smaller else 0.0

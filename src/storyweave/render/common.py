@@ -31,17 +31,53 @@ def marker(source_ids: Iterable[str]) -> str:
     return "[" + ",".join(str(source_number(s)) for s in source_ids) + "]"
 
 
+#: A headline longer than this many words is cut (a first sentence standing in for a title).
+HEADLINE_WORDS = 14
+
+
 def headline(briefing: Briefing) -> str:
-    """A title for the whole briefing: the most central agreed fact's source title, else any."""
+    """A title for the whole briefing: the most common source title, else the first
+    summary line, shortened."""
     titles = [s.title for s in briefing.sources if s.title]
     if titles:
         counts = Counter(titles)
-        return plain(max(titles, key=lambda t: (counts[t], -titles.index(t))))
-    if briefing.summary:
-        return plain(briefing.summary[0].text)
-    return "Briefing"
+        text = plain(max(titles, key=lambda t: (counts[t], -titles.index(t))))
+    elif briefing.summary:
+        text = plain(briefing.summary[0].text)
+    else:
+        return "Briefing"
+    words = text.split()
+    return text if len(words) <= HEADLINE_WORDS else " ".join(words[:HEADLINE_WORDS]) + " …"
+
+
+def labels(briefing: Briefing) -> dict[str, str]:
+    """Source id -> a label that tells the sources apart.
+
+    The outlet alone when it is unique; else the outlet with the publication date; else
+    with the source number too (ten wire stories from one agency are common).
+    """
+    base = {s.id: plain(s.outlet or s.title or _short_origin(s.origin)) for s in briefing.sources}
+    counts = Counter(base.values())
+    result = {}
+    for source in briefing.sources:
+        label = base[source.id]
+        if counts[label] > 1 and source.published:
+            label = f"{label} ({source.published[:10]})"
+        result[source.id] = label
+    counts = Counter(result.values())
+    for source in briefing.sources:
+        if counts[result[source.id]] > 1:
+            result[source.id] = f"{result[source.id]} #{source_number(source.id)}"
+    return result
 
 
 def agreed_facts(briefing: Briefing) -> list[Fact]:
     """Facts reported by at least two sources, strongest first."""
     return [f for f in briefing.facts if len(f.source_ids) >= 2][:MAX_LISTED_FACTS]
+
+
+def _short_origin(origin: str) -> str:
+    """A file's name, a URL's host, a dataset document's ``cluster/index``."""
+    if origin.startswith(("http://", "https://")):
+        return origin.split("/")[2]
+    return origin.rstrip("/").rsplit("/", 1)[-1]

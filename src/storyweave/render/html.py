@@ -8,11 +8,12 @@ keyboard focus (pure CSS) and link to the sentence in its source, highlighted.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from html import escape
 from importlib import resources
 
 from ..model import Briefing, Source
-from .common import agreed_facts, headline, plain, source_number
+from .common import agreed_facts, headline, labels, plain, source_number
 
 #: Source colours: Okabe-Ito-like hues darkened for ≥ 4.5:1 contrast on white.
 PALETTE = (
@@ -37,6 +38,11 @@ def e(text: str | None) -> str:
 def render_html(briefing: Briefing) -> str:
     """The briefing as a complete HTML document."""
     css = resources.files(__package__).joinpath("briefing.css").read_text("utf-8")
+    # Sources with the same outlet (ten wire stories) get telling labels everywhere below.
+    label = labels(briefing)
+    briefing = replace(
+        briefing, sources=tuple(replace(s, outlet=label[s.id]) for s in briefing.sources)
+    )
     title = e(headline(briefing))
     parts = [
         "<!doctype html>",

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from ..model import Briefing, Source
-from .common import agreed_facts, headline, marker, plain
+from .common import agreed_facts, headline, labels, marker, plain
 
 _MD_ACTIVE = re.compile(r"([\\`*_\[\]<>#|])")
 
@@ -22,6 +22,7 @@ def md(text: str) -> str:
 def render_markdown(briefing: Briefing) -> str:
     """The briefing as a Markdown document."""
     out: list[str] = [f"# {md(headline(briefing))}", ""]
+    label = labels(briefing)
     n_sources = len(briefing.sources)
     out.append(
         f"*{n_sources} source{'s' if n_sources != 1 else ''} · "
@@ -44,7 +45,7 @@ def render_markdown(briefing: Briefing) -> str:
     if agreed:
         out += ["## Agreed facts", ""]
         for i, fact in enumerate(agreed, 1):
-            names = ", ".join(md(briefing.source(s).label) for s in fact.source_ids)
+            names = ", ".join(md(label[s]) for s in fact.source_ids)
             out.append(
                 f"{i}. {md(fact.text)} {marker(fact.source_ids)}  \n"
                 f"   *reported by {len(fact.source_ids)} sources: {names}*"
@@ -59,25 +60,24 @@ def render_markdown(briefing: Briefing) -> str:
             wordings = {plain(m.text) for m in quote.mentions}
             if len(wordings) > 1:
                 for mention in quote.mentions:
-                    label = md(briefing.source(mention.source_id).label)
-                    out.append(f"    - {label}: “{md(mention.text)}”")
+                    out.append(f"    - {md(label[mention.source_id])}: “{md(mention.text)}”")
         out.append("")
 
     out += ["## Sources", ""]
     for source in briefing.sources:
-        out.append(f"{marker([source.id])} {_source_line(source)}")
+        out.append(f"{marker([source.id])} {_source_line(source, label[source.id])}")
     out.append("")
 
     if briefing.problems:
         out += ["## Inputs not briefed", ""]
         for problem in briefing.problems:
-            out.append(f"- `{plain(problem.input)}`: {md(problem.problem)}")
+            out.append(f"- {md(problem.input)}: {md(problem.problem)}")
         out.append("")
 
     out += ["## Cleaning report", ""]
     for source in briefing.sources:
         out.append(
-            f"### {marker([source.id])} {md(source.label)}: "
+            f"### {marker([source.id])} {md(label[source.id])}: "
             f"{len(source.removed)} line{'s' if len(source.removed) != 1 else ''} removed"
         )
         out.append("")
@@ -88,8 +88,8 @@ def render_markdown(briefing: Briefing) -> str:
     return "\n".join(out).rstrip() + "\n"
 
 
-def _source_line(source: Source) -> str:
-    parts = [f"**{md(source.label)}**"]
+def _source_line(source: Source, label: str) -> str:
+    parts = [f"**{md(label)}**"]
     if source.title and source.title != source.label:
         parts.append(f"“{md(source.title)}”")
     if source.byline:
@@ -98,5 +98,5 @@ def _source_line(source: Source) -> str:
         parts.append(md(source.published))
     if source.kind == "transcript":
         parts.append("transcript")
-    parts.append(f"`{plain(source.origin)}`")
+    parts.append(md(source.origin))
     return " · ".join(parts)

@@ -1,0 +1,105 @@
+"""The command line: formats, exit codes, one-line errors naming the input."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from storyweave.cli import EXIT_FAILURE, EXIT_OK, EXIT_PARTIAL, main
+
+STORY = Path(__file__).resolve().parents[1] / "examples" / "harbour-strike"
+DUC = Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "duc2004_task2" / "duc2004_task2.jsonl"
+
+REPORT = (
+    "Dock workers in Velmora ended their nine-day strike on Sunday after overnight talks "
+    "with the port authority. The union said the new contract raises wages by six percent "
+    "over two years. About 40 ships were still waiting offshore on Sunday evening.\n"
+)
+
+
+def test_brief_example_story_markdown(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["brief", str(STORY), "--model", "lexical"]) == EXIT_OK
+    out = capsys.readouterr().out
+    assert out.startswith("# ")
+    for section in ("## Summary", "## Agreed facts", "## Quotes", "## Sources", "## Cleaning report"):
+        assert section in out
+
+
+def test_json_output_to_file(tmp_path: Path) -> None:
+    target = tmp_path / "b.json"
+    code = main(["brief", str(STORY), "-f", "json", "-o", str(target), "--words", "80",
+                 "--model", "lexical"])
+    assert code == EXIT_OK
+    data = json.loads(target.read_text("utf-8"))
+    assert data["schema_version"] and len(data["sources"]) >= 5
+    assert sum(len(s["text"].split()) for s in data["summary"]) <= 80
+
+
+def test_bad_inputs_are_named_and_the_rest_is_briefed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    good = tmp_path / "good.txt"
+    good.write_text(REPORT, encoding="utf-8")
+    binary = tmp_path / "photo.txt"
+    binary.write_bytes(b"\x89PNG\x00\x00\x01\x02" * 100)
+    code = main(["brief", str(good), str(binary), str(tmp_path / "missing.txt"),
+                 "--model", "lexical"])
+    captured = capsys.readouterr()
+    assert code == EXIT_PARTIAL
+    errors = captured.err.strip().splitlines()
+    assert any("photo.txt" in line and "binary" in line for line in errors)
+    assert any("missing.txt" in line for line in errors)
+    assert "## Summary" in captured.out
+    assert "nothing can be cross-checked" in captured.out
+
+
+def test_no_usable_article_fails(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    empty = tmp_path / "empty.txt"
+    empty.write_text("   \n", encoding="utf-8")
+    assert main(["brief", str(empty), "--model", "lexical"]) == EXIT_FAILURE
+    assert "empty" in capsys.readouterr().err
+
+
+def test_oversized_file_is_refused_naming_the_limit(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    big = tmp_path / "big.txt"
+    with big.open("wb") as handle:
+        handle.truncate(3 * 2**20)
+    good = tmp_path / "good.txt"
+    good.write_text(REPORT, encoding="utf-8")
+    code = main(["brief", str(big), str(good), "--max-input-mb", "1", "--model", "lexical"])
+    assert code == EXIT_PARTIAL
+    err = capsys.readouterr().err
+    assert "big.txt" in err and "1 MB" in err
+
+
+@pytest.mark.skipif(not DUC.exists(), reason="shared DUC 2004 data not present beside the repo")
+def test_dataset_cluster_and_unknown_cluster(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["brief", str(DUC), "--cluster", "d30001t", "--model", "lexical"]) == EXIT_OK
+    assert "Hun Sen" in capsys.readouterr().out
+    assert main(["brief", str(DUC), "--cluster", "nope", "--model", "lexical"]) == EXIT_FAILURE
+    assert "nope" in capsys.readouterr().err
+
+
+def test_stdin_and_module_entry_point(tmp_path: Path) -> None:
+    other = tmp_path / "other.txt"
+    other.write_text(REPORT.replace("40 ships", "52 vessels"), encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "-m", "storyweave", "brief", "-", str(other), "--model", "lexical",
+         "-f", "json"],
+        input=REPORT.encode(), capture_output=True, timeout=120, check=False,
+    )
+    assert result.returncode == EXIT_OK, result.stderr.decode()
+    origins = [s["origin"] for s in json.loads(result.stdout)["sources"]]
+    assert origins == ["<stdin>", str(other)]
+
+
+def test_usage_error_exit_code() -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["brief"])
+    assert exit_info.value.code == 2

@@ -1,0 +1,70 @@
+"""brief(): the whole path on small fictional inputs; bad articles fail alone."""
+
+from __future__ import annotations
+
+import pytest
+
+from storyweave import Article, Briefer, BriefOptions, OptionsError, brief
+
+REPORTS = [
+    "Dock workers in Velmora ended their nine-day strike on Sunday after overnight talks "
+    "with the port authority. The union said the new contract raises wages by six percent "
+    "over two years. Transport Minister Oskar Brandt thanked both sides for their patience.",
+    "Velmora's dock workers ended a nine-day strike on Sunday after talks that ran through "
+    "the night. The new contract raises wages by six percent over two years, the union said. "
+    "About 40 ships were still waiting offshore on Sunday evening.",
+    "The nine-day strike by dock workers at the port of Velmora ended on Sunday after "
+    "overnight negotiations. Wages will rise by six percent over two years under the deal. "
+    "At least 52 vessels were waiting to berth, the harbour master said.",
+]
+
+
+@pytest.fixture(scope="module")
+def briefer() -> Briefer:
+    return Briefer(BriefOptions(model="lexical"))
+
+
+def _articles() -> list[Article]:
+    return [Article(text=t, origin=f"r{i}.txt") for i, t in enumerate(REPORTS, 1)]
+
+
+def test_briefing_cites_real_sentences_and_finds_shared_facts(briefer: Briefer) -> None:
+    briefing = briefer.brief(_articles())
+    ids = {s.id for src in briefing.sources for s in src.sentences}
+    assert [s.id for s in briefing.sources] == ["s1", "s2", "s3"]
+    assert briefing.summary
+    for line in briefing.summary:
+        assert set(line.citations) <= ids
+        assert line.text == briefing.sentence(line.citations[0]).text
+    assert any(len(f.source_ids) == 3 for f in briefing.facts)
+    assert sorted(i for f in briefing.facts for i in f.sentence_ids) == sorted(ids)
+
+
+def test_same_input_gives_the_same_briefing(briefer: Briefer) -> None:
+    assert briefer.brief(_articles()) == briefer.brief(_articles())
+
+
+def test_one_bad_article_fails_alone(briefer: Briefer) -> None:
+    articles = _articles() + [Article(text="Home | News | Sport", origin="junk.txt")]
+    briefing = briefer.brief(articles)
+    assert len(briefing.sources) == 3
+    assert [p.input for p in briefing.problems] == ["junk.txt"]
+    assert briefing.problems[0].stage == "clean"
+
+
+def test_a_single_article_is_briefed_with_a_note(briefer: Briefer) -> None:
+    briefing = briefer.brief(_articles()[:1])
+    assert len(briefing.sources) == 1
+    assert briefing.summary
+    assert any("cross-checked" in note for note in briefing.notes)
+
+
+def test_too_many_articles_is_refused_with_the_limit() -> None:
+    with pytest.raises(OptionsError, match="limit is 2"):
+        Briefer(BriefOptions(model="lexical", max_articles=2)).brief(_articles())
+
+
+def test_brief_function_uses_the_default_model() -> None:
+    briefing = brief(_articles(), BriefOptions(words=40))
+    assert briefing.settings["embedder"] != "lexical"
+    assert sum(len(line.text.split()) for line in briefing.summary) <= 40
