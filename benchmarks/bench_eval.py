@@ -35,8 +35,16 @@ def bench(name: str) -> int:
         print(f"skipped {name}: {path} not found (shared data absent)", file=sys.stderr)
         return 0
     RESULTS.mkdir(parents=True, exist_ok=True)
-    args = ["eval", "summaries", str(path), "--json", str(RESULTS / f"{name}.json"),
-            "--plot", str(RESULTS / f"{name}.png"), "--outputs"]
+    args = [
+        "eval",
+        "summaries",
+        str(path),
+        "--json",
+        str(RESULTS / f"{name}.json"),
+        "--plot",
+        str(RESULTS / f"{name}.png"),
+        "--outputs",
+    ]
     with (RESULTS / f"{name}.md").open("w", encoding="utf-8") as out:
         with contextlib.redirect_stdout(out):
             return main(args)

@@ -32,9 +32,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from storyweave.clean import clean, cluster_line_counts  # noqa: E402
-from storyweave.errors import InputUnreadable  # noqa: E402
-from storyweave.model import Article  # noqa: E402
+from storyweave.clean import clean, cluster_line_counts
+from storyweave.errors import InputUnreadable
+from storyweave.model import Article
 
 DATA = ROOT / ".." / "shared" / "data"
 LABELLED = ROOT / "tests" / "data" / "clean"
@@ -213,13 +213,20 @@ def main() -> None:
     """Run every measurement and print the tables."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--pages", type=int, default=None, help="only the first N HTML pages")
-    parser.add_argument("--show-multinews", type=int, default=0, metavar="K",
-                        help="print removals for the first K Multi-News clusters")
+    parser.add_argument(
+        "--show-multinews",
+        type=int,
+        default=0,
+        metavar="K",
+        help="print removals for the first K Multi-News clusters",
+    )
     args = parser.parse_args()
 
     items = load_labelled()
-    print(f"Plain text: {len(items)} labelled scrapes in tests/data/clean "
-          "(line-level scores of removal)")
+    print(
+        f"Plain text: {len(items)} labelled scrapes in tests/data/clean "
+        "(line-level scores of removal)"
+    )
     print(f"{'system':28} {'precision':>9} {'recall':>7} {'story lines dropped':>20}")
     for name, removed in (
         ("storyweave clean()", ours(items)),
@@ -227,20 +234,28 @@ def main() -> None:
         ("drop lines < 8 words", drop_short(items)),
     ):
         s = removal_scores(items, removed)
-        print(f"{name:28} {s['precision']:9.3f} {s['recall']:7.3f} "
-              f"{int(s['story_lines_dropped']):>20}")
-    print(f"(boilerplate lines in the set: {int(removal_scores(items, keep_all(items))['boilerplate_lines'])})")
+        print(
+            f"{name:28} {s['precision']:9.3f} {s['recall']:7.3f} "
+            f"{int(s['story_lines_dropped']):>20}"
+        )
+    print(
+        f"(boilerplate lines in the set: {int(removal_scores(items, keep_all(items))['boilerplate_lines'])})"
+    )
     print(f"\nSpeed: 10-article text cluster cleaned in {text_cluster_ms(items):.1f} ms")
 
     if (DATA / "article_extraction_benchmark").is_dir():
         results = html_bench(args.pages)
         pages = next(iter(results.values()))["pages"]
-        print(f"\nHTML: article_extraction_benchmark, {pages:.0f} pages, "
-              "word-3-shingle bags, means over pages")
+        print(
+            f"\nHTML: article_extraction_benchmark, {pages:.0f} pages, "
+            "word-3-shingle bags, means over pages"
+        )
         print(f"{'system':28} {'precision':>9} {'recall':>7} {'F1':>6} {'ms/page':>8}")
         for name, s in results.items():
-            print(f"{name:28} {s['precision']:9.3f} {s['recall']:7.3f} {s['f1']:6.3f} "
-                  f"{s['ms_per_page']:8.1f}")
+            print(
+                f"{name:28} {s['precision']:9.3f} {s['recall']:7.3f} {s['f1']:6.3f} "
+                f"{s['ms_per_page']:8.1f}"
+            )
     else:
         print("\nHTML: skipped (../shared/data/article_extraction_benchmark not found)")
     if args.show_multinews:

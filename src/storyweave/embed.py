@@ -51,11 +51,13 @@ UNCALIBRATED_THRESHOLD = MINILM_THRESHOLD
 #: all-MiniLM-L6-v2 was trained on 128 word pieces but sentence-transformers runs it with
 #: ``max_seq_length`` 256 (its sentence_bert_config.json); news sentences rarely pass 64.
 MINILM_MAX_TOKENS = 256
-#: Sentences per ONNX call. 64 and 32 measured within noise of each other on a 2-core
-#: machine once sentences are sorted by length (benchmarks/bench_embed.py).
-DEFAULT_BATCH_SIZE = 64
-#: onnxruntime intra-op threads. 1 thread was measured ~1.6x slower than 2 on an idle
-#: 2-core machine; 2 keeps both cores busy (benchmarks/bench_embed.py).
+#: Sentences per ONNX call. With length-sorted batches, 32 beat 64 in every run of
+#: benchmarks/bench_embed.py on DUC 2004 clusters (e.g. 1.77 s vs 2.54 s, 1 thread, a busy
+#: 2-core machine); sorting itself cut encode time 1.6-2.9x.
+DEFAULT_BATCH_SIZE = 32
+#: onnxruntime intra-op threads. 1 vs 2 measured within noise on a shared, overloaded
+#: 2-core machine (1.77 s vs 1.93 s); outputs are bit-identical either way. 2 is kept so an
+#: idle laptop uses both cores; re-measure with benchmarks/bench_embed.py.
 DEFAULT_THREADS = 2
 #: Width of the hashed lexical vectors. 2**13 keeps collisions rare for a cluster's
 #: vocabulary (a 10-article story has ~3,000 distinct terms) while a 600-sentence matrix
@@ -169,7 +171,7 @@ class OnnxEmbedder:
     """A BERT-style encoder in ONNX, mean-pooled and L2-normalised like sentence-transformers.
 
     Texts are sorted by token count before batching so each batch pads to similar
-    lengths (measured ~1.4x faster on news sentences), then returned in input order.
+    lengths (measured 1.6-2.9x faster on news sentences), then returned in input order.
     Thread counts are fixed so the same text always gives the same vector.
     """
 

@@ -18,6 +18,8 @@ from __future__ import annotations
 import time
 from collections.abc import Iterable, Sequence
 
+import numpy as np
+
 from . import align as align_stage
 from . import clean as clean_stage
 from . import summarize as summarize_stage
@@ -105,7 +107,7 @@ class Briefer:
 
         sentences = [s for source in sources for s in source.sentences]
         started = time.perf_counter()
-        vectors = self.embedder.encode([s.text for s in sentences])
+        vectors = _encode_unique(self.embedder, [s.text for s in sentences])
         timings["embed"] = time.perf_counter() - started
 
         started = time.perf_counter()
@@ -135,6 +137,16 @@ class Briefer:
             notes=tuple(notes),
             settings=settings,
         )
+
+
+def _encode_unique(embedder: Embedder, texts: list[str]) -> np.ndarray:
+    """Encode each distinct text once: wire copies repeat whole sentences across outlets."""
+    unique = list(dict.fromkeys(texts))
+    vectors = embedder.encode(unique)
+    if len(unique) == len(texts):
+        return vectors
+    row = {text: i for i, text in enumerate(unique)}
+    return vectors[[row[text] for text in texts]]
 
 
 def brief(articles: Iterable[Article], options: BriefOptions | None = None) -> Briefing:
