@@ -27,6 +27,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from .model import Fact, Sentence
+from .nlp.sentences import stands_alone
 
 #: Sentences shorter than this many words stand alone: "He said." or "No one was hurt."
 #: carry too little to match reliably, and a false link puts words in a source's mouth.
@@ -135,6 +136,9 @@ def _make_fact(
         mean_to_others = (block.sum(axis=1) - np.diag(block)) / (len(group) - 1)
         # Round so that float noise cannot pick a later sentence over an earlier tie.
         scores = np.round(mean_to_others, CENTRALITY_DECIMALS)
+        # A fact is shown by its representative: prefer a member that reads on its own
+        # over half of a split quotation, whatever their similarity.
+        scores = scores + np.array([stands_alone(sentences[i].text) for i in by_source])
         representative = by_source[int(np.argmax(scores))]  # argmax keeps the first tie
     n = len(sentences)
     if n > 1:

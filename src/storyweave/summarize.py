@@ -24,6 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .model import Fact, Sentence, SummarySentence
+from .nlp.sentences import unbalanced_quotes
 from .nlp.tokens import concepts, words
 from .options import BriefOptions
 
@@ -47,8 +48,7 @@ _QUOTED = re.compile(r'"[^"]*"|“[^”]*”|``.*?\'\'')
 QUOTE_DISCOUNT = 0.6
 _NARRATOR_ROLES = frozenset({"HOST", "BYLINE", "ANCHOR", "CORRESPONDENT", "REPORTER"})
 _DANGLING_STARTS = frozenset(
-    "he she it they his her its their this that these those but and or so also however "
-    "meanwhile instead still yet then there here look well yes no".split()
+    ["he", "she", "it", "they", "his", "her", "its", "their", "this", "that", "these", "those", "but", "and", "or", "so", "also", "however", "meanwhile", "instead", "still", "yet", "then", "there", "here", "look", "well", "yes", "no"]
 )
 
 
@@ -180,17 +180,10 @@ def _readable(text: str, n_words: int) -> bool:
         return False
     if text.rstrip().endswith("?") or text[:1].islower():
         return False
-    if _unbalanced_quotes(text):  # half of a quote split across sentences
+    if unbalanced_quotes(text):  # half of a quote split across sentences
         return False
     first = text.split(maxsplit=1)[0].strip("\"'“‘`(,;:.!").lower()
     return first not in _DANGLING_STARTS
-
-
-def _unbalanced_quotes(text: str) -> bool:
-    straight = text.count('"') % 2 == 1
-    curly = text.count("“") != text.count("”")
-    newswire = text.count("``") != text.count("''")
-    return straight or curly or newswire
 
 
 def _guest_turn(sentence: Sentence) -> bool:

@@ -240,3 +240,19 @@ def _cap_length(sentence: str) -> list[str]:
     if words:
         pieces.append(" ".join(words))
     return pieces
+
+
+def unbalanced_quotes(text: str) -> bool:
+    """Whether ``text`` opens or closes a quotation it does not also close or open
+    (half of a quote the splitter had to cut)."""
+    return (
+        text.count('"') % 2 == 1
+        or text.count("“") != text.count("”")
+        or text.count("``") != text.count("''")
+    )
+
+
+def stands_alone(text: str) -> bool:
+    """Whether a sentence reads on its own: no half quotation, no lower-case start."""
+    stripped = text.lstrip("\"'“‘`([ ")
+    return bool(stripped) and not stripped[0].islower() and not unbalanced_quotes(text)
