@@ -136,6 +136,89 @@ class SummarySentence:
     source_ids: tuple[str, ...]
 
 
+DivergenceKind = Literal["conflict", "superseded", "single_source", "coverage_gap"]
+
+
+@dataclass(frozen=True, slots=True)
+class Side:
+    """One side of a divergence: what some sources say, with the sentences that say it.
+
+    ``value`` is the disputed value as written ("at least 52 vessels") when there is one.
+    """
+
+    text: str
+    citations: tuple[str, ...]
+    source_ids: tuple[str, ...]
+    value: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Divergence:
+    """Where sources part ways.
+
+    - ``conflict``: the same fact with incompatible values (numbers, durations, dates,
+      names, outcomes); one side per value.
+    - ``superseded``: an earlier prediction or doubt (first side) that a later report
+      overtook (second side).
+    - ``single_source``: a claim only one outlet makes (one side; never called false).
+    - ``coverage_gap``: a topic several outlets cover (first side) that others leave out;
+      ``missing_source_ids`` names them.
+    """
+
+    kind: DivergenceKind
+    summary: str  # one readable line
+    sides: tuple[Side, ...]
+    fact_ids: tuple[str, ...] = ()
+    score: float = 0.0  # higher = more central to the story; lists are sorted by it
+    missing_source_ids: tuple[str, ...] = ()
+
+
+EntityType = Literal["person", "organization", "place", "other"]
+
+
+@dataclass(frozen=True, slots=True)
+class Entity:
+    """A person or organisation named in the sources, with the roles they are given."""
+
+    name: str  # the fullest form ("Oskar Brandt")
+    type: EntityType
+    roles: tuple[str, ...]  # as the sources put them ("transport minister")
+    source_ids: tuple[str, ...]
+    citations: tuple[str, ...]
+    aliases: tuple[str, ...] = ()  # other forms seen ("Brandt", "BRANDT")
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineEvent:
+    """An event with the time the sources give it."""
+
+    when: str  # as written ("on Sunday", "in February", "March 15")
+    date: str | None  # ISO 8601 (date or year-month) when it can be anchored
+    text: str  # the sentence that places the event
+    citations: tuple[str, ...]
+    source_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class FramingNote:
+    """A term one outlet uses where the others describe the same thing neutrally."""
+
+    term: str  # as written ("militant union bosses", "so-called", "\"job security\"")
+    kind: Literal["label", "hedge", "scare_quote"]
+    citation: str  # the sentence id where it appears
+    note: str  # how the other outlets say it, in one line
+
+
+@dataclass(frozen=True, slots=True)
+class OutletView:
+    """One outlet against the rest: what it alone reports, what it leaves out, its framing."""
+
+    source_id: str
+    unique: tuple[str, ...]  # fact ids only this source reports, most central first
+    missing: tuple[str, ...]  # fact ids most other sources report and this one does not
+    framing: tuple[FramingNote, ...]
+
+
 @dataclass(frozen=True, slots=True)
 class Source:
     """One input as the briefing shows it: its metadata, sentences and cleaning report."""
@@ -177,6 +260,10 @@ class Briefing:
     problems: tuple[InputProblem, ...] = ()
     notes: tuple[str, ...] = ()
     settings: dict[str, object] = field(default_factory=dict)
+    divergences: tuple[Divergence, ...] = ()
+    entities: tuple[Entity, ...] = ()
+    timeline: tuple[TimelineEvent, ...] = ()
+    outlets: tuple[OutletView, ...] = ()
 
     def sentence(self, sentence_id: str) -> Sentence:
         """Look a sentence up by id (raises ``KeyError`` for an unknown id)."""
