@@ -82,3 +82,21 @@ def test_markdown_makes_source_text_inert() -> None:
 def test_render_rejects_unknown_format() -> None:
     with pytest.raises(ValueError, match="unknown format"):
         render(make_briefing(), "pdf")  # type: ignore[arg-type]
+
+
+def test_cross_source_sections_in_all_three_formats() -> None:
+    briefing = make_briefing()
+    text = render_markdown(briefing)
+    for heading in ("## Where sources differ", "### Conflicting reports", "## People and organisations",
+                    "## Timeline", "## By outlet"):
+        assert heading in text
+    assert "**about 40** — About 40 ships [2]" in text
+    page = render_html(briefing)
+    for section in ("h-divergences", "h-entities", "h-timeline", "h-outlets"):
+        assert f'id="{section}"' in page
+    data = json.loads(render_json(briefing))
+    assert data["divergences"][0]["kind"] == "conflict"
+    assert data["divergences"][0]["sides"][1]["value"] == "at least 52"
+    assert data["outlets"][0]["unique"][0]["fact"] == "f2"
+    assert data["timeline"][0]["date"] == "2026-03-15"
+    assert data["quotes"][0]["variants"][0]["sources"] == ["s1"]

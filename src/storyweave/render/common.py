@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable
+from dataclasses import dataclass
 
-from ..model import Briefing, Fact
+from ..model import Briefing, Fact, Quote
 
 #: Control characters (ANSI escapes included) that must never reach a terminal or a page.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
@@ -81,3 +82,32 @@ def _short_origin(origin: str) -> str:
     if origin.startswith(("http://", "https://")):
         return origin.split("/")[2]
     return origin.rstrip("/").rsplit("/", 1)[-1]
+
+
+@dataclass(frozen=True, slots=True)
+class Variant:
+    """One wording of a quote and every outlet that carried it in those words."""
+
+    text: str
+    source_ids: tuple[str, ...]
+    citations: tuple[str, ...]
+
+
+def quote_variants(quote: Quote) -> list[Variant]:
+    """The distinct wordings of a quote (case, spacing and punctuation ignored), in order."""
+    groups: dict[str, list[int]] = {}
+    for i, mention in enumerate(quote.mentions):
+        key = " ".join(re.findall(r"\w+", mention.text.lower()))
+        groups.setdefault(key, []).append(i)
+    variants = []
+    for members in groups.values():
+        mentions = [quote.mentions[i] for i in members]
+        sources = sorted({m.source_id for m in mentions}, key=source_number)
+        citations = tuple(c for m in mentions for c in m.sentence_ids)
+        variants.append(Variant(mentions[0].text, tuple(sources), citations))
+    return variants
+
+
+def fact_index(briefing: Briefing) -> dict[str, Fact]:
+    """Fact id -> fact."""
+    return {fact.id: fact for fact in briefing.facts}

@@ -9,31 +9,12 @@ keyboard focus (pure CSS) and link to the sentence in its source, highlighted.
 from __future__ import annotations
 
 from dataclasses import replace
-from html import escape
 from importlib import resources
 
 from ..model import Briefing, Source
-from .common import agreed_facts, headline, labels, plain, source_number
-
-#: Source colours: Okabe-Ito-like hues darkened for ≥ 4.5:1 contrast on white.
-PALETTE = (
-    "#0b6bb0",
-    "#b35900",
-    "#087f5b",
-    "#a3305e",
-    "#5b4bb7",
-    "#8a6d00",
-    "#2f7d8c",
-    "#c0392b",
-    "#4d7c0f",
-    "#6b4f3a",
-)
-
-
-def e(text: str | None) -> str:
-    """Escape source text for HTML, after removing control characters."""
-    return escape(plain(text or ""), quote=True)
-
+from .common import agreed_facts, headline, labels, plain, quote_variants, source_number
+from .html_analysis import analysis_sections
+from .html_base import PALETTE, badge, cites, e
 
 def render_html(briefing: Briefing) -> str:
     """The briefing as a complete HTML document."""
@@ -59,6 +40,7 @@ def render_html(briefing: Briefing) -> str:
     parts.append(_summary(briefing))
     parts.append(_facts(briefing))
     parts.append(_quotes(briefing))
+    parts += analysis_sections(briefing)
     parts.append(_sources(briefing))
     parts.append(_problems(briefing))
     parts.append(_cleaning(briefing))
@@ -67,43 +49,13 @@ def render_html(briefing: Briefing) -> str:
 
 
 def _meta(briefing: Briefing) -> str:
-    badges = " ".join(_badge(briefing, s.id) for s in briefing.sources)
+    badges = " ".join(badge(briefing, s.id) for s in briefing.sources)
     return f"{len(briefing.sources)} sources: {badges}"
-
-
-def _badge(briefing: Briefing, source_id: str) -> str:
-    source = briefing.source(source_id)
-    n = source_number(source_id)
-    return (
-        f'<a class="badge c{n % len(PALETTE)}" href="#src-{source_id}" '
-        f'title="{e(source.title or source.origin)}">{n} · {e(source.label)}</a>'
-    )
-
-
-def _cites(briefing: Briefing, citations: tuple[str, ...]) -> str:
-    """One marker per cited source; each shows that source's cited sentences."""
-    by_source: dict[str, list[str]] = {}
-    for sentence_id in citations:
-        by_source.setdefault(sentence_id.split(".", 1)[0], []).append(sentence_id)
-    markers = []
-    for source_id in sorted(by_source, key=source_number):
-        source = briefing.source(source_id)
-        n = source_number(source_id)
-        quoted = "".join(
-            f'<span class="tip-line">“{e(briefing.sentence(sid).text)}”</span>'
-            for sid in by_source[source_id]
-        )
-        markers.append(
-            f'<a class="cite c{n % len(PALETTE)}" href="#{by_source[source_id][0]}" '
-            f'aria-label="source {n}, {e(source.label)}">{n}'
-            f'<span class="tip" role="tooltip"><b>{e(source.label)}</b>{quoted}</span></a>'
-        )
-    return '<span class="cites">' + "".join(markers) + "</span>"
 
 
 def _summary(briefing: Briefing) -> str:
     items = "".join(
-        f"<li>{e(line.text)} {_cites(briefing, line.citations)}</li>" for line in briefing.summary
+        f"<li>{e(line.text)} {cites(briefing, line.citations)}</li>" for line in briefing.summary
     )
     body = f'<ul class="summary">{items}</ul>' if items else "<p>No sentence could be selected.</p>"
     return f'<section aria-labelledby="h-summary"><h2 id="h-summary">Summary</h2>{body}</section>'
@@ -114,9 +66,9 @@ def _facts(briefing: Briefing) -> str:
     if not agreed:
         return ""
     items = "".join(
-        f"<li>{e(f.text)} {_cites(briefing, f.sentence_ids)}"
+        f"<li>{e(f.text)} {cites(briefing, f.sentence_ids)}"
         f'<div class="badges">reported by {len(f.source_ids)}: '
-        + " ".join(_badge(briefing, s) for s in f.source_ids)
+        + " ".join(badge(briefing, s) for s in f.source_ids)
         + "</div></li>"
         for f in agreed
     )
@@ -133,18 +85,20 @@ def _quotes(briefing: Briefing) -> str:
     for quote in briefing.quotes:
         speaker = e(quote.speaker) if quote.speaker else "<i>unattributed</i>"
         variants = ""
-        if len({plain(m.text) for m in quote.mentions}) > 1:
+        wordings = quote_variants(quote)
+        if len(wordings) > 1:
             variants = (
                 '<ul class="variants">'
                 + "".join(
-                    f"<li>{_badge(briefing, m.source_id)} “{e(m.text)}”</li>"
-                    for m in quote.mentions
+                    "<li>" + " ".join(badge(briefing, s) for s in v.source_ids)
+                    + f" “{e(v.text)}”</li>"
+                    for v in wordings
                 )
                 + "</ul>"
             )
         items.append(
             f"<li><b>{speaker}</b>: “{e(quote.text)}” "
-            f"{_cites(briefing, quote.sentence_ids)}{variants}</li>"
+            f"{cites(briefing, quote.sentence_ids)}{variants}</li>"
         )
     return (
         '<section aria-labelledby="h-quotes"><h2 id="h-quotes">Quotes</h2>'

@@ -10,9 +10,10 @@ import json
 from importlib import resources
 from typing import Any
 
-from ..model import Briefing, Quote, Source
+from ..model import Briefing, Divergence, OutletView, Quote, Source
+from .common import fact_index, quote_variants
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"  # 1.1: divergences, entities, timeline, outlets, quote variants
 
 
 def to_dict(briefing: Briefing) -> dict[str, Any]:
@@ -48,6 +49,29 @@ def to_dict(briefing: Briefing) -> dict[str, Any]:
             for fact in briefing.facts
         ],
         "quotes": [_quote(q) for q in briefing.quotes],
+        "divergences": [_divergence(d) for d in briefing.divergences],
+        "entities": [
+            {
+                "name": e.name,
+                "type": e.type,
+                "roles": list(e.roles),
+                "aliases": list(e.aliases),
+                "sources": list(e.source_ids),
+                "citations": list(e.citations),
+            }
+            for e in briefing.entities
+        ],
+        "timeline": [
+            {
+                "when": t.when,
+                "date": t.date,
+                "text": t.text,
+                "citations": list(t.citations),
+                "sources": list(t.source_ids),
+            }
+            for t in briefing.timeline
+        ],
+        "outlets": [_outlet(view, briefing) for view in briefing.outlets],
     }
 
 
@@ -88,6 +112,10 @@ def _quote(quote: Quote) -> dict[str, Any]:
         "text": quote.text,
         "citations": list(quote.sentence_ids),
         "sources": list(quote.source_ids),
+        "variants": [
+            {"text": v.text, "sources": list(v.source_ids), "citations": list(v.citations)}
+            for v in quote_variants(quote)
+        ],
         "mentions": [
             {
                 "source": m.source_id,
@@ -97,5 +125,47 @@ def _quote(quote: Quote) -> dict[str, Any]:
                 "kind": m.kind,
             }
             for m in quote.mentions
+        ],
+    }
+
+
+def _divergence(divergence: Divergence) -> dict[str, Any]:
+    return {
+        "kind": divergence.kind,
+        "summary": divergence.summary,
+        "sides": [
+            {
+                "text": side.text,
+                "value": side.value,
+                "citations": list(side.citations),
+                "sources": list(side.source_ids),
+            }
+            for side in divergence.sides
+        ],
+        "facts": list(divergence.fact_ids),
+        "missing_sources": list(divergence.missing_source_ids),
+        "score": round(divergence.score, 4),
+    }
+
+
+def _outlet(view: OutletView, briefing: Briefing) -> dict[str, Any]:
+    facts = fact_index(briefing)
+
+    def fact_ref(fact_id: str) -> dict[str, Any]:
+        fact = facts[fact_id]
+        return {
+            "fact": fact.id,
+            "text": fact.text,
+            "citations": list(fact.sentence_ids),
+            "sources": list(fact.source_ids),
+        }
+
+    return {
+        "source": view.source_id,
+        "unique": [fact_ref(f) for f in view.unique],
+        "missing": [fact_ref(f) for f in view.missing],
+        "framing": [
+            {"term": n.term, "kind": n.kind, "citation": n.citation, "note": n.note}
+            for n in view.framing
         ],
     }

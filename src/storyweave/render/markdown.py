@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from ..model import Briefing, Source
-from .common import agreed_facts, headline, labels, marker, plain
+from .common import agreed_facts, fact_index, headline, labels, marker, plain, quote_variants
 
 _MD_ACTIVE = re.compile(r"([\\`*_\[\]<>#|])")
 
@@ -52,16 +52,37 @@ def render_markdown(briefing: Briefing) -> str:
             )
         out.append("")
 
+    out += _divergences(briefing, label)
+
     if briefing.quotes:
         out += ["## Quotes", ""]
         for quote in briefing.quotes:
             speaker = md(quote.speaker) if quote.speaker else "*unattributed*"
             out.append(f"- **{speaker}:** “{md(quote.text)}” {marker(quote.source_ids)}")
-            wordings = {plain(m.text) for m in quote.mentions}
-            if len(wordings) > 1:
-                for mention in quote.mentions:
-                    out.append(f"    - {md(label[mention.source_id])}: “{md(mention.text)}”")
+            variants = quote_variants(quote)
+            if len(variants) > 1:
+                for variant in variants:
+                    names = ", ".join(md(label[s]) for s in variant.source_ids)
+                    out.append(f"    - {names}: “{md(variant.text)}”")
         out.append("")
+
+    if briefing.entities:
+        out += ["## People and organisations", ""]
+        for entity in briefing.entities:
+            roles = f" — {md('; '.join(entity.roles))}" if entity.roles else ""
+            out.append(f"- **{md(entity.name)}** ({entity.type}){roles} {marker(entity.source_ids)}")
+        out.append("")
+
+    if briefing.timeline:
+        out += ["## Timeline", ""]
+        for event in briefing.timeline:
+            when = md(event.date) if event.date else "date unknown"
+            out.append(
+                f"- **{when}** ({md(event.when)}): {md(event.text)} {marker(event.source_ids)}"
+            )
+        out.append("")
+
+    out += _outlets(briefing, label)
 
     out += ["## Sources", ""]
     for source in briefing.sources:
@@ -100,3 +121,59 @@ def _source_line(source: Source, label: str) -> str:
         parts.append("transcript")
     parts.append(md(source.origin))
     return " · ".join(parts)
+
+
+_DIVERGENCE_HEADINGS = (
+    ("conflict", "Conflicting reports"),
+    ("superseded", "Overtaken by later reports"),
+    ("single_source", "Reported by one source only"),
+    ("coverage_gap", "Coverage gaps"),
+)
+
+
+def _divergences(briefing: Briefing, label: dict[str, str]) -> list[str]:
+    if not briefing.divergences:
+        return []
+    out = ["## Where sources differ", ""]
+    for kind, heading in _DIVERGENCE_HEADINGS:
+        items = [d for d in briefing.divergences if d.kind == kind]
+        if not items:
+            continue
+        out += [f"### {heading}", ""]
+        for item in items:
+            out.append(f"- {md(item.summary)}")
+            if kind in ("conflict", "superseded"):
+                for side in item.sides:
+                    value = f"**{md(side.value)}** — " if side.value else ""
+                    out.append(f"    - {value}{md(side.text)} {marker(side.source_ids)}")
+            elif item.sides:
+                out[-1] += f" {marker(item.sides[0].source_ids)}"
+        out.append("")
+    return out
+
+
+def _outlets(briefing: Briefing, label: dict[str, str]) -> list[str]:
+    views = [v for v in briefing.outlets if v.unique or v.missing or v.framing]
+    if not views:
+        return []
+    facts = fact_index(briefing)
+    out = ["## By outlet", ""]
+    for view in views:
+        out += [f"### {marker([view.source_id])} {md(label[view.source_id])}", ""]
+        if view.unique:
+            out.append("Only this outlet reports:")
+            out += [f"- {md(facts[f].text)}" for f in view.unique]
+            out.append("")
+        if view.missing:
+            out.append("Leaves out what most others report:")
+            out += [f"- {md(facts[f].text)} {marker(facts[f].source_ids)}" for f in view.missing]
+            out.append("")
+        if view.framing:
+            out.append("Framing:")
+            out += [
+                f"- *{md(n.term)}* ({n.kind.replace('_', ' ')}): {md(briefing.sentence(n.citation).text)}"
+                f" — {md(n.note)}"
+                for n in view.framing
+            ]
+            out.append("")
+    return out

@@ -1,0 +1,136 @@
+"""The cross-source sections of the HTML page: divergences, people, timeline, outlets."""
+
+from __future__ import annotations
+
+from ..model import Briefing, Divergence
+from .common import fact_index
+from .html_base import badge, cites, e
+
+_HEADINGS = (
+    ("conflict", "Conflicting reports"),
+    ("superseded", "Overtaken by later reports"),
+    ("single_source", "Reported by one source only"),
+    ("coverage_gap", "Coverage gaps"),
+)
+
+
+def analysis_sections(briefing: Briefing) -> list[str]:
+    """The HTML of every non-empty cross-source section, in reading order."""
+    return [
+        html
+        for html in (
+            _divergences(briefing),
+            _entities(briefing),
+            _timeline(briefing),
+            _outlets(briefing),
+        )
+        if html
+    ]
+
+
+def _section(key: str, title: str, body: str) -> str:
+    return (
+        f'<section aria-labelledby="h-{key}"><h2 id="h-{key}">{title}</h2>{body}</section>'
+    )
+
+
+def _divergences(briefing: Briefing) -> str:
+    if not briefing.divergences:
+        return ""
+    blocks = []
+    for kind, heading in _HEADINGS:
+        items = [d for d in briefing.divergences if d.kind == kind]
+        if items:
+            rows = "".join(_divergence(briefing, d) for d in items)
+            blocks.append(f'<h3>{heading}</h3><ul class="div div-{kind}">{rows}</ul>')
+    return _section("divergences", "Where sources differ", "".join(blocks))
+
+
+def _divergence(briefing: Briefing, divergence: Divergence) -> str:
+    sides = ""
+    if divergence.kind in ("conflict", "superseded"):
+        sides = '<ul class="sides">' + "".join(
+            "<li>"
+            + (f'<b class="value">{e(side.value)}</b> ' if side.value else "")
+            + f"{e(side.text)} {cites(briefing, side.citations)}</li>"
+            for side in divergence.sides
+        ) + "</ul>"
+    elif divergence.sides:
+        sides = " " + cites(briefing, divergence.sides[0].citations)
+    missing = ""
+    if divergence.missing_source_ids:
+        missing = '<div class="badges">not in: ' + " ".join(
+            badge(briefing, s) for s in divergence.missing_source_ids
+        ) + "</div>"
+    return f"<li>{e(divergence.summary)}{sides}{missing}</li>"
+
+
+def _entities(briefing: Briefing) -> str:
+    if not briefing.entities:
+        return ""
+    rows = "".join(
+        f"<tr><th scope=\"row\">{e(entity.name)}</th><td>{e(entity.type)}</td>"
+        f"<td>{e('; '.join(entity.roles))}</td>"
+        f"<td>{' '.join(badge(briefing, s) for s in entity.source_ids)}</td></tr>"
+        for entity in briefing.entities
+    )
+    table = (
+        '<table class="entities"><thead><tr><th scope="col">name</th><th scope="col">type</th>'
+        '<th scope="col">roles</th><th scope="col">mentioned by</th></tr></thead>'
+        f"<tbody>{rows}</tbody></table>"
+    )
+    return _section("entities", "People and organisations", table)
+
+
+def _timeline(briefing: Briefing) -> str:
+    if not briefing.timeline:
+        return ""
+    rows = "".join(
+        f'<li><b class="when">{e(event.date or "date unknown")}</b> '
+        f'<span class="as-written">({e(event.when)})</span> {e(event.text)} '
+        f"{cites(briefing, event.citations)}</li>"
+        for event in briefing.timeline
+    )
+    return _section("timeline", "Timeline", f'<ol class="timeline">{rows}</ol>')
+
+
+def _outlets(briefing: Briefing) -> str:
+    views = [v for v in briefing.outlets if v.unique or v.missing or v.framing]
+    if not views:
+        return ""
+    facts = fact_index(briefing)
+    blocks = []
+    for view in views:
+        parts = [f"<h3>{badge(briefing, view.source_id)}</h3>"]
+        if view.unique:
+            parts.append(
+                "<p>Only this outlet reports:</p><ul>"
+                + "".join(
+                    f"<li>{e(facts[f].text)} {cites(briefing, facts[f].sentence_ids)}</li>"
+                    for f in view.unique
+                )
+                + "</ul>"
+            )
+        if view.missing:
+            parts.append(
+                "<p>Leaves out what most others report:</p><ul>"
+                + "".join(
+                    f"<li>{e(facts[f].text)} {cites(briefing, facts[f].sentence_ids)}</li>"
+                    for f in view.missing
+                )
+                + "</ul>"
+            )
+        if view.framing:
+            parts.append(
+                "<p>Framing:</p><ul>"
+                + "".join(
+                    f'<li><mark class="term">{e(n.term)}</mark> '
+                    f'<span class="kind">({e(n.kind.replace("_", " "))})</span> '
+                    f"{e(briefing.sentence(n.citation).text)} "
+                    f"{cites(briefing, (n.citation,))}<div class=\"note\">{e(n.note)}</div></li>"
+                    for n in view.framing
+                )
+                + "</ul>"
+            )
+        blocks.append(f'<div class="outlet">{"".join(parts)}</div>')
+    return _section("outlets", "By outlet", "".join(blocks))
