@@ -45,9 +45,11 @@ def bench(name: str) -> int:
         str(RESULTS / f"{name}.png"),
         "--outputs",
     ]
-    with (RESULTS / f"{name}.md").open("w", encoding="utf-8") as out:
-        with contextlib.redirect_stdout(out):
-            return main(args)
+    with (
+        (RESULTS / f"{name}.md").open("w", encoding="utf-8") as out,
+        contextlib.redirect_stdout(out),
+    ):
+        return main(args)
 
 
 if __name__ == "__main__":

@@ -94,7 +94,7 @@ def analyse(result_path: Path, dataset_path: Path, systems: list[str]) -> dict[s
                 label: round(positions[label] / total, 3) for _, _, label in POSITION_BINS
             },
             "document_share": {
-                ("doc%d" % (d + 1) if d < 5 else "doc6+"): round(c / total, 3)
+                (f"doc{d + 1}" if d < 5 else "doc6+"): round(c / total, 3)
                 for d, c in sorted(docs.items())
             },
             "mean_relative_position": round(mean(relative), 3) if relative else None,

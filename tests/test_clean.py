@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from collections import Counter
+from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -63,6 +66,26 @@ def assert_story_kept(cleaned: CleanedText) -> None:
         ),
         ("Heartbreaking scenes tonight pic.twitter.com/Ab12Cd34", "social embed"),
         ("— Lina Moss (@linamoss) March 2, 2026", "social embed"),
+        ("Advertisement · Scroll to continue", "advertisement"),
+        ("Success! You're now subscribed to Gazette Daily.", "subscription prompt"),
+        ("Get the Gazette Morning Briefing", "subscription prompt"),
+        ("Download the Gazette app for breaking news alerts", "subscription prompt"),
+        ("Sign in to continue reading more local news", "subscription prompt"),
+        ("Already a subscriber? Sign in to continue reading", "subscription prompt"),
+        (
+            "Unlock unlimited access to the Gazette from 2 crowns a week. Cancel anytime.",
+            "subscription prompt",
+        ),
+        ("Listen to the Gazette's daily podcast", "share/player widget"),
+        (
+            "Share on Facebook   Share on X   Share on WhatsApp   Comments (12)",
+            "share/player widget",
+        ),
+        ("Have you seen the fire? Tell us at our tips page.", "reader call-out"),
+        (
+            "This transcript provided by Quickword Services on a rush deadline and may be revised.",
+            "reporting credits",
+        ),
     ],
 )
 def test_each_chrome_kind_is_removed_with_its_reason(noise: str, reason: str) -> None:
@@ -70,6 +93,20 @@ def test_each_chrome_kind_is_removed_with_its_reason(noise: str, reason: str) ->
     assert reasons(cleaned).get(noise) == reason
     assert_story_kept(cleaned)
     assert noise not in " ".join(cleaned.paragraphs)
+
+
+def test_story_lines_like_the_new_chrome_rules_are_kept() -> None:
+    lines = [
+        "Councils contact us to let us know when a mill is unsafe, and we compile these reports.",
+        (
+            "Enter Brackwater to throw down the gauntlet: the town's new fire safety slogan drew "
+            "a lot of attention and many shares on social media on Monday, officials said."
+        ),
+        "Subscribers to the town's alert service got a text message at 11 p.m., the council said.",
+    ]
+    cleaned = clean(article(*STORY, *lines))
+    assert not cleaned.removed
+    assert len(cleaned.paragraphs) == len(STORY) + len(lines)
 
 
 def test_related_header_takes_its_headline_list_but_not_the_story_after_it() -> None:
@@ -165,6 +202,69 @@ def test_metadata_lines_at_the_top_fill_the_fields_and_leave_the_body() -> None:
     assert reasons(cleaned)["By Ola Brenner, Staff Writer"] == "byline"
     assert reasons(cleaned)["Published March 3, 2026 8:15 p.m."] == "dateline/timestamp"
     assert list(cleaned.paragraphs) == STORY
+
+
+@pytest.mark.parametrize(
+    ("stamp", "published"),
+    [
+        ("Sun 3 Mar 2026 14.32 CET | Updated Sun 3 Mar 2026 18.05 CET", "2026-03-03T14:32+01:00"),
+        ("March 3, 2026 9:47 AM GMT+1 Updated 3 hours ago", "2026-03-03T09:47+01:00"),
+        ("March 3, 2026 · 7:04 AM", "2026-03-03T07:04"),
+        ("Published: 00:01, 3 March 2026 | Updated: 08:15, 3 March 2026", "2026-03-03T00:01"),
+        ("3 March 2026 • 21:30", "2026-03-03T21:30"),
+        ("Tuesday 3 March 2026", "2026-03-03"),
+        ("3 March 2026 17:05 CEST", "2026-03-03T17:05+02:00"),
+        ("3 March 2026 17:05 IST", "2026-03-03T17:05"),  # ambiguous zone: no offset
+    ],
+)
+def test_header_timestamps_in_many_forms_give_the_published_time(
+    stamp: str, published: str
+) -> None:
+    cleaned = clean(article("Fire guts empty grain mill in Brackwater", stamp, *STORY))
+    assert cleaned.published == published
+    assert reasons(cleaned)[stamp] == "dateline/timestamp"
+    assert list(cleaned.paragraphs) == STORY
+
+
+def test_menus_kickers_and_pitches_are_not_taken_for_the_title() -> None:
+    cleaned = clean(
+        article(
+            "The Brackwater Clarion",
+            "Markets   Companies   Economy   Politics   Opinion",
+            "Download the Clarion app for breaking news alerts",
+            "Home > Local",
+            "FIRE",
+            "Fire guts empty grain mill in Brackwater",
+            "By Ola Brenner",
+            "A container ship waits at anchor outside the port, March 2, 2026. Clarion/Rina Soto",
+            *STORY,
+        )
+    )
+    assert cleaned.outlet == "The Brackwater Clarion"  # no "News"-like word: by position
+    assert cleaned.title == "Fire guts empty grain mill in Brackwater"
+    assert list(cleaned.paragraphs) == STORY
+
+
+def test_single_spaced_menu_is_passed_over_and_outlet_abbreviation_dropped() -> None:
+    cleaned = clean(
+        article(
+            "BRACKWATER NEWS AGENCY (BNA)",
+            "World Business Markets Sustainability",
+            "Fire guts empty grain mill in Brackwater",
+            "March 3, 2026 5:50 PM",
+            *STORY,
+        )
+    )
+    assert cleaned.outlet == "BRACKWATER NEWS AGENCY"
+    assert cleaned.title == "Fire guts empty grain mill in Brackwater"
+
+
+def test_a_name_above_a_headline_with_nothing_between_stays_the_title() -> None:
+    # Without a menu or timestamp under it, a short first line is the headline, not an
+    # outlet (Multi-News scrapes open with "Cartoon Wars Part I" and the like).
+    cleaned = clean(article("Brackwater Mill Fire", "Crews Battle Blaze Overnight", *STORY))
+    assert cleaned.outlet is None
+    assert cleaned.title == "Brackwater Mill Fire"
 
 
 def test_a_first_sentence_is_not_taken_for_a_title() -> None:
@@ -335,3 +435,76 @@ def test_cleaning_is_deterministic() -> None:
     name, text, _ = load_labelled()[0]
     first = clean(Article(text=text, origin=name))
     assert clean(Article(text=text, origin=name)) == first
+
+
+# -- the fictional stories' answer keys ---------------------------------------------------
+ROOT = Path(__file__).resolve().parents[1]
+ANSWER_KEYS = [
+    ROOT / "examples" / "harbour-strike" / "answers.json",
+    *sorted((ROOT / "tests" / "data" / "stories").glob("*/answers.json")),
+]
+_PLAIN_QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'", "\u00a0": " "})
+
+
+def plain(text: str) -> str:
+    """Whitespace runs and straight/curly quotes folded, as the answer keys are compared."""
+    return " ".join(text.translate(_PLAIN_QUOTES).split())
+
+
+def _answer_files() -> list[tuple[Path, dict[str, Any]]]:
+    return [
+        (key.parent / entry["file"], entry)
+        for key in ANSWER_KEYS
+        for entry in json.loads(key.read_text(encoding="utf-8"))["files"]
+    ]
+
+
+ANSWER_FILES = _answer_files()
+
+
+def same_moment(found: str | None, expected: str, *, time_required: bool) -> str | None:
+    """Why ``found`` does not match the key's ISO ``expected``, or ``None`` when it does.
+
+    The date must match, and the hour and minute when the key gives a time; a text
+    header always shows the time when the key has one, while an HTML page's date finder
+    may only give the day (``time_required=False``). Offsets are compared only when both
+    sides carry one: some headers show a local time without a zone, which the key still
+    writes with its offset.
+    """
+    if found is None:
+        return "no date found"
+    want, got = datetime.fromisoformat(expected), datetime.fromisoformat(found)
+    if got.date() != want.date():
+        return f"date {found} != {expected}"
+    if "T" in expected:
+        if "T" not in found:
+            return f"time missing: {found} != {expected}" if time_required else None
+        if (got.hour, got.minute) != (want.hour, want.minute):
+            return f"time {found} != {expected}"
+    if got.tzinfo and want.tzinfo and got.utcoffset() != want.utcoffset():
+        return f"offset {found} != {expected}"
+    return None
+
+
+@pytest.mark.parametrize(
+    ("path", "entry"), ANSWER_FILES, ids=[f"{p.parent.name}/{p.name}" for p, _ in ANSWER_FILES]
+)
+def test_answer_key_noise_goes_story_stays_and_header_is_read(
+    path: Path, entry: dict[str, Any]
+) -> None:
+    fmt = "html" if path.suffix == ".html" else "text"
+    cleaned = clean(Article(text=path.read_text(encoding="utf-8"), origin=path.name, format=fmt))
+    body = [plain(p) for p in cleaned.paragraphs]
+    joined = " ".join(body)
+    leaked = [n["text"] for n in entry["noise_lines"] if any(plain(n["text"]) in p for p in body)]
+    assert not leaked, f"noise kept in {path.name}"
+    lost = [s for s in entry["story_sentences"] if plain(s) not in joined]
+    assert not lost, f"story sentences lost in {path.name}"
+    assert cleaned.kind == entry["kind"]
+    if "outlet" in entry:
+        assert (cleaned.outlet or "").casefold() == entry["outlet"].casefold()
+    if "title" in entry:
+        assert plain(cleaned.title or "") == plain(entry["title"])
+    if "published" in entry:
+        problem = same_moment(cleaned.published, entry["published"], time_required=fmt != "html")
+        assert problem is None, problem

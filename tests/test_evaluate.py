@@ -169,9 +169,7 @@ def test_isolated_run_measures_peak_memory() -> None:
     assert row.seconds_per_cluster is not None
 
 
-def test_cli_writes_table_json_and_plot(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_cli_writes_table_json_and_plot(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     import argparse
 
     record = {
@@ -185,9 +183,21 @@ def test_cli_writes_table_json_and_plot(
     parser = argparse.ArgumentParser()
     add_parser(parser.add_subparsers(dest="command"))
     args = parser.parse_args(
-        ["eval", "summaries", str(data_file), "--systems", "lead-3,oracle", "--in-process",
-         "--no-progress", "--budget", "30", "--json", str(tmp_path / "out.json"),
-         "--plot", str(tmp_path / "out.png")]
+        [
+            "eval",
+            "summaries",
+            str(data_file),
+            "--systems",
+            "lead-3,oracle",
+            "--in-process",
+            "--no-progress",
+            "--budget",
+            "30",
+            "--json",
+            str(tmp_path / "out.json"),
+            "--plot",
+            str(tmp_path / "out.png"),
+        ]
     )
     assert run(args) == 0
     assert "| oracle |" in capsys.readouterr().out

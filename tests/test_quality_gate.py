@@ -41,8 +41,10 @@ def test_baseline_file_documents_its_policy() -> None:
 def test_storyweave_stays_above_its_floors(gate: dict[str, Any]) -> None:
     path = SHARED / gate["dataset"]
     if not path.is_file():
-        pytest.skip(f"shared evaluation data not found: {gate['dataset']} (expected in "
-                    "../shared/data next to the repository)")
+        pytest.skip(
+            f"shared evaluation data not found: {gate['dataset']} (expected in "
+            "../shared/data next to the repository)"
+        )
     clusters = list(read_clusters(path, limit=gate["clusters"]))
     assert [c.id for c in clusters] == gate["cluster_ids"], "the subset is fixed; data changed?"
     settings = duc_settings() if gate["settings"] == "duc" else multi_news_settings()

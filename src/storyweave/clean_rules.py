@@ -35,10 +35,14 @@ TOP = "site chrome (top)"
 BOTTOM = "site chrome (bottom)"
 REPEATED = "repeated across cluster"
 IMAGE = "image"
+CALLOUT = "reader call-out"
 
 _MONTHS = (
     "jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
     "|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
+)
+_WEEKDAYS = (
+    "monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tues?|wed|thur?s?|fri|sat|sun"
 )
 _MONTH_NUMBER = {
     name: number
@@ -293,8 +297,23 @@ class Rules:
             (r"^(?:accept|manage|reject)(?: all)? cookies\b", COOKIE),
             (r"\bcookie (?:policy|settings|preferences)\b", COOKIE),
             (r"^thanks? (?:you )?for (?:signing up|subscribing|registering)", SUBSCRIBE),
-            (r"^you(?:'|’)re all set\b", SUBSCRIBE),
-            (r"^(?:advertisement|advertising|sponsored(?: content)?|ad|promoted)$", AD),
+            # "You're all set", "Success! You're now subscribed to ..."
+            (
+                (
+                    r"^(?:(?:success|done|great|welcome)\W{0,3})?you(?:'|’)re (?:now )?"
+                    r"(?:all set|subscribed|signed up|registered)\b"
+                ),
+                SUBSCRIBE,
+            ),
+            (r"^already (?:a subscriber|a member|have an account|registered)\b", SUBSCRIBE),
+            # "Advertisement", "Advertisement · Scroll to continue"
+            (
+                (
+                    r"^(?:advertisement|advertising|sponsored(?: content)?|ad|promoted)"
+                    r"(?:\s*[·•|:–—-]\s*(?:scroll|continue)[\w ]{0,30})?$"
+                ),
+                AD,
+            ),
             (r"^(?:story continues|article continues) (?:below|after)", AD),
             (r"^(?:listen|watch) live\b", SHARE),
             (r"^listen to (?:this|the) (?:article|story)\b", SHARE),
@@ -304,6 +323,7 @@ class Rules:
                 SHARE,
             ),
             (r"^skip to (?:main )?(?:content|navigation)\b", TOP),
+            (r"^[×✕✖]\s*close\b", TOP),  # a pop-up's close button
             (r"^(?:[\w&'’][\w&'’ ]{0,24}\s*[|•·]\s*){2,}[\w&'’ ]{1,25}$", TOP),
             (r"^follow\b.{1,40}\bon (?:social media|twitter|facebook|instagram|x|tiktok)\b", SHARE),
             (r"\bphoto(?:graph)?s? by [A-Z][\w.'’ \-]{1,40}\s*[/|]\s*[\w .\-]{1,40}$", PHOTO),
@@ -312,7 +332,7 @@ class Rules:
                 (
                     r"^(?=.*[a-z])(?:(?:share|shares|tweet|email|e-mail|print|facebook|twitter|x|whatsapp|linkedin|"
                     r"reddit|pinterest|copy link|save|comments?|share this(?: article| story)?|"
-                    r"\d+)\W*){1,8}$"
+                    r"on|via|\d+)\W*){1,12}$"
                 ),
                 SHARE,
             ),
@@ -321,6 +341,12 @@ class Rules:
                 r"\btranscripts? (?:is|are|was|were|may be) (?:created|produced|provided|not)|\brush transcript\b",
                 CREDITS,
             ),
+            # "This transcript provided by ... on a rush deadline and may be revised."
+            (
+                r"^this transcript (?:was |is |has been )?(?:created|produced|provided|prepared)\b",
+                CREDITS,
+            ),
+            (r"\btranscripts?\b.{0,80}\b(?:rush deadline|final form|may be revised)\b", CREDITS),
         )
     )
     # Chrome vocabulary that only counts on short lines or lines that talk to the reader,
@@ -336,6 +362,24 @@ class Rules:
                 SUBSCRIBE,
             ),
             (r"\b(?:download|get) (?:our|the) (?:\w+ )?app\b", SUBSCRIBE),
+            # "Get the Courier Morning Briefing", "Sign up for our breaking news alerts"
+            (
+                (
+                    r"^(?:get|receive|sign up for|subscribe to|join)\b.{0,60}"
+                    r"\b(?:newsletter|briefing|bulletin|digest|alerts|podcast)s?\b"
+                ),
+                SUBSCRIBE,
+            ),
+            (r"^(?:listen|subscribe) to\b.{0,60}\bpodcasts?\b", SHARE),
+            # A call for readers' tips or stories, said to "you": "Have you had a problem?
+            # Tell us at our tips page." ("Countries contact us to ..." is story text.)
+            (
+                (
+                    r"^(?=.*\byou(?:r|'re|’re)?\b).*\b(?:tell us|send us|contact us|get in touch|"
+                    r"email us|tips? page|hear from you)\b"
+                ),
+                CALLOUT,
+            ),
             (
                 (
                     r"\b(?:share|tweet|email|print|comments?|facebook|twitter|whatsapp|linkedin|"
@@ -372,14 +416,23 @@ class Rules:
         r"contributor|photographer|host|anchor|intern|fellow)\b"
     )
     date: str = (
-        r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?"
+        # A time before the date only with a comma after it: "00:01, 16 March 2026".
+        r"(?:(?P<hour0>\d{1,2})[:.](?P<minute0>\d{2})\s*(?P<ampm0>[ap]\.?m\.?)?,\s*)?"
+        r"(?:(?:" + _WEEKDAYS + r")\.?,?\s+)?"
         r"(?:(?P<month>" + _MONTHS + r")\.?\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<year>\d{4})"
         r"|(?P<day2>\d{1,2})\s+(?P<month2>" + _MONTHS + r")\.?,?\s+(?P<year2>\d{4})"
         r"|(?P<iso>\d{4}-\d{2}-\d{2})"
         r"|(?P<num1>\d{1,2})/(?P<num2>\d{1,2})/(?P<numyear>\d{4}))"
-        r"(?:(?:,|\s+at|\s*[-–|])?\s*(?P<hour>\d{1,2})[:.](?P<minute>\d{2})"
-        r"\s*(?P<ampm>[ap]\.?m\.?)?)?"
+        r"(?:(?:,|\s+at|\s*[-–|·•])?\s*(?P<hour>\d{1,2})[:.](?P<minute>\d{2})"
+        r"\s*(?P<ampm>[ap]\.?m\.?)?"
+        # A zone after the time, in capitals only ("CET", "GMT+1"): "est" is a word.
+        r"(?:\s*(?P<zone>(?-i:(?:GMT|UTC)\s?[+-]\s?\d{1,2}(?::?\d{2})?|[A-Z]{1,4}T|Z|MSK))"
+        r"(?![\w+]))?)?"
     )
+    # Chrome that talks to the reader in the imperative: "Download ...", "Sign in to ...",
+    # "Unlock unlimited access ...". Story text rarely opens with these verbs, and the
+    # line must still match a ``weak`` pattern to go.
+    imperative: str = r"^(?:download|get|sign|subscribe|listen|unlock|register|join|install|log)\b"
     date_prefix: str = r"^(?:published|updated|posted|last updated|first published|modified)\b:?"
     turn_label: str = (
         r"^((?:[A-Z][A-Z.'’\-]*|#\d+)(?: (?:[A-Z][A-Z.'’\-]*|#\d+)){0,4}"
@@ -419,6 +472,11 @@ class Rules:
     def date_re(self) -> re.Pattern[str]:
         """``date`` compiled."""
         return re.compile(self.date, re.IGNORECASE)
+
+    @cached_property
+    def imperative_re(self) -> re.Pattern[str]:
+        """``imperative`` compiled, case-insensitive."""
+        return re.compile(self.imperative, re.IGNORECASE)
 
     @cached_property
     def date_prefix_re(self) -> re.Pattern[str]:

@@ -80,6 +80,9 @@ def add_parser(subparsers: Any) -> None:
     )
     summaries.add_argument("--no-progress", action="store_true", help="no progress bars")
     summaries.set_defaults(handler=run)
+    from .analysis import add_analysis_parser
+
+    add_analysis_parser(jobs)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -23,8 +23,11 @@ def to_markdown(result: EvalResult) -> str:
     s = result.settings
     measure = "recall" if s["measure"] == "recall" else "F1"
     lines = [
-        f"**{result.dataset}** ({result.source}), {result.clusters} clusters — ROUGE {measure} "
-        f"(%) at {s['budget']} words, {s['aggregate']} over references, stemming on",
+        (
+            f"**{result.dataset}** ({result.source}), {result.clusters} clusters — "
+            f"ROUGE {measure} (%) at {s['budget']} words, {s['aggregate']} over references, "
+            "stemming on"
+        ),
         "",
         "| system | ROUGE-1 | ROUGE-2 | ROUGE-Lsum | s/cluster | peak MB | words |",
         "|---|---:|---:|---:|---:|---:|---:|",

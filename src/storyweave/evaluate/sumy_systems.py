@@ -82,7 +82,7 @@ class SumySystem:
         }
         summarizer = classes[self.algorithm](Stemmer("english"))
         summarizer.stop_words = get_stop_words("english")
-        return summarizer  # type: ignore[no-any-return]
+        return summarizer
 
     def document(self, cluster: EvalCluster) -> Any:
         """The cluster as a sumy ``ObjectDocumentModel`` (one paragraph per document)."""

@@ -13,12 +13,15 @@ from __future__ import annotations
 
 import hashlib
 import random
-from typing import Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from ..errors import OptionsError
 from .data import EvalCluster
 from .rouge import Measure
 from .text import document_sentences, fill_budget
+
+if TYPE_CHECKING:
+    from ..pipeline import Briefer
 
 #: Baselines that every run can include, in table order.
 BASELINE_NAMES = (
@@ -58,12 +61,13 @@ class StoryweaveSystem:
     def __init__(self, words: int | None = None, model: str | None = None) -> None:
         self.words = words
         self.model = model
-        self._briefers: dict[int, object] = {}
+        self._briefers: dict[int, Briefer] = {}
 
-    def _briefer(self, words: int) -> object:
+    def _briefer(self, words: int) -> Briefer:
         # One Briefer per budget, so the embedding model is loaded once and reused.
         if words not in self._briefers:
-            from .. import BriefOptions, Briefer
+            from ..options import BriefOptions
+            from ..pipeline import Briefer
 
             options = (
                 BriefOptions(words=words, model=self.model)
@@ -76,12 +80,12 @@ class StoryweaveSystem:
     def prepare(self, budget: int) -> None:
         """Load the embedding model before the timed clusters (the runner times this apart)."""
         briefer = self._briefer(self.words or budget)
-        briefer.embedder  # type: ignore[attr-defined]  # noqa: B018 - loads the model
+        briefer.embedder  # noqa: B018 - the property loads the model
 
     def summarize(self, cluster: EvalCluster, budget: int) -> str:
         """The briefing's summary sentences, one per line."""
         briefer = self._briefer(self.words or budget)
-        briefing = briefer.brief(cluster.articles)  # type: ignore[attr-defined]
+        briefing = briefer.brief(cluster.articles)
         return "\n".join(s.text for s in briefing.summary)
 
 

@@ -2,23 +2,14 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 
-# Used only while storyweave's own splitter is unavailable: split after . ! ? (optionally
-# followed by a closing quote) when the next token starts like a sentence.
-_FALLBACK_SPLIT = re.compile(r"(?<=[.!?])(?:['\"”’]+)?\s+(?=[\"“'`(\[]*[A-Z0-9])")
+from ..nlp.sentences import split_sentences as _split
 
 
 def split_sentences(text: str) -> list[str]:
-    """Sentences of one paragraph or document, with storyweave's splitter when available."""
-    try:
-        from ..nlp.sentences import split_sentences as splitter
-    except ImportError:  # the splitter module is optional for evaluation
-        splitter = None
-    if splitter is not None:
-        return [s.strip() for s in splitter(text) if s.strip()]
-    return [s.strip() for s in _FALLBACK_SPLIT.split(text) if s.strip()]
+    """Sentences of one paragraph, by storyweave's own splitter (no downloads)."""
+    return [s.strip() for s in _split(text) if s.strip()]
 
 
 def document_sentences(text: str) -> list[str]:

@@ -1,0 +1,226 @@
+"""Divergences: conflicts, superseded claims, single-source claims, coverage gaps."""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from storyweave.align import align
+from storyweave.diverge import find_divergences, stale_sentence_ids
+from storyweave.embed import Embedder, load_embedder
+from storyweave.model import Divergence, Source
+
+from .builders import make_source
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def embedder() -> Embedder:
+    """The default backend: the thresholds of :mod:`storyweave.diverge` are calibrated on it."""
+    return load_embedder("minilm")
+
+
+def run(sources: list[Source], embedder: Embedder) -> tuple[Divergence, ...]:
+    """Align and find divergences the way the pipeline does."""
+    sentences = [s for source in sources for s in source.sentences]
+    vectors = embedder.encode([s.text for s in sentences])
+    facts = align(sentences, vectors, threshold=embedder.default_threshold)
+    return find_divergences(sources, facts, sentences, vectors)
+
+
+def kinds(divergences: tuple[Divergence, ...], kind: str) -> list[Divergence]:
+    return [d for d in divergences if d.kind == kind]
+
+
+def test_conflicting_counts_become_one_conflict_with_a_side_per_value(embedder: Embedder) -> None:
+    sources = [
+        make_source(
+            1, ["About 40 ships were waiting at anchor off the coast on Sunday."], outlet="Courier"
+        ),
+        make_source(
+            2,
+            ["At least 52 ships were waiting at anchor off the coast on Sunday."],
+            outlet="Bulletin",
+        ),
+        make_source(
+            3, ["Around 40 ships were waiting at anchor off the coast on Sunday."], outlet="Wire"
+        ),
+    ]
+    [conflict] = kinds(run(sources, embedder), "conflict")
+    assert [side.value for side in conflict.sides] == ["About 40 ships", "At least 52 ships"]
+    assert [side.source_ids for side in conflict.sides] == [("s1", "s3"), ("s2",)]
+    assert conflict.summary == (
+        "Sources differ on the number of ships: About 40 ships (Courier, Wire) "
+        "vs At least 52 ships (Bulletin)."
+    )
+
+
+def test_compatible_hedges_are_not_flagged(embedder: Embedder) -> None:
+    sources = [
+        make_source(1, ["The ministers held a working lunch lasting more than two hours."]),
+        make_source(2, ["The ministers held a working lunch that lasted two and a half hours."]),
+    ]
+    assert kinds(run(sources, embedder), "conflict") == []
+
+
+def test_other_figures_in_a_related_sentence_are_not_a_conflict(embedder: Embedder) -> None:
+    sources = [
+        make_source(
+            1, ["Under the deal dockers get a pay rise of 4.5% this year and 3% next year."]
+        ),
+        make_source(
+            2, ["Under the deal dockers get a pay rise of 4.5% this year, the union said."]
+        ),
+    ]
+    assert kinds(run(sources, embedder), "conflict") == []
+
+
+def test_prediction_overtaken_by_a_later_report_is_superseded(embedder: Embedder) -> None:
+    sources = [
+        make_source(
+            1,
+            [
+                "A deal between the union and the port is unlikely before next week, an official said."
+            ],
+            outlet="Ledger",
+            published="2026-03-13T06:10",
+        ),
+        make_source(
+            2,
+            ["The union and the port struck a deal on Sunday after talks through the night."],
+            outlet="Courier",
+            published="2026-03-15T14:32",
+        ),
+    ]
+    divergences = run(sources, embedder)
+    [stale] = kinds(divergences, "superseded")
+    assert stale.sides[0].citations == ("s1.1",)
+    assert stale.sides[1].citations == ("s2.1",)
+    assert stale.summary.startswith("Overtaken: Ledger (13 Mar, 06:10) reported")
+    assert stale_sentence_ids(divergences) == frozenset({"s1.1"})
+
+
+def test_a_prediction_published_after_the_report_is_not_superseded(embedder: Embedder) -> None:
+    sources = [
+        make_source(
+            1,
+            [
+                "A deal between the union and the port is unlikely before next week, an official said."
+            ],
+            published="2026-03-16T06:10",
+        ),
+        make_source(
+            2,
+            ["The union and the port struck a deal on Sunday after talks through the night."],
+            published="2026-03-15T14:32",
+        ),
+    ]
+    assert kinds(run(sources, embedder), "superseded") == []
+
+
+def test_single_source_claims_and_coverage_gaps(embedder: Embedder) -> None:
+    shared = "Dock workers at the port of Velmora ended their strike on Sunday after a deal."
+    sources = [
+        make_source(
+            1,
+            [shared, "Two container lines diverted nine ships to the port of Kessing in Norlund."],
+            outlet="Harbourline",
+        ),
+        make_source(2, [shared.replace("ended", "called off")], outlet="Courier"),
+        make_source(3, [shared.replace("Dock workers", "Dockers")], outlet="Wire"),
+        make_source(
+            4, ["Ferry passengers faced long queues at the terminal in the rain."], outlet="Radio"
+        ),
+    ]
+    divergences = run(sources, embedder)
+    single = kinds(divergences, "single_source")
+    assert [d.summary for d in single][:1] == [
+        (
+            "Reported only by Harbourline: Two container lines diverted nine ships to the port "
+            "of Kessing in Norlund."
+        )
+    ]
+    [gap] = kinds(divergences, "coverage_gap")
+    assert gap.missing_source_ids == ("s4",)
+    assert gap.summary.startswith("Covered by 3 of 4 sources; not by Radio:")
+    order = [d.kind for d in divergences]
+    assert order == sorted(
+        order, key=["conflict", "superseded", "single_source", "coverage_gap"].index
+    )
+
+
+def test_no_sentences_no_divergences() -> None:
+    assert find_divergences([], (), [], np.zeros((0, 4), dtype=np.float32)) == ()
+
+
+# ---------------------------------------------------------------- the answer keys
+
+STORIES = ["examples/harbour-strike"] + [
+    f"tests/data/stories/{name}"
+    for name in (
+        "election-kelmark",
+        "quake-tarsin",
+        "recall-brightkettle",
+        "summit-orlen",
+        "verdict-morrow-bridge",
+    )
+]
+
+
+def _norm(text: str) -> str:
+    text = text.replace("“", '"').replace("”", '"').replace("’", "'").replace("‘", "'")
+    return re.sub(r"\s+", " ", text).strip()
+
+
+@pytest.fixture(scope="module")
+def briefings() -> dict[str, tuple[object, tuple[Divergence, ...]]]:
+    from storyweave import Briefer, BriefOptions, load
+
+    briefer = Briefer(BriefOptions())
+    result = {}
+    for story in STORIES:
+        briefing = briefer.brief(load([str(ROOT / story)]).articles)
+        sentences = [s for source in briefing.sources for s in source.sentences]
+        vectors = briefer.embedder.encode([s.text for s in sentences])
+        started = time.perf_counter()
+        divergences = find_divergences(briefing.sources, briefing.facts, sentences, vectors)
+        assert time.perf_counter() - started < 0.5
+        result[story] = (sentences, divergences)
+    return result
+
+
+@pytest.mark.parametrize("story", STORIES)
+def test_planted_conflicts_are_found_and_compatible_values_are_not(story: str, briefings) -> None:
+    sentences, divergences = briefings[story]
+    key = json.loads((ROOT / story / "answers.json").read_text(encoding="utf-8"))
+    text = {s.id: _norm(s.text) for s in sentences}
+
+    def ids(sentence: str) -> set[str]:
+        return {i for i, t in text.items() if _norm(sentence) in t}
+
+    conflicts = kinds(divergences, "conflict")
+    for planted in key["conflicts"]:
+        cited = [ids(side["sentence"]) for side in planted["sides"]]
+        assert any(
+            len(
+                {
+                    k
+                    for k, side in enumerate(c.sides)
+                    for ids_ in cited
+                    if ids_ & set(side.citations)
+                }
+            )
+            >= 2
+            for c in conflicts
+        ), planted["what"]
+    for agreeing in key["compatible"]:
+        cited = set().union(*(ids(side["sentence"]) for side in agreeing["sides"]))
+        for conflict in conflicts:
+            flagged = {c for side in conflict.sides for c in side.citations}
+            assert len(flagged & cited) < 2, (agreeing["what"], conflict.summary)
