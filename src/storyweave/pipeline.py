@@ -6,8 +6,11 @@
                  statements consolidated across the cluster            (:mod:`storyweave.nlp.quotes`)
 4. **embed**     sentences -> unit vectors                             (:mod:`storyweave.embed`)
 5. **align**     vectors -> facts with their supporting sentences      (:mod:`storyweave.align`)
-6. **summarize** facts -> a budgeted, ordered, cited summary           (:mod:`storyweave.summarize`)
-7. assemble the :class:`~storyweave.model.Briefing` that every renderer reads.
+6. **diverge**   conflicts, superseded claims, single-source claims and
+                 coverage gaps                                         (:mod:`storyweave.diverge`)
+7. **summarize** facts -> a budgeted, ordered, cited summary, leaving
+                 out claims that later reports overtook                (:mod:`storyweave.summarize`)
+8. assemble the :class:`~storyweave.model.Briefing` that every renderer reads.
 
 One bad article fails alone: an error in cleaning or segmenting it becomes an
 :class:`~storyweave.model.InputProblem` and the others are still briefed.
@@ -22,6 +25,7 @@ import numpy as np
 
 from . import align as align_stage
 from . import clean as clean_stage
+from . import diverge as diverge_stage
 from . import summarize as summarize_stage
 from .embed import Embedder, load_embedder
 from .errors import InputError, OptionsError
@@ -116,7 +120,12 @@ class Briefer:
         timings["align"] = time.perf_counter() - started
 
         started = time.perf_counter()
-        summary = summarize_stage.summarize(facts, sentences, vectors, options)
+        divergences = diverge_stage.find_divergences(sources, facts, sentences, vectors)
+        timings["diverge"] = time.perf_counter() - started
+
+        started = time.perf_counter()
+        stale = diverge_stage.stale_sentence_ids(divergences)
+        summary = summarize_stage.summarize(facts, sentences, vectors, options, exclude=stale)
         timings["summarize"] = time.perf_counter() - started
 
         notes = []
@@ -136,6 +145,7 @@ class Briefer:
             problems=tuple(all_problems),
             notes=tuple(notes),
             settings=settings,
+            divergences=divergences,
         )
 
 

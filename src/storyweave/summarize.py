@@ -75,17 +75,23 @@ def summarize(
     sentences: Sequence[Sentence],
     vectors: np.ndarray,
     options: BriefOptions,
+    *,
+    exclude: frozenset[str] = frozenset(),
 ) -> tuple[SummarySentence, ...]:
-    """Choose and order summary lines within ``options.words`` or ``options.sentences``."""
+    """Choose and order summary lines within ``options.words`` or ``options.sentences``.
+
+    Sentences in ``exclude`` (claims that later reports overtook) are never chosen.
+    """
     if not sentences:
         return ()
     fact_of = {sid: fact for fact in facts for sid in fact.sentence_ids}
     row_of = {s.id: i for i, s in enumerate(sentences)}
     source_count = len({s.source_id for s in sentences})
     weights = _concept_weights(sentences, source_count)
-    candidates = _candidates(sentences, fact_of, weights, source_count)
+    usable = [s for s in sentences if s.id not in exclude] or list(sentences)
+    candidates = _candidates(usable, fact_of, weights, source_count)
     if not candidates:  # nothing passes the filters: fall back to every sentence
-        candidates = _candidates(sentences, fact_of, weights, source_count, strict=False)
+        candidates = _candidates(usable, fact_of, weights, source_count, strict=False)
 
     word_budget = options.words if options.sentences is None else None
     # Restarting the greedy from each of the best few first lines and keeping the summary
