@@ -8,9 +8,13 @@
 5. **align**     vectors -> facts with their supporting sentences      (:mod:`storyweave.align`)
 6. **diverge**   conflicts, superseded claims, single-source claims and
                  coverage gaps                                         (:mod:`storyweave.diverge`)
-7. **summarize** facts -> a budgeted, ordered, cited summary, leaving
+7. **views**     each outlet's framing (loaded labels, one-sided hedges, scare
+                 quotes), what it alone reports and leaves out; people and
+                 organisations with roles; the timeline          (:mod:`storyweave.framing`,
+                 :mod:`storyweave.outlets`, :mod:`storyweave.nlp.entities`, :mod:`storyweave.timeline`)
+8. **summarize** facts -> a budgeted, ordered, cited summary, leaving
                  out claims that later reports overtook                (:mod:`storyweave.summarize`)
-8. assemble the :class:`~storyweave.model.Briefing` that every renderer reads.
+9. assemble the :class:`~storyweave.model.Briefing` that every renderer reads.
 
 One bad article fails alone: an error in cleaning or segmenting it becomes an
 :class:`~storyweave.model.InputProblem` and the others are still briefed.
@@ -26,10 +30,14 @@ import numpy as np
 from . import align as align_stage
 from . import clean as clean_stage
 from . import diverge as diverge_stage
+from . import framing as framing_stage
+from . import outlets as outlets_stage
 from . import summarize as summarize_stage
+from . import timeline as timeline_stage
 from .embed import Embedder, load_embedder
 from .errors import InputError, OptionsError
 from .model import Article, Briefing, InputProblem, Source
+from .nlp import entities as entity_stage
 from .nlp import quotes as quote_stage
 from .nlp import sentences as sentence_stage
 from .options import BriefOptions
@@ -124,6 +132,13 @@ class Briefer:
         timings["diverge"] = time.perf_counter() - started
 
         started = time.perf_counter()
+        framing = framing_stage.find_framing(sources, facts, sentences, vectors)
+        outlets = outlets_stage.outlet_views(sources, facts, divergences, framing)
+        entities = entity_stage.find_entities(sources, quotes)
+        timeline = timeline_stage.build_timeline(sources, facts)
+        timings["framing+outlets+entities+timeline"] = time.perf_counter() - started
+
+        started = time.perf_counter()
         stale = diverge_stage.stale_sentence_ids(divergences)
         summary = summarize_stage.summarize(facts, sentences, vectors, options, exclude=stale)
         timings["summarize"] = time.perf_counter() - started
@@ -146,6 +161,9 @@ class Briefer:
             notes=tuple(notes),
             settings=settings,
             divergences=divergences,
+            entities=entities,
+            timeline=timeline,
+            outlets=outlets,
         )
 
 

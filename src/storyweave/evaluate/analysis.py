@@ -305,8 +305,11 @@ def _role_match(found: str, planted: str) -> bool:
         return False
     if a in b or b in a:
         return True
-    wa, wb = words_of(a) - _GENERIC, words_of(b) - _GENERIC
-    return bool(wa) and (wa <= wb or wb <= wa)
+    wa = {w.rstrip("s") for w in words_of(a) - _GENERIC}
+    wb = {w.rstrip("s") for w in words_of(b) - _GENERIC}
+    # Keys paraphrase roles ("cafe owner by the ferry terminal" for "runs a cafe opposite
+    # the ferry terminal"): half the words of the shorter one in common is the same role.
+    return bool(wa and wb) and len(wa & wb) >= min(len(wa), len(wb)) / 2
 
 
 def _score_entities(briefing: Briefing, key: dict[str, Any]) -> KindScore:
