@@ -14,6 +14,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
+from .tokens import STOPWORDS
+
 
 def _words(text: str) -> frozenset[str]:
     """A word list written as one string, one space between words."""
@@ -302,3 +304,177 @@ class SpeakerResolver:
             return None
         people = {self.canonical(name) for tie, name in self.ties if words <= tie}
         return people.pop() if len(people) == 1 else None
+
+
+# Roles written around a name (used by the entity stage) ---------------------------------
+
+#: Nouns that head a person's role ("the transport minister", "defence lawyer").
+ROLE_NOUNS = ROLE_WORDS | _words(
+    """
+    boss chief executive leader candidate counterpart official engineer incumbent challenger
+    negotiator prosecutor member activist resident witness survivor doctor nurse teacher
+    schoolteacher student researcher scientist expert mother father widow son daughter wife
+    husband host correspondent reporter editor anchor presenter mayor-elect president-elect
+    vice-president aide campaigner critic observer organiser organizer owner worker
+    spokeswoman spokesman spokesperson secretary-general chairman lawyer
+    """
+) - _words("house white national press former acting interim then incoming outgoing of")
+#: Apposition nouns that make the named thing an organisation ("His company, Aske Structural").
+ORG_ROLE_NOUNS = _words(
+    """
+    company firm maker manufacturer group party union agency regulator line lines operator
+    carrier carriers airline bank association council organisation organization charity
+    insurer retailer supplier broadcaster newspaper firms companies
+    """
+)
+#: Words that never belong to a role written before a name ("found director Konrad Aske").
+ROLE_STOP = (
+    STOPWORDS
+    | NOT_NAME_WORDS
+    | _words(
+        """
+    found named met called accused praised criticised criticized blamed thanked
+    interviewed quoted urged joined replaced succeeded sacked fired hired elected defeated
+    beat beating defeating against
+    """
+    )
+)
+DETERMINERS = _words("the a an its his her their our my your this that one")
+POSSESSIVE = re.compile(r"['’]s$|(?<=s)['’]$")
+
+
+def apposition_noun(before: str) -> str:
+    """The noun just before ", Name" ("His company, Aske Structural" -> "company")."""
+    stripped = before.rstrip()
+    if not stripped.endswith(","):
+        return ""
+    words = stripped[:-1].split()
+    return words[-1].lower().strip('"“”') if words else ""
+
+
+def role_before(before: str, nouns: frozenset[str]) -> str:
+    """A role written before the name and a comma ("the union's general secretary, ")."""
+    noun = apposition_noun(before)
+    if noun not in nouns or (noun.endswith("s") and noun[:-1] in nouns):
+        return ""  # "the two ministers, Wren and Castell": a role shared by several
+    words = before.rstrip()[:-1].split()
+    taken: list[str] = []
+    while words and len(taken) < 5:
+        word = words[-1]
+        if word.endswith((",", ".", ";", ":", '"', "“", "”")):
+            break
+        lower = word.lower()
+        if lower in DETERMINERS:
+            break
+        if lower in ROLE_STOP and not POSSESSIVE.search(word) and lower not in nouns:
+            break
+        taken.insert(0, words.pop())
+    return normalise_role(" ".join(taken))
+
+
+def title_before(before: str) -> str:
+    """A lowercase title run straight into the name ("defence lawyer Ansgar Moll")."""
+    words = before.split()
+    if not words or words[-1].lower() not in ROLE_NOUNS or words[-1][:1].isupper():
+        return ""
+    taken: list[str] = []
+    while words and len(taken) < 4:
+        word = words[-1]
+        lower = word.lower().strip('"“')
+        if word.endswith((",", ".", ";", ":", '"', "”")) or lower in ROLE_STOP:
+            break
+        if lower.endswith("ed") and lower not in ROLE_NOUNS:
+            break
+        taken.insert(0, words.pop())
+    return normalise_role(" ".join(taken))
+
+
+_ROLE_APPOSITION = re.compile(r"^,\s*(?:\d{1,3},\s*)?([^,;:.\"“”()]{2,90})")
+_ROLE_CONTINUE = _words("of for at in")
+# "Dalia Fenn, who runs a cafe by the terminal": a relative clause that says what someone is.
+_WHO_ROLE = re.compile(
+    r"^,\s*who\s+((?:runs|heads|leads|owns|chairs|represents|speaks for|manages|works for|"
+    r"works as|teaches|coaches)\s[^,;:.\"“”()]{2,60})"
+)
+_NUMBER_WORDS = _words("two three four five six seven eight nine ten both several many some all")
+#: Nouns that can head a role; the adjectives of ROLE_WORDS ("foreign", "state") cannot.
+HEAD_NOUNS = ROLE_NOUNS - _words(
+    """
+    foreign defense defence interior finance health education justice trade state vice
+    deputy general national security white house senate press majority minority police
+    fire army navy former acting interim then incoming outgoing assistant associate sir
+    dame lord lady dr dr. mr mr. mrs mrs. ms ms. prof prof. rev rev. reverend under
+    """
+)
+
+
+def role_after(after: str) -> str:
+    """A role in apposition after the name ("Brandt, the transport minister,")."""
+    who = _WHO_ROLE.match(after)
+    if who:
+        return " ".join(who.group(1).split())
+    match = _ROLE_APPOSITION.match(after)
+    if not match:
+        return ""
+    words = match.group(1).split()
+    opener = words[0]
+    if opener == "of" and len(words) > 1:
+        # "Petra Vanek, of the Ardanian Shippers' Council,"
+        return " ".join(words[:8]) if any(w[:1].isupper() for w in words[1:]) else ""
+    # A role opens with an article, a possessive or a lowercase noun, not a verb or a name.
+    if opener.lower() in _NUMBER_WORDS or not (
+        opener.lower() in DETERMINERS
+        or POSSESSIVE.search(opener)
+        or opener[:1].islower()
+        and not opener.endswith("ed")
+    ):
+        return ""
+    head = next(
+        (i for i, w in enumerate(words[:6]) if w.lower() in HEAD_NOUNS | ORG_ROLE_NOUNS),
+        None,
+    )
+    if head is None or words[0].lower() in ("who", "which", "whose", "said", "says", "and"):
+        return ""
+    if any(w.lower() in ROLE_STOP - DETERMINERS and not POSSESSIVE.search(w) for w in words[:head]):
+        return ""
+    end = head + 1
+    while end < len(words) and words[end].lower() in ROLE_NOUNS:
+        end += 1
+    if end < len(words) and words[end].lower() in _ROLE_CONTINUE:
+        tail = end + 1
+        while tail < len(words) and tail - end <= 6:
+            lower = words[tail].lower()
+            if lower in ("who", "which", "said", "says", "told", "and", "but"):
+                break
+            tail += 1
+        if tail - end >= 2:
+            end = tail
+    return normalise_role(" ".join(words[:end]))
+
+
+def normalise_role(role: str) -> str:
+    """Lowercase the title words, keep proper names; drop leading articles and pronouns."""
+    words = role.replace("’", "'").strip(" ,.").split()
+    while words and words[0].lower() in DETERMINERS:
+        words.pop(0)
+    kept: list[str] = []
+    for i, word in enumerate(words):
+        bare = word.lower().rstrip(".")
+        inside_name = i > 0 and words[i - 1][:1].isupper() and kept[-1][:1].isupper()
+        if inside_name or word.isupper() and len(word) > 1:
+            kept.append(word)  # "Velmora Dockers' Union chief", "Hun Sen": names keep case
+        elif bare in ROLE_NOUNS | _OPENERS | ORG_ROLE_NOUNS:
+            kept.append(word.lower())
+        else:
+            kept.append(word)
+    return " ".join(kept)
+
+
+#: Capitalised words that open a role phrase but are common words ("Opposition leader").
+_OPENERS = _words(
+    """
+    opposition incumbent outgoing former acting interim party union defence defense transport
+    interior foreign finance health education justice trade engineering company deputy
+    senior chief general regional local state federal city police fire army
+    """
+)

@@ -1,0 +1,116 @@
+"""People and organisations with their roles, merged across a cluster's outlets."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from storyweave.model import Quote, QuoteMention
+from storyweave.nlp.entities import find_entities
+from tests.builders import make_source
+
+
+def _by_name(entities: tuple) -> dict:
+    return {e.name: e for e in entities}
+
+
+def test_name_variants_merge_into_one_person_with_roles() -> None:
+    s1 = make_source(
+        1,
+        [
+            "Transport Minister Oskar Brandt called both sides back on Saturday.",
+            "Marta Ilves, general secretary of the Velmora Dockers' Union, welcomed the deal.",
+        ],
+    )
+    s2 = make_source(
+        2,
+        [
+            "Brandt, the transport minister, said the port would reopen.",
+            "The union's general secretary, Marta Ilves, left the ministry at dawn.",
+        ],
+    )
+    s3 = make_source(3, ["Mr. Brandt declined to comment."])
+    found = _by_name(find_entities([s1, s2, s3], []))
+    brandt = found["Oskar Brandt"]
+    assert brandt.type == "person"
+    assert brandt.source_ids == ("s1", "s2", "s3")
+    assert brandt.roles == ("transport minister",)  # "the minister" forms are one role
+    assert "Brandt" in brandt.aliases
+    ilves = found["Marta Ilves"]
+    assert "general secretary of the Velmora Dockers' Union" in ilves.roles
+    union = found["Velmora Dockers' Union"]
+    assert union.type == "organization"
+    assert union.source_ids == ("s1", "s2") or union.source_ids == ("s1",)
+
+
+def test_transcript_labels_and_quote_speakers_count_as_mentions() -> None:
+    s1 = make_source(1, ["Irena Castell met her counterpart in Orlen."])
+    s2 = make_source(2, ["The door is now open."], kind="transcript")
+    s2 = dataclasses.replace(
+        s2,
+        sentences=(dataclasses.replace(s2.sentences[0], turn_speaker="IRENA CASTELL"),),
+    )
+    mention = QuoteMention("The door is now open.", "IRENA CASTELL", "s2", ("s2.1",), "transcript")
+    quote = Quote("Irena Castell", "The door is now open.", ("s2.1",), ("s2",), (mention,))
+    (castell,) = find_entities([s1, s2], [quote])
+    assert castell.name == "Irena Castell"
+    assert castell.source_ids == ("s1", "s2")
+    assert castell.citations == ("s1.1", "s2.1")
+
+
+def test_places_weekdays_outlets_and_journalists_are_not_entities() -> None:
+    s1 = make_source(
+        1,
+        [
+            "On Sunday the ships waited in Port Lavel near the Grey Sea.",
+            "But Ostwind officials said little, the Velmora Courier reported.",
+            "Our correspondent Emil Sander was in Orlen.",
+            "Dora Venn, 67, spent the night in her car.",
+        ],
+        outlet="Velmora Courier",
+    )
+    names = [e.name for e in find_entities([s1], [])]
+    assert names == ["Dora Venn"]
+
+
+def test_organisations_found_by_apposition_and_which_clause() -> None:
+    s1 = make_source(
+        1,
+        [
+            "His company, Aske Structural, inspected the bridge.",
+            "Hallvik Home, which makes the kettle, said it had no plans to recall it.",
+            "The Ministry of Transport and the Ostrevian Institute of Geophysics (OIG) agreed.",
+        ],
+    )
+    found = _by_name(find_entities([s1], []))
+    assert {
+        "Aske Structural",
+        "Hallvik Home",
+        "Ministry of Transport",
+        "Ostrevian Institute of Geophysics",
+    } <= set(found)
+    assert all(found[n].type == "organization" for n in found)
+    assert "OIG" in found["Ostrevian Institute of Geophysics"].aliases
+
+
+def test_surname_inside_a_company_name_is_not_the_person() -> None:
+    s1 = make_source(
+        1,
+        [
+            "Konrad Aske, the company director, denied the charge.",
+            "His company, Aske Structural, inspected the bridge.",
+        ],
+    )
+    s2 = make_source(2, ["Aske Structural was fined 2 million crowns."])
+    found = _by_name(find_entities([s1, s2], []))
+    assert found["Konrad Aske"].source_ids == ("s1",)
+    assert found["Aske Structural"].source_ids == ("s1", "s2")
+    assert found["Konrad Aske"].roles == ("company director",)
+
+
+def test_most_widely_reported_first_and_list_is_capped() -> None:
+    many = [f"Spokesman Karl Name{i} said it was over." for i in range(40)]
+    s1 = make_source(1, ["Judge Helena Voss read the verdict.", *many])
+    s2 = make_source(2, ["Voss said the court had heard enough."])
+    entities = find_entities([s1, s2], [])
+    assert entities[0].name == "Helena Voss"
+    assert len(entities) == 25
