@@ -51,13 +51,12 @@ UNCALIBRATED_THRESHOLD = MINILM_THRESHOLD
 #: all-MiniLM-L6-v2 was trained on 128 word pieces but sentence-transformers runs it with
 #: ``max_seq_length`` 256 (its sentence_bert_config.json); news sentences rarely pass 64.
 MINILM_MAX_TOKENS = 256
-#: Sentences per ONNX call. With length-sorted batches, 32 beat 64 in every run of
-#: benchmarks/bench_embed.py on DUC 2004 clusters (e.g. 1.77 s vs 2.54 s, 1 thread, a busy
-#: 2-core machine); sorting itself cut encode time 1.6-2.9x.
-DEFAULT_BATCH_SIZE = 32
-#: onnxruntime intra-op threads. 1 vs 2 measured within noise on a shared, overloaded
-#: 2-core machine (1.77 s vs 1.93 s); outputs are bit-identical either way. 2 is kept so an
-#: idle laptop uses both cores; re-measure with benchmarks/bench_embed.py.
+#: Sentences per ONNX call. With length-sorted batches smaller is faster down to ~8-16:
+#: on DUC d30001t (177 sentences, 2 threads, medians of 5) 8: 0.50 s, 16: 0.56 s,
+#: 32: 0.58 s, 64: 0.83 s, 256: 1.73 s; sorting itself cut encode time 1.6-2.9x.
+DEFAULT_BATCH_SIZE = 16
+#: onnxruntime intra-op threads: 2 threads encode d30001t in 0.56 s against 0.97 s with 1
+#: (batch 16, a 2-core machine under a load of ~2); outputs are bit-identical either way.
 DEFAULT_THREADS = 2
 #: Width of the hashed lexical vectors. 2**13 keeps collisions rare for a cluster's
 #: vocabulary (a 10-article story has ~3,000 distinct terms) while a 600-sentence matrix

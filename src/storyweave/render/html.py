@@ -15,15 +15,11 @@ from ..model import Briefing, Source
 from .common import agreed_facts, headline, labels, plain, quote_variants, source_number
 from .html_analysis import analysis_sections
 from .html_base import PALETTE, badge, cites, e
+from .html_matrix import MATRIX_CSS, matrix_section
 
-def render_html(briefing: Briefing) -> str:
-    """The briefing as a complete HTML document."""
-    css = resources.files(__package__).joinpath("briefing.css").read_text("utf-8")
-    # Sources with the same outlet (ten wire stories) get telling labels everywhere below.
-    label = labels(briefing)
-    briefing = replace(
-        briefing, sources=tuple(replace(s, outlet=label[s.id]) for s in briefing.sources)
-    )
+
+def render_html(briefing: Briefing, *, matrix: bool = False) -> str:
+    """The briefing as a complete HTML document; ``matrix`` adds the sources x facts table."""
     title = e(headline(briefing))
     parts = [
         "<!doctype html>",
@@ -32,20 +28,41 @@ def render_html(briefing: Briefing) -> str:
         '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; '
         "style-src 'unsafe-inline'; img-src data:\">",
         f"<title>{title} · storyweave</title>",
-        f"<style>{css}{_colour_rules(briefing)}</style>",
+        f"<style>{html_css(matrix=matrix)}</style>",
         "</head><body><main>",
-        f'<header><h1>{title}</h1><p class="meta">{_meta(briefing)}</p></header>',
+        render_html_body(briefing, matrix=matrix),
+        "</main></body></html>",
     ]
+    return "\n".join(parts) + "\n"
+
+
+def html_css(*, matrix: bool = False) -> str:
+    """The stylesheet the briefing body needs (for pages that embed :func:`render_html_body`)."""
+    css = resources.files(__package__).joinpath("briefing.css").read_text("utf-8")
+    return css + _colour_rules() + (MATRIX_CSS if matrix else "")
+
+
+def render_html_body(briefing: Briefing, *, matrix: bool = False) -> str:
+    """The briefing's sections without the document around them, for embedding in a page
+    that supplies :func:`html_css` (the web server's briefing page does)."""
+    # Sources with the same outlet (ten wire stories) get telling labels everywhere below.
+    label = labels(briefing)
+    briefing = replace(
+        briefing, sources=tuple(replace(s, outlet=label[s.id]) for s in briefing.sources)
+    )
+    title = e(headline(briefing))
+    parts = [f'<header><h1>{title}</h1><p class="meta">{_meta(briefing)}</p></header>']
     parts += [f'<p class="note" role="note">{e(note)}</p>' for note in briefing.notes]
     parts.append(_summary(briefing))
     parts.append(_facts(briefing))
+    if matrix:
+        parts.append(matrix_section(briefing))
     parts.append(_quotes(briefing))
     parts += analysis_sections(briefing)
     parts.append(_sources(briefing))
     parts.append(_problems(briefing))
     parts.append(_cleaning(briefing))
-    parts.append("</main></body></html>")
-    return "\n".join(p for p in parts if p) + "\n"
+    return "\n".join(p for p in parts if p)
 
 
 def _meta(briefing: Briefing) -> str:
@@ -201,5 +218,5 @@ def _badge_plain(source: Source) -> str:
     return f"{source_number(source.id)} · {e(source.label)}"
 
 
-def _colour_rules(briefing: Briefing) -> str:
+def _colour_rules() -> str:
     return "".join(f".c{i}{{--c:{colour}}}" for i, colour in enumerate(PALETTE))
