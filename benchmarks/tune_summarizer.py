@@ -27,8 +27,7 @@ DATA = Path(__file__).resolve().parents[1] / ".." / "shared" / "data"
 
 
 def cache(dataset: str, out: Path, limit: int) -> None:
-    import storyweave.pipeline as pipeline
-    from storyweave import Briefer, BriefOptions
+    from storyweave import Briefer, BriefOptions, pipeline
     from storyweave.ingest import load_dataset
 
     captured: list[tuple[Any, ...]] = []
@@ -50,8 +49,7 @@ def cache(dataset: str, out: Path, limit: int) -> None:
 
 
 def grid(path: Path, spec: str, duc: bool) -> None:
-    import storyweave.summarize as summarize
-    from storyweave import BriefOptions
+    from storyweave import BriefOptions, summarize
     from storyweave.evaluate.rouge import RougeScorer, duc_settings, multi_news_settings
 
     rows = pickle.loads(path.read_bytes())

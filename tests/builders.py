@@ -8,16 +8,16 @@ from storyweave.model import (
     Entity,
     Fact,
     FramingNote,
-    OutletView,
-    Side,
-    TimelineEvent,
     InputProblem,
+    OutletView,
     Quote,
     QuoteMention,
     RemovedLine,
     Sentence,
+    Side,
     Source,
     SummarySentence,
+    TimelineEvent,
 )
 
 

@@ -7,15 +7,21 @@ import pytest
 from storyweave import Article, Briefer, BriefOptions, OptionsError, brief
 
 REPORTS = [
-    "Dock workers in Velmora ended their nine-day strike on Sunday after overnight talks "
+    (
+        "Dock workers in Velmora ended their nine-day strike on Sunday after overnight talks "
     "with the port authority. The union said the new contract raises wages by six percent "
-    "over two years. Transport Minister Oskar Brandt thanked both sides for their patience.",
-    "Velmora's dock workers ended a nine-day strike on Sunday after talks that ran through "
+    "over two years. Transport Minister Oskar Brandt thanked both sides for their patience."
+    ),
+    (
+        "Velmora's dock workers ended a nine-day strike on Sunday after talks that ran through "
     "the night. The new contract raises wages by six percent over two years, the union said. "
-    "About 40 ships were still waiting offshore on Sunday evening.",
-    "The nine-day strike by dock workers at the port of Velmora ended on Sunday after "
+    "About 40 ships were still waiting offshore on Sunday evening."
+    ),
+    (
+        "The nine-day strike by dock workers at the port of Velmora ended on Sunday after "
     "overnight negotiations. Wages will rise by six percent over two years under the deal. "
-    "At least 52 vessels were waiting to berth, the harbour master said.",
+    "At least 52 vessels were waiting to berth, the harbour master said."
+    ),
 ]
 
 

@@ -132,12 +132,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     schema.set_defaults(handler=_run_schema)
 
-    try:
-        from .evaluate.command import add_parser as add_eval_parser
-    except ImportError:  # the eval extra is optional; its command says how to install it
-        add_eval_parser = None
-    if add_eval_parser is not None:
-        add_eval_parser(commands)
+    # The eval command imports its heavy dependencies only when it runs, and then says
+    # how to install them if they are missing.
+    from .evaluate.command import add_parser as add_eval_parser
+
+    add_eval_parser(commands)
     return parser
 
 

@@ -117,7 +117,7 @@ class Briefer:
         quotes = quote_stage.find_quotes(sources)
         timings["quotes"] = time.perf_counter() - started
 
-        sentences = [s for source in sources for s in source.sentences]
+        sentences = tuple(s for source in sources for s in source.sentences)
         started = time.perf_counter()
         vectors = _encode_unique(self.embedder, [s.text for s in sentences])
         timings["embed"] = time.perf_counter() - started

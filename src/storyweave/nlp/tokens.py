@@ -7,23 +7,14 @@ sentences by their words. Pure Python, deterministic, no downloads.
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 
 WORD_RE = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)?(?:[.,][0-9]+)*")
 
 #: Function words that carry no content. A short list on purpose: reporting verbs
 #: ("said") are included because every news sentence has them.
 STOPWORDS = frozenset(
-    """
-    a about above after again against all also am an and any are as at be because been before
-    being below between both but by can could did do does doing down during each few for from
-    further had has have having he her here hers herself him himself his how i if in into is it
-    its itself just me more most my myself no nor not now of off on once only or other our ours
-    ourselves out over own same she should so some such than that the their theirs them
-    themselves then there these they this those through to too under until up very was we were
-    what when where which while who whom why will with would you your yours yourself yourselves
-    said says say told tell according mr mrs ms dr one also would could may might must shall
-    s t d ll m o re ve y
-    """.split()
+    ["a", "about", "above", "after", "again", "against", "all", "also", "am", "an", "and", "any", "are", "as", "at", "be", "because", "been", "before", "being", "below", "between", "both", "but", "by", "can", "could", "did", "do", "does", "doing", "down", "during", "each", "few", "for", "from", "further", "had", "has", "have", "having", "he", "her", "here", "hers", "herself", "him", "himself", "his", "how", "i", "if", "in", "into", "is", "it", "its", "itself", "just", "me", "more", "most", "my", "myself", "no", "nor", "not", "now", "of", "off", "on", "once", "only", "or", "other", "our", "ours", "ourselves", "out", "over", "own", "same", "she", "should", "so", "some", "such", "than", "that", "the", "their", "theirs", "them", "themselves", "then", "there", "these", "they", "this", "those", "through", "to", "too", "under", "until", "up", "very", "was", "we", "were", "what", "when", "where", "which", "while", "who", "whom", "why", "will", "with", "would", "you", "your", "yours", "yourself", "yourselves", "said", "says", "say", "told", "tell", "according", "mr", "mrs", "ms", "dr", "one", "also", "would", "could", "may", "might", "must", "shall", "s", "t", "d", "ll", "m", "o", "re", "ve", "y"]
 )
 
 _SUFFIXES = (
@@ -81,7 +72,7 @@ def concepts(text: str) -> set[str]:
     """
     raw = words(text)
     found: set[str] = set()
-    for first, second in zip(raw, raw[1:]):
+    for first, second in pairwise(raw):
         if first in STOPWORDS and second in STOPWORDS:
             continue
         found.add(f"{stem(first)} {stem(second)}")

@@ -12,10 +12,16 @@ from dataclasses import replace
 from importlib import resources
 
 from ..model import Briefing, Source
-from .common import agreed_facts, headline, labels, plain, quote_variants, source_number
+from .common import agreed_facts, headline, labels, quote_variants, source_number
 from .html_analysis import analysis_sections
 from .html_base import PALETTE, badge, cites, e
 from .html_matrix import MATRIX_CSS, matrix_section
+
+#: Scripts are forbidden outright: a page of escaped source text needs none.
+CSP_META = (
+    '<meta http-equiv="Content-Security-Policy" '
+    "content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:\">"
+)
 
 
 def render_html(briefing: Briefing, *, matrix: bool = False) -> str:
@@ -25,8 +31,7 @@ def render_html(briefing: Briefing, *, matrix: bool = False) -> str:
         "<!doctype html>",
         '<html lang="en"><head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; '
-        "style-src 'unsafe-inline'; img-src data:\">",
+        CSP_META,
         f"<title>{title} · storyweave</title>",
         f"<style>{html_css(matrix=matrix)}</style>",
         "</head><body><main>",
