@@ -13,6 +13,7 @@ import pytest
 from storyweave.align import align
 from storyweave.diverge import find_divergences, stale_sentence_ids
 from storyweave.embed import Embedder, load_embedder
+from storyweave.gaps import max_single_source
 from storyweave.model import Divergence, Source
 
 from .builders import make_source
@@ -124,6 +125,115 @@ def test_a_prediction_published_after_the_report_is_not_superseded(embedder: Emb
     assert kinds(run(sources, embedder), "superseded") == []
 
 
+def _early_and_late(early: list[str], late: list[str]) -> list[Source]:
+    """An early report (Monday morning) and a later one (Wednesday), both fictional."""
+    return [
+        make_source(1, early, outlet="Gazette", published="2031-05-12T08:00"),
+        make_source(2, late, outlet="Courier", published="2031-05-14T09:00"),
+    ]
+
+
+def test_a_modal_in_an_opinion_clause_is_not_a_prediction_of_the_event(
+    embedder: Embedder,
+) -> None:
+    sources = _early_and_late(
+        [
+            (
+                "Ferry bosses who shut the crossing for a week have won a fat pay award - and "
+                "passengers could yet end up footing the bill."
+            )
+        ],
+        ["The ferry company and the crews' union struck a deal to end the stoppage on Tuesday."],
+    )
+    assert kinds(run(sources, embedder), "superseded") == []
+
+
+def test_a_number_revised_later_is_not_a_superseded_prediction(embedder: Embedder) -> None:
+    # The changed count is a conflict or an update; the modal ("could take") is about
+    # clearing the queue, which the later sentence does not report.
+    sources = _early_and_late(
+        [
+            (
+                "About 30 lorries were queuing at the ferry terminal, and hauliers warned that "
+                "clearing the queue could take three days."
+            )
+        ],
+        ["At least 45 lorries were stuck at the ferry terminal on Tuesday, hauliers said."],
+    )
+    assert kinds(run(sources, embedder), "superseded") == []
+
+
+def test_a_modal_inside_an_indirect_question_is_not_a_prediction(embedder: Embedder) -> None:
+    sources = _early_and_late(
+        ["Talks collapsed on Sunday, and neither side would say when they might meet again."],
+        ["The talks collapsed on Sunday after a row over night shifts, the union said."],
+    )
+    assert kinds(run(sources, embedder), "superseded") == []
+
+
+def test_a_guess_at_a_figure_is_left_to_the_conflict_finder(embedder: Embedder) -> None:
+    sources = _early_and_late(
+        ["Two people died in the flood, but officials fear the death toll could be much higher."],
+        ["The death toll from the flood has risen to nine, higher than officials had feared."],
+    )
+    assert kinds(run(sources, embedder), "superseded") == []
+
+
+def test_an_event_dated_before_the_prediction_cannot_overtake_it(embedder: Embedder) -> None:
+    sources = [
+        make_source(
+            1,
+            ["The two mayors are scheduled to meet May 20 to sign the bridge plan."],
+            published="2031-05-16",
+        ),
+        make_source(
+            2,
+            ["The two mayors met May 13 and agreed to draw up a bridge plan."],
+            published="2031-05-24",
+        ),
+    ]
+    assert kinds(run(sources, embedder), "superseded") == []
+
+
+def test_the_earliest_direct_statement_overtakes_first(embedder: Embedder) -> None:
+    sources = [
+        make_source(
+            1,
+            ["A settlement is unlikely before next week, a senior city official said."],
+            outlet="Ledger",
+            published="2031-05-10T06:00",
+        ),
+        make_source(
+            2,
+            [
+                (
+                    "Bus services in Orvik resumed on Monday after drivers and the city council "
+                    "reached an agreement on Sunday following 12 hours of talks."
+                )
+            ],
+            outlet="Wire",
+            published="2031-05-12T09:00",
+        ),
+        make_source(
+            3,
+            [
+                "Drivers went back to their depots across the city this morning.",
+                "Commuters welcomed the return of the buses.",
+                (
+                    "The settlement was signed early yesterday after talks that ran through the "
+                    "night, and the council said it would cost about 2 million crowns."
+                ),
+            ],
+            outlet="Evening Post",
+            published="2031-05-13T18:00",
+        ),
+    ]
+    [stale] = kinds(run(sources, embedder), "superseded")
+    assert stale.sides[0].citations == ("s1.1",)
+    # The Wire's lead said it first and says it most directly; the later report follows.
+    assert [side.citations for side in stale.sides[1:]] == [("s2.1",), ("s3.3",)]
+
+
 def test_single_source_claims_and_coverage_gaps(embedder: Embedder) -> None:
     shared = "Dock workers at the port of Velmora ended their strike on Sunday after a deal."
     sources = [
@@ -153,6 +263,53 @@ def test_single_source_claims_and_coverage_gaps(embedder: Embedder) -> None:
     assert order == sorted(
         order, key=["conflict", "superseded", "single_source", "coverage_gap"].index
     )
+
+
+def test_a_detail_grouped_with_a_loose_neighbour_is_still_single_source(
+    embedder: Embedder,
+) -> None:
+    # Alignment groups these three (cosine 0.77), but only the first gives the count, the
+    # place and the day: it is Harbourline's claim alone.
+    claim = "About 300 cyclists protested against the new bridge toll in Kessing on Tuesday."
+    plan = "Cycling groups plan a protest against the new bridge toll."
+    sources = [
+        make_source(1, [claim], outlet="Harbourline"),
+        make_source(2, [plan], outlet="Courier"),
+        make_source(3, [plan], outlet="Wire"),
+    ]
+    single = kinds(run(sources, embedder), "single_source")
+    assert [d.sides[0].citations for d in single] == [("s1.1",)]
+    assert single[0].summary == f"Reported only by Harbourline: {claim}"
+
+
+def test_a_side_of_a_conflict_or_a_quoted_statement_is_not_single_source(
+    embedder: Embedder,
+) -> None:
+    sources = [
+        make_source(
+            1,
+            [
+                "About 40 ferries were waiting off the coast of Orvik on Sunday, the port said.",
+                (
+                    "Mayor Tove Brink told hundreds of cheering residents at the old harbour on "
+                    'Sunday evening: "We will rebuild every single quay in Orvik."'
+                ),
+            ],
+        ),
+        make_source(
+            2, ["At least 52 ferries were waiting off the coast of Orvik on Sunday, the port said."]
+        ),
+    ]
+    divergences = run(sources, embedder)
+    assert len(kinds(divergences, "conflict")) == 1
+    assert kinds(divergences, "single_source") == []
+
+
+def test_the_single_source_list_grows_with_the_number_of_outlets() -> None:
+    assert max_single_source(2) == 10
+    assert max_single_source(3) == 15
+    assert max_single_source(6) == 20
+    assert max_single_source(40) == 20
 
 
 def test_no_sentences_no_divergences() -> None:

@@ -102,3 +102,11 @@ def test_prison_terms_have_a_role() -> None:
     sentenced = quantities("He was sentenced to four years in prison.")
     assert jailed[0].role == sentenced[0].role == "prison term"
     assert not compatible(jailed[0], sentenced[0])
+
+
+def test_sentences_without_numbers_have_no_quantities() -> None:
+    # The fast path: nothing number-like, nothing tokenised.
+    assert quantities("The ferry crews went home after the vote.") == ()
+    assert [q.text for q in quantities("The ferry crews voted by a margin of one hundred.")] == [
+        "one hundred"
+    ]

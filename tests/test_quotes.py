@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from storyweave.model import CleanedText, Quote, QuoteMention, Source
-from storyweave.nlp.names import SpeakerResolver, split_label, split_name
+from storyweave.nlp.names import SpeakerResolver, split_label, split_name, strip_epithet
 from storyweave.nlp.quotes import extract_mentions, find_quotes
 from storyweave.nlp.sentences import segment
 
@@ -257,3 +257,51 @@ def test_order_and_determinism() -> None:
 def test_no_quotes() -> None:
     assert find_quotes([make_source(1, "The port shut on Monday.")]) == ()
     assert find_quotes([]) == ()
+
+
+# --- speaker resolution: epithets, possessives, "whose", lone surnames -------------------
+
+
+def test_epithets_and_possessives_are_stripped_from_speakers() -> None:
+    assert strip_epithet("Boss Pia Lindqvist") == "Pia Lindqvist"
+    assert strip_epithet("Norlund's Aron Vale") == "Aron Vale"
+    # "Judge" is a title: split_name turns it into the role.
+    assert strip_epithet("the podium as Judge Ilse Brandmark") == "Judge Ilse Brandmark"
+    resolver = SpeakerResolver.from_texts(["Judge Ilse Brandmark read the sentence."])
+    assert resolver.resolve("the podium as Judge Ilse Brandmark") == "Ilse Brandmark"
+    # Titles stay for split_name to turn into a role; a role alone is left alone.
+    assert strip_epithet("Finance Minister Ola Berg") == "Finance Minister Ola Berg"
+    assert strip_epithet("the harbour master") == "the harbour master"
+
+
+def test_tabloid_epithet_and_possessive_resolve_to_the_person() -> None:
+    quotes = find_quotes(
+        [
+            make_source(1, 'Boss Pia Lindqvist said: "Passenger safety comes first, always."'),
+            make_source(2, '"Passenger safety comes first, always," said Pia Lindqvist.'),
+            make_source(3, 'Norlund\'s Aron Vale said: "The ferry link is open again today."'),
+            make_source(4, '"The ferry link is open again today," Aron Vale said.'),
+        ]
+    )
+    speakers = {q.speaker: q.source_ids for q in quotes}
+    assert speakers["Pia Lindqvist"] == ("s1", "s2")
+    assert speakers["Aron Vale"] == ("s3", "s4")
+
+
+def test_whose_clause_names_the_owner_not_the_relative() -> None:
+    mention = only_mention(
+        'Greta Holm, whose brother Nils, 34, died in the fire, said: "We only wanted answers."'
+    )
+    assert mention.speaker_as_written == "Greta Holm"
+
+
+def test_pronoun_after_a_lone_surname_the_source_named_in_full() -> None:
+    source = make_source(
+        1,
+        "Ada Lund beat the incumbent, Erik Carlsen, by 900 votes.",
+        "Carlsen conceded on Monday.",
+        '"We lost fair and square tonight," he said.',
+    )
+    # Not Ada Lund, the last person named in full: "he" is the one who just conceded.
+    assert [m.speaker_as_written for m in extract_mentions(source)] == ["Carlsen"]
+    assert [q.speaker for q in find_quotes([source])] == ["Erik Carlsen"]

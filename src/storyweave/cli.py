@@ -58,7 +58,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     brief.add_argument(
         "inputs",
-        nargs="+",
+        nargs="*",
         metavar="INPUT",
         help="article files (.txt .md .html), folders of them, URLs, '-' for stdin, "
         "or a dataset file (.json/.jsonl[.gz]) with --cluster",
@@ -83,6 +83,14 @@ def build_parser() -> argparse.ArgumentParser:
         "-n", "--sentences", type=int, help="summary length in sentences instead of words"
     )
     brief.add_argument("--cluster", help="cluster id to brief from a dataset file")
+    brief.add_argument(
+        "--story",
+        type=int,
+        metavar="ID",
+        help="brief a story of the store instead of inputs (its current briefing, "
+        "rebuilt if it gained articles; see `storyweave stories`)",
+    )
+    brief.add_argument("--db", help="store for --story: SQLite file or database URL")
     brief.add_argument(
         "--model",
         default="minilm",
@@ -137,6 +145,12 @@ def build_parser() -> argparse.ArgumentParser:
     from .evaluate.command import add_parser as add_eval_parser
 
     add_eval_parser(commands)
+    from .cli_monitor import add_parser as add_monitor_parser
+
+    add_monitor_parser(commands)
+    from .cli_serve import add_parser as add_serve_parser
+
+    add_serve_parser(commands)
     return parser
 
 
@@ -160,6 +174,10 @@ def _run_brief(args: argparse.Namespace) -> int:
     from .render import render
 
     options = options_from_args(args)
+    if args.story is not None:
+        from .cli_monitor import run_story_brief
+
+        return run_story_brief(args, options)
     loaded = load(args.inputs, options, cluster=args.cluster)
     if not args.quiet:
         for problem in loaded.problems:
@@ -195,6 +213,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``storyweave`` command; returns the exit code."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.command == "brief" and not args.inputs and args.story is None:
+        parser.error("brief: give at least one INPUT, or --story ID")  # exits with 2
     try:
         code: int = args.handler(args)
         return code

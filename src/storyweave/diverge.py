@@ -12,9 +12,8 @@ this order, each sorted by ``score`` (the centrality of the facts concerned):
    casualty role, overlapping context words).
 2. **superseded**: an early prediction or doubt that later reporting overtook
    (:mod:`storyweave.stale`).
-3. **single_source**: facts only one outlet reports, the most central first, those whose
-   topic other outlets do cover (but without this detail) before the rest.
-4. **coverage_gap**: facts most outlets report that some leave out.
+3. **single_source**: claims only one outlet makes (:mod:`storyweave.gaps`).
+4. **coverage_gap**: facts most outlets report that some leave out (:mod:`storyweave.gaps`).
 
 Everything is rules over the aligned facts, the sentence vectors and regexes: no model,
 deterministic, a few milliseconds for a ten-article story.
@@ -23,7 +22,6 @@ deterministic, a few milliseconds for a ten-article story.
 from __future__ import annotations
 
 import math
-import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -32,6 +30,7 @@ from typing import TypeVar
 
 import numpy as np
 
+from .gaps import Coverage, coverage_gaps, single_source
 from .model import Divergence, Fact, Sentence, Side, Source
 from .nlp.quantities import MEASURES, Quantity, comparable, compatible, quantities
 from .nlp.tokens import STOPWORDS, stem, words
@@ -70,35 +69,6 @@ _GENERIC_UNITS = frozenset({"people", "person", "member", "time", "thing", "way"
 #: dispute. The answer keys' conflicts are all reported within a day of each other; DUC
 #: 2004 clusters span weeks, and their "conflicts" across them were all rising counts.
 UPDATE_DAYS = 2
-#: At most this many single-source claims and coverage gaps: the most central. A reader
-#: scans ten; the per-outlet view lists the rest.
-MAX_SINGLE_SOURCE = 10
-MAX_COVERAGE_GAPS = 10
-#: A single-source claim needs this many words: shorter ones are asides ("He declined.").
-MIN_CLAIM_WORDS = 8
-#: A source "covers the topic" of a claim when one of its sentences is this close to it,
-#: and "covers the fact" (so it is not missing it) when one is this close. Calibrated on
-#: the answer keys: single-source claims have topic neighbours at 0.35-0.55 in the other
-#: outlets; paraphrases that alignment split sit at 0.55+.
-TOPIC_COSINE = 0.35
-COVERED_COSINE = 0.65
-#: Share of a claim's content words that no other outlet uses, below which it is a
-#: paraphrase alignment missed rather than a claim of its own. Calibrated on the harbour
-#: demo: missed paraphrases ("The deal was struck early yesterday ...") score 0-0.15, the
-#: planted single-source claims 0.3-0.7.
-MIN_NOVELTY = 0.2
-#: Single-source claims with a figure or a date rank this much higher. Calibrated on the
-#: answer keys: 9 of their 17 planted single-source claims carry one; 1.5 moved them into
-#: the top ten without pushing out the others.
-SPECIFIC_BOOST = 1.5
-_SPECIFIC = re.compile(
-    r"\d|\b(?:two|three|four|five|six|seven|eight|nine|ten|dozen|hundreds|thousands)\b",
-    re.IGNORECASE,
-)
-#: Coverage gaps only make sense with a majority to compare against.
-MIN_SOURCES_FOR_GAPS = 3
-#: Quoted share above which a sentence is a quotation, not the outlet's own claim.
-QUOTED_SHARE = 0.6
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,11 +110,24 @@ def find_divergences(
     story = _story(sources, facts, sentences, vectors)
     conflicts = _conflicts(story) + weekday_conflicts(story.sentences, story.fact_of, story.labels)
     superseded = find_superseded(
-        story.sentences, story.similarity, story.fact_of, story.labels, story.stamps, story.stems
+        story.sentences, story.similarity, story.fact_of, story.labels, story.stamps
     )
     stale = stale_sentence_ids(superseded)
-    single = _single_source(story, facts, stale)
-    gaps = _coverage_gaps(story, facts, stale)
+    coverage = Coverage(
+        sentences=story.sentences,
+        similarity=story.similarity,
+        fact_of=story.fact_of,
+        position=story.position,
+        labels=story.labels,
+        source_ids=story.source_ids,
+        kinds=story.kinds,
+        stems=story.stems,
+    )
+    # A sentence already shown as a side of a conflict or a superseded claim is one outlet's
+    # version of something several report, not a claim of its own.
+    shown = frozenset(c for d in conflicts + superseded for side in d.sides for c in side.citations)
+    single = single_source(coverage, facts, shown)
+    gaps = coverage_gaps(coverage, facts, stale)
     return _ordered(conflicts, story) + _ordered(superseded, story) + single + gaps
 
 
@@ -484,138 +467,3 @@ def _score(story: _Story, indices: Sequence[int]) -> float:
 def _unique(items: Iterable[T]) -> list[T]:
     """The items in first-seen order, each once."""
     return list(dict.fromkeys(items))
-
-
-# ------------------------------------------------------------- single source and gaps
-
-_QUOTED = re.compile(r'"[^"]*"|“[^”]*”|``.*?\'\'')
-#: Hand-overs between presenters: "Kaja, the talks ...", "Our correspondent ... was in Orlen."
-_HOST_CHATTER = re.compile(
-    r"^[A-Z][a-z]+, |\bcorrespondent\b|\bjoins us\b|\breports from\b|\bthanks? (?:you|for)\b"
-)
-_NARRATORS = ("HOST", "ANCHOR", "BYLINE", "CORRESPONDENT", "REPORTER", "PRESENTER")
-
-
-def _single_source(
-    story: _Story, facts: Sequence[Fact], stale: frozenset[str]
-) -> tuple[Divergence, ...]:
-    """Claims only one outlet makes: those next to a topic other outlets cover first, then
-    by centrality. Never called false: the label says who reports it, nothing more."""
-    if len(story.source_ids) < 2:
-        return ()
-    vocabulary: dict[str, set[str]] = defaultdict(set)
-    for k, sentence in enumerate(story.sentences):
-        vocabulary[sentence.source_id].update(story.stems[k])
-    elsewhere_of = {
-        source_id: set().union(*(v for other, v in vocabulary.items() if other != source_id))
-        for source_id in vocabulary
-    }
-    ranked = []
-    for fact in facts:
-        if len(fact.source_ids) != 1 or fact.representative in stale:
-            continue
-        index = story.position[fact.representative]
-        sentence = story.sentences[index]
-        if not _is_claim(sentence, story.kinds.get(sentence.source_id, "article")):
-            continue
-        row = story.similarity[index]
-        others = {
-            story.sentences[j].source_id
-            for j in np.flatnonzero(row >= TOPIC_COSINE).tolist()
-            if story.sentences[j].source_id != sentence.source_id
-        }
-        covered = any(
-            story.sentences[j].source_id != sentence.source_id
-            for j in np.flatnonzero(row >= COVERED_COSINE).tolist()
-        )
-        if covered:
-            continue  # another outlet says nearly the same; alignment just split them
-        # Words no other outlet uses are the detail only this one gives; a sentence made of
-        # words the others also use is a paraphrase alignment missed, not a unique claim.
-        stems = story.stems[index]
-        novelty = len(stems - elsewhere_of[sentence.source_id]) / max(1, len(stems))
-        if novelty < MIN_NOVELTY:
-            continue
-        # Topic covered by others without this detail: the reader most wants to see it.
-        neighbour_share = len(others) / max(1, len(story.source_ids) - 1)
-        # A checkable specific (a figure, a date) is what a reader wants flagged first.
-        specific = SPECIFIC_BOOST if _SPECIFIC.search(sentence.text) else 1.0
-        score = fact.centrality * (1 + neighbour_share) * (0.5 + novelty) * specific
-        ranked.append((score, index, fact, sentence))
-    ranked.sort(key=lambda item: (-item[0], item[1]))
-    result = []
-    for score, _, fact, sentence in ranked[:MAX_SINGLE_SOURCE]:
-        label = story.labels[sentence.source_id]
-        result.append(
-            Divergence(
-                kind="single_source",
-                summary=f"Reported only by {label}: {sentence.text}",
-                sides=(
-                    Side(
-                        text=sentence.text,
-                        citations=(sentence.id,),
-                        source_ids=(sentence.source_id,),
-                    ),
-                ),
-                fact_ids=(fact.id,),
-                score=round(score, 6),
-            )
-        )
-    return tuple(result)
-
-
-def _is_claim(sentence: Sentence, kind: str) -> bool:
-    """Whether a sentence is an outlet's own substantive claim (not chatter or a quote)."""
-    text = sentence.text.strip()
-    if len(text.split()) < MIN_CLAIM_WORDS or text.endswith("?"):
-        return False
-    quoted = sum(len(m.group()) for m in _QUOTED.finditer(text))
-    if quoted > QUOTED_SHARE * len(text):
-        return False
-    if kind == "transcript" and sentence.turn_speaker:
-        label = sentence.turn_speaker.upper()
-        if not any(role in label for role in _NARRATORS):
-            return False  # a guest's words are a quote, consolidated by the quotes stage
-        if _HOST_CHATTER.search(text):
-            return False
-    return True
-
-
-def _coverage_gaps(
-    story: _Story, facts: Sequence[Fact], stale: frozenset[str]
-) -> tuple[Divergence, ...]:
-    """Facts at least half the sources (and two or more) report that others leave out."""
-    n = len(story.source_ids)
-    if n < MIN_SOURCES_FOR_GAPS:
-        return ()
-    needed = max(2, (n + 1) // 2)
-    result = []
-    for fact in facts:
-        if len(fact.source_ids) < needed or len(fact.source_ids) == n:
-            continue
-        if fact.representative in stale:
-            continue
-        members = [story.position[s] for s in fact.sentence_ids]
-        near = np.flatnonzero(story.similarity[members].max(axis=0) >= COVERED_COSINE)
-        near_sources = {story.sentences[j].source_id for j in near.tolist()}
-        missing = tuple(
-            s for s in story.source_ids if s not in fact.source_ids and s not in near_sources
-        )
-        if not missing:
-            continue
-        names = ", ".join(story.labels[s] for s in missing)
-        result.append(
-            Divergence(
-                kind="coverage_gap",
-                summary=(
-                    f"Covered by {len(fact.source_ids)} of {n} sources; not by {names}: {fact.text}"
-                ),
-                sides=(
-                    Side(text=fact.text, citations=fact.sentence_ids, source_ids=fact.source_ids),
-                ),
-                fact_ids=(fact.id,),
-                score=fact.centrality,
-                missing_source_ids=missing,
-            )
-        )
-    return _ordered(result, story)[:MAX_COVERAGE_GAPS]

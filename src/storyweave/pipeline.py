@@ -22,8 +22,10 @@ One bad article fails alone: an error in cleaning or segmenting it becomes an
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 
 import numpy as np
 
@@ -44,6 +46,9 @@ from .options import BriefOptions
 
 #: A source needs this many words of story text after cleaning to count as an article.
 MIN_ARTICLE_WORDS = 12
+#: A lone UTF-16 surrogate: a JSON "\\ud800" escape or an undecodable file name gives one,
+#: and no renderer, terminal or store can write it as UTF-8.
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 
 class Briefer:
@@ -77,8 +82,13 @@ class Briefer:
                 f"{len(articles)} articles given; the limit is {options.max_articles} "
                 "(raise max_articles / --max-articles to brief more at once)"
             )
+        articles = [_well_formed(article) for article in articles]
         timings: dict[str, float] = {}
-        all_problems = list(problems)
+        all_problems = [
+            InputProblem(_SURROGATE.sub("\ufffd", p.input), _SURROGATE.sub("\ufffd", p.problem),
+                         p.stage)
+            for p in problems
+        ]
 
         started = time.perf_counter()
         line_counts = clean_stage.cluster_line_counts(articles)
@@ -165,6 +175,16 @@ class Briefer:
             timeline=timeline,
             outlets=outlets,
         )
+
+
+def _well_formed(article: Article) -> Article:
+    """``article`` with every lone surrogate replaced by U+FFFD, so its text can be written."""
+    fields = {
+        name: _SURROGATE.sub("\ufffd", value)
+        for name in ("text", "origin", "title", "outlet", "byline", "published", "url")
+        if isinstance(value := getattr(article, name), str) and _SURROGATE.search(value)
+    }
+    return replace(article, **fields) if fields else article  # type: ignore[arg-type]
 
 
 def _encode_unique(embedder: Embedder, texts: list[str]) -> np.ndarray:

@@ -158,8 +158,9 @@ def name_phrases(text: str) -> list[str]:
     return [m.group(1) for m in _NAME_PHRASE.finditer(text)]
 
 
-def people_named(text: str) -> list[str]:
-    """Names of people in ``text``, in order: two or more words, or with a title.
+def people_named(text: str, known: frozenset[str] = frozenset()) -> list[str]:
+    """Names of people in ``text``, in order: two or more words, or with a title, or a lone
+    surname that ``known`` (lowercase surnames of people named in full elsewhere) lists.
 
     A phrase after "in", "at", "from"... is a place ("arrived in Port Lavel").
     """
@@ -170,7 +171,9 @@ def people_named(text: str) -> list[str]:
             continue
         person = split_name(match.group(1))
         titled = person.role or match.group(1).split()[0].lower() in HONORIFICS
-        if looks_like_person(person.name) and (len(person.name.split()) > 1 or titled):
+        if not looks_like_person(person.name):
+            continue
+        if len(person.name.split()) > 1 or titled or surname(person.name) in known:
             people.append(person.name)
     return people
 
@@ -238,7 +241,8 @@ class SpeakerResolver:
         resolver = cls()
         for text in texts:
             for phrase in name_phrases(text):
-                person = split_name(phrase)
+                # "Boss Sara Ekwall" is a form of "Sara Ekwall", not a fuller name.
+                person = split_name(strip_epithet(phrase))
                 if person.name and looks_like_person(person.name):
                     resolver._add_name(person.name)
                     if person.role:
@@ -288,7 +292,7 @@ class SpeakerResolver:
         """
         if written is None:
             return None
-        head = written.split(",", 1)[0].strip()
+        head = strip_epithet(written.split(",", 1)[0].strip())
         first = head.split()[0] if head.split() else ""
         person = split_name(head)
         if first.lower() in _ARTICLES or not person.name:
@@ -304,6 +308,37 @@ class SpeakerResolver:
             return None
         people = {self.canonical(name) for tie, name in self.ties if words <= tie}
         return people.pop() if len(people) == 1 else None
+
+
+#: "the floor as Judge Helena Voss": a name introduced by "as" after other words.
+_AS_NAME = re.compile(r"\bas\s+([A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)+)$")
+
+
+def strip_epithet(phrase: str) -> str:
+    """A speaker phrase without what a tabloid or a possessive puts before the name.
+
+    >>> strip_epithet("Boss Sara Ekwall"), strip_epithet("Sudmark's Tobias Wren")
+    ('Sara Ekwall', 'Tobias Wren')
+
+    Leading role nouns that :func:`split_name` does not treat as titles ("Boss") and an
+    owner's possessive ("Sudmark's") go; so do the words before "as" in
+    "the floor as Judge Helena Voss". A phrase that would be left without a capitalised
+    name is returned unchanged ("the minister", "Union boss").
+    """
+    found = _AS_NAME.search(phrase)
+    if found:
+        phrase = found.group(1)
+    words = phrase.split()
+    start = 0
+    # Titles split_name knows ("Finance Minister") stay: they tie a role to the name.
+    while start < len(words) - 1 and (
+        POSSESSIVE.search(words[start]) or words[start].lower() in ROLE_NOUNS - ROLE_WORDS
+    ):
+        start += 1
+    rest = words[start:]
+    if start and rest and all(w[:1].isupper() for w in rest) and looks_like_person(" ".join(rest)):
+        return " ".join(rest)
+    return phrase
 
 
 # Roles written around a name (used by the entity stage) ---------------------------------

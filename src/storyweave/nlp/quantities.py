@@ -129,6 +129,8 @@ _MAY_HAVE_NUMBER = re.compile(
     r"\d|\b(?:" + "|".join([*_UNITS, *_VAGUE, "dozen", "half"]) + r")(?:\b|-)",
     re.IGNORECASE,
 )
+#: Words a number can start with (digits aside): every other token is skipped unparsed.
+_STARTERS = frozenset([*_UNITS, *_VAGUE, "dozen", "a", "half"])
 _DIGITS = re.compile(r"^((?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)((?:-[A-Za-z]+)*)(%?)$")
 
 
@@ -173,12 +175,18 @@ def quantities(text: str) -> tuple[Quantity, ...]:
         >>> [q.text for q in quantities("At least 52 vessels waited for nearly two weeks.")]
         ['At least 52 vessels', 'nearly two weeks']
     """
+    if not _MAY_HAVE_NUMBER.search(text):
+        return ()  # most sentences have no number: skip tokenising them (the diverge budget)
     tokens = [
         _Token(m.group(), m.group().lower(), m.start(), m.end()) for m in _TOKEN.finditer(text)
     ]
     found: list[Quantity] = []
     i = 0
     while i < len(tokens):
+        token = tokens[i]
+        if not token.text[0].isdigit() and token.lower.partition("-")[0] not in _STARTERS:
+            i += 1
+            continue
         parsed = _number_at(tokens, i)
         if parsed is None:
             i += 1

@@ -77,6 +77,8 @@ _SPEAKER_AFTER_VERB = re.compile(
 _COLON_ATTRIBUTION = re.compile(
     rf"(?:^|(?<=[\s(,;]))({_SPEAKER}){_ADVERB}\s+[a-z]+ed\b[^:\"“”`]{{0,40}}:\s*$"
 )
+# "Ruth Kallan, whose son Tomas, 19, died in the crash, said": the speaker is the owner.
+_WHOSE = re.compile(rf"({_NAME}),\s+whose\s+[a-z]+\s+$")
 _LEADING_JUNK = re.compile(r"^[\s,;:.!?—–-]+")
 _WORD = re.compile(r"[\w’']+")
 
@@ -334,10 +336,18 @@ def _speaker_before(before: str, short: bool) -> str | None:
             return None
         match = _SPEAKER_ENDING.search(before[: verb.start()].rstrip())
         if match:
-            return _strip_speaker(match.group(1))
+            return _strip_speaker(_owner(before, match.start(1)) or match.group(1))
     # Any past-tense verb before a colon attributes: 'Union boss Ilves crowed: "..."'.
     match = _COLON_ATTRIBUTION.search(before)
-    return _strip_speaker(match.group(1)) if match else None
+    if match is None:
+        return None
+    return _strip_speaker(_owner(before, match.start(1)) or match.group(1))
+
+
+def _owner(before: str, start: int) -> str | None:
+    """The person a 'whose son Tomas' clause hangs on, when the found name sits in one."""
+    owner = _WHOSE.search(before[:start])
+    return owner.group(1) if owner else None
 
 
 def _first_speaker(text: str) -> str | None:
@@ -365,12 +375,19 @@ def _strip_speaker(speaker: str) -> str | None:
 
 def _inherit_speakers(spans: list[_Span], sentences: Sequence[Sentence]) -> list[_Span]:
     """Resolve pronouns, give unattributed follow-on quotes their speaker, join run-ons."""
+    # Surnames of people this source names in full: "Brenn conceded." then names Brenn.
+    known = frozenset(
+        names.surname(person)
+        for sentence in sentences
+        for person in names.people_named(_unquoted(sentence.text))
+        if len(person.split()) > 1
+    )
     result: list[_Span] = []
     last_named: tuple[int, str] | None = None  # (sentence index, speaker as written)
     for span in spans:
         speaker = span.speaker
         if speaker is not None and speaker.split()[0].lower() in _PRONOUNS:
-            speaker = _antecedent(span.first_sentence, last_named, sentences)
+            speaker = _antecedent(span.first_sentence, last_named, sentences, known)
         previous = result[-1] if result else None
         near = previous is not None and span.first_sentence - previous.first_sentence <= 3
         if speaker is None and previous is not None and near:
@@ -389,13 +406,17 @@ def _inherit_speakers(spans: list[_Span], sentences: Sequence[Sentence]) -> list
 
 
 def _antecedent(
-    index: int, last_named: tuple[int, str] | None, sentences: Sequence[Sentence]
+    index: int,
+    last_named: tuple[int, str] | None,
+    sentences: Sequence[Sentence],
+    known: frozenset[str] = frozenset(),
 ) -> str | None:
-    """The person a 'she said' means: the latest named speaker or person mentioned."""
+    """The person a 'she said' means: the latest named speaker or person mentioned
+    (``known`` surnames count alone: "Brenn conceded. '...,' he said")."""
     for back in range(index, max(-1, index - PRONOUN_WINDOW - 1), -1):
         if last_named is not None and last_named[0] == back:
             return last_named[1]
-        people = names.people_named(_unquoted(sentences[back].text))
+        people = names.people_named(_unquoted(sentences[back].text), known)
         if people:
             return people[0]  # the subject, usually named first, is who 'she' means
     return last_named[1] if last_named is not None else None

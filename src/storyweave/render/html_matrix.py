@@ -18,9 +18,9 @@ from .html_base import PALETTE, e
 MAX_MATRIX_FACTS = 20
 #: A row label is cut to this many words; the full wording is in each cell's tooltip.
 ROW_LABEL_WORDS = 12
-#: Shades of the support column, lightest first (level = share of sources, in fifths).
+#: Shades of the support column, lightest first (level = share of sources, in quarters).
 #: Dark text on the light three, white on the dark two: every pair is >= 4.5:1.
-_HEAT = ("#eef4fb", "#cfe1f3", "#9fc3e7", "#3d7cc0", "#0b4f8a")
+_HEAT = ("#eef4fb", "#cfe1f3", "#9fc3e7", "#2f6db0", "#0b4f8a")
 
 MATRIX_CSS = (
     "table.matrix{width:auto;min-width:100%;font-size:.85rem}"
@@ -35,7 +35,7 @@ MATRIX_CSS = (
     ".mx:focus{outline:3px solid #1b1f24;outline-offset:1px}"
     ".mx .tip{left:auto;right:0}"
     ".mx:hover .tip,.mx:focus .tip{display:block}"
-    "td.mx-none{color:var(--muted);background:#f6f8fa}"
+    "td.mx-none{color:var(--muted);background:#f6f8fa}td[class^=heat]{min-width:1.8rem}"
     + "".join(
         f"td.heat{level}{{background:{colour};color:{'#fff' if level >= 3 else '#1b1f24'}}}"
         for level, colour in enumerate(_HEAT)
@@ -73,7 +73,8 @@ def matrix_section(briefing: Briefing) -> str:
     )
     table = (
         '<div class="mx-wrap"><table class="matrix" id="matrix">'
-        f"<caption class=\"mx-legend\">{len(facts)} facts reported by two or more of the "
+        f"<caption class=\"mx-legend\">{len(facts)} fact{'s' if len(facts) > 1 else ''} "
+        "reported by two or more of the "
         f"{len(sources)} sources; a filled cell links to that source's sentence, "
         "n counts the sources.</caption>"
         f'<thead><tr><th scope="col">fact</th>{head}<th scope="col"><span aria-hidden="true">n</span>'
@@ -107,7 +108,7 @@ def _row(briefing: Briefing, fact: Fact) -> str:
             f'<span class="tip" role="tooltip"><b>{e(source.label)}</b>'
             f'<span class="tip-line">“{e(text)}”</span></span></a></td>'
         )
-    level = min(len(_HEAT) - 1, (len(_HEAT) * len(fact.source_ids)) // (len(briefing.sources) + 1))
+    level = round((len(_HEAT) - 1) * len(fact.source_ids) / len(briefing.sources))
     words = fact.text.split()
     label = " ".join(words[:ROW_LABEL_WORDS]) + (" …" if len(words) > ROW_LABEL_WORDS else "")
     return (

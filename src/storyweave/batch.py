@@ -1,0 +1,194 @@
+"""Brief every cluster of a dataset: serially, or on Dask (``dask.distributed``).
+
+Output is JSON Lines, one line per cluster in input order::
+
+    {"id": "multinews-test-35", "briefing": {...the --format json document...}}
+    {"id": "multinews-test-36", "error": "no usable article"}
+
+The briefing holds no timestamps, so the same data and options give the same file
+whichever engine made it. Runs are resumable: ids already in the output are skipped,
+each line is written and flushed as soon as it is ready, and a line cut off by a kill
+is dropped on restart. ``parquet=`` also writes the finished file as Parquet
+(columns ``id``, ``briefing`` as JSON text, ``error``).
+
+On Dask each worker process loads one :class:`~storyweave.pipeline.Briefer` (the model)
+once, through a worker plugin, and clusters are sent in a bounded window so memory
+stays flat however big the dataset is.
+
+Example::
+
+    summary = run_batch("clusters.jsonl.gz", "briefs.jsonl", BriefOptions(), engine="dask")
+    print(summary.written, summary.skipped, summary.seconds)
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from .errors import MissingDependency, OptionsError, StoryweaveError
+from .ingest.datasets import DatasetCluster, load_dataset
+from .model import InputProblem
+from .options import BriefOptions
+
+Engine = Literal["local", "dask"]
+#: Default local Dask cluster size: the reference machine has two cores.
+DEFAULT_WORKERS = 2
+
+
+@dataclass
+class BatchSummary:
+    """What a batch run did."""
+
+    written: int = 0  # clusters briefed (or recorded as failed) in this run
+    skipped: int = 0  # already in the output from an earlier run
+    failed: int = 0  # clusters recorded with an error
+    seconds: float = 0.0
+    problems: list[InputProblem] = field(default_factory=list)  # unreadable dataset lines
+
+    def line(self) -> str:
+        """The one-line summary printed at the end."""
+        rate = self.written / self.seconds if self.seconds > 0 else 0.0
+        return (
+            f"briefed {self.written - self.failed} clusters, failed {self.failed}, "
+            f"skipped {self.skipped} already done; {rate:.2f} clusters/s"
+        )
+
+
+def brief_record(cluster: DatasetCluster, briefer: Any) -> dict[str, Any]:
+    """One output line for one cluster (``briefer`` is a :class:`Briefer`)."""
+    from .render.json import to_dict
+
+    if not cluster.articles:
+        return {"id": cluster.id, "error": "no usable article in this cluster"}
+    try:
+        briefing = briefer.brief(cluster.articles, cluster.problems)
+    except StoryweaveError as error:
+        return {"id": cluster.id, "error": str(error)}
+    if not briefing.sources:
+        return {"id": cluster.id, "error": "no usable article in this cluster"}
+    return {"id": cluster.id, "briefing": to_dict(briefing)}
+
+
+def done_ids(output: Path) -> set[str]:
+    """Ids already written to ``output``; a trailing partial line (a kill) is cut off."""
+    if not output.exists():
+        return set()
+    ids: set[str] = set()
+    good = 0
+    with output.open("rb") as handle:
+        for line in handle:
+            if not line.endswith(b"\n"):
+                break
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError:
+                break
+            if isinstance(record, dict) and "id" in record:
+                ids.add(str(record["id"]))
+            good += len(line)
+    if good != output.stat().st_size:
+        with output.open("r+b") as handle:
+            handle.truncate(good)
+    return ids
+
+
+def run_batch(
+    dataset: str | Path,
+    output: str | Path,
+    options: BriefOptions | None = None,
+    *,
+    engine: Engine = "local",
+    scheduler: str | None = None,
+    workers: int = DEFAULT_WORKERS,
+    limit: int | None = None,
+    parquet: str | Path | None = None,
+    on_cluster: Callable[[], None] | None = None,
+) -> BatchSummary:
+    """Brief every cluster of ``dataset`` into ``output`` (see the module docstring)."""
+    options = options or BriefOptions()
+    if workers < 1:
+        raise OptionsError(f"workers must be at least 1, got {workers}")
+    output = Path(output)
+    summary = BatchSummary()
+    done = done_ids(output)
+    clusters = _pending(dataset, options, done, limit, summary)
+    started = time.perf_counter()
+    with output.open("a", encoding="utf-8") as handle:
+
+        def write(record: dict[str, Any]) -> None:
+            handle.write(json.dumps(record, ensure_ascii=False, sort_keys=True) + "\n")
+            handle.flush()  # a kill loses at most the line being written
+            summary.written += 1
+            summary.failed += "error" in record
+            if on_cluster is not None:
+                on_cluster()
+
+        if engine == "local":
+            from .pipeline import Briefer
+
+            briefer = Briefer(options)
+            for cluster in clusters:
+                write(brief_record(cluster, briefer))
+        elif engine == "dask":
+            try:
+                from .batch_dask import run_dask
+            except ImportError as error:
+                raise MissingDependency("dask[distributed]", "monitor") from error
+            run_dask(clusters, options, write, scheduler=scheduler, workers=workers)
+        else:
+            raise OptionsError(f"unknown engine {engine!r}; choose local or dask")
+    summary.seconds = time.perf_counter() - started
+    if parquet is not None:
+        write_parquet(output, Path(parquet))
+    return summary
+
+
+def _pending(
+    dataset: str | Path,
+    options: BriefOptions,
+    done: set[str],
+    limit: int | None,
+    summary: BatchSummary,
+) -> Iterator[DatasetCluster]:
+    """The dataset's clusters not yet in the output (``limit`` counts all clusters seen)."""
+    for cluster in load_dataset(
+        dataset, limit=limit, options=options, on_problem=summary.problems.append
+    ):
+        if cluster.id in done:
+            summary.skipped += 1
+            continue
+        done.add(cluster.id)  # a repeated id in the dataset is briefed once
+        yield cluster
+
+
+def write_parquet(jsonl: Path, target: Path) -> None:
+    """Write a batch output file as Parquet: ``id``, ``briefing`` (JSON text), ``error``."""
+    try:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+    except ImportError as error:
+        raise MissingDependency("pyarrow", "monitor") from error
+    ids, briefings, errors = [], [], []
+    with jsonl.open(encoding="utf-8") as handle:
+        for line in handle:
+            record = json.loads(line)
+            ids.append(str(record["id"]))
+            briefing = record.get("briefing")
+            briefings.append(json.dumps(briefing, sort_keys=True) if briefing is not None else None)
+            errors.append(record.get("error"))
+    table = pa.table(
+        {
+            "id": pa.array(ids, pa.string()),
+            "briefing": pa.array(briefings, pa.string()),
+            "error": pa.array(errors, pa.string()),
+        }
+    )
+    temporary = target.with_name(target.name + f".{os.getpid()}.tmp")
+    pq.write_table(table, temporary)
+    temporary.replace(target)  # never leave a half-written Parquet file behind

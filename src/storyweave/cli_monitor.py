@@ -1,0 +1,281 @@
+"""The monitoring and scale-out commands: ``ingest``, ``stories``, ``batch``, ``brief --story``.
+
+Thin faces over :mod:`storyweave.store` and :mod:`storyweave.batch`; exit codes as in
+:mod:`storyweave.cli` (0 all done, 1 nothing done, 2 usage, 3 partly done, 130 Ctrl-C).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from .options import DEFAULT_MAX_INPUT_BYTES, DEFAULT_URL_TIMEOUT, DEFAULT_WORDS, BriefOptions
+
+EXIT_OK, EXIT_FAILURE, EXIT_USAGE, EXIT_PARTIAL = 0, 1, 2, 3
+
+INGEST_EXAMPLES = """\
+examples:
+  storyweave ingest feeds.txt articles/ dump.jsonl --db storyweave.db
+  storyweave ingest --feed https://news.example.org/rss.xml --db storyweave.db
+  storyweave ingest article.html --db postgresql+psycopg://user@localhost/news
+"""
+STORIES_EXAMPLES = """\
+examples:
+  storyweave stories --db storyweave.db
+  storyweave stories --db storyweave.db --json > stories.json
+"""
+BATCH_EXAMPLES = """\
+examples:
+  storyweave batch clusters.jsonl.gz --out briefs.jsonl
+  storyweave batch clusters.jsonl.gz --out briefs.jsonl --engine dask --workers 2
+  storyweave batch clusters.jsonl.gz --out briefs.jsonl --engine dask --scheduler tcp://10.0.0.5:8786
+  storyweave batch clusters.jsonl.gz --out briefs.jsonl --parquet briefs.parquet
+"""
+
+
+def add_parser(commands: Any) -> None:
+    """Register ``ingest``, ``stories`` and ``batch`` on the CLI's sub-command parser."""
+    raw = argparse.RawDescriptionHelpFormatter
+    ingest = commands.add_parser(
+        "ingest",
+        help="add articles and feed items to a story store, grouping them into stories",
+        description="Ingest articles (files, folders, URLs, JSONL datasets, RSS/Atom feeds "
+        "and feed lists) into a store; each joins the best matching story or starts one.",
+        epilog=INGEST_EXAMPLES,
+        formatter_class=raw,
+    )
+    ingest.add_argument(
+        "inputs",
+        nargs="*",
+        metavar="INPUT",
+        help="feed list (.txt of feed URLs/paths), feed file (.xml .rss .atom), article "
+        "files or folders, URLs, '-' for stdin, or a dataset (.jsonl[.gz]; every cluster)",
+    )
+    ingest.add_argument("--feed", action="append", default=[], help="a feed URL or file (repeatable)")
+    _add_db(ingest)
+    _add_model(ingest)
+    ingest.add_argument(
+        "--brief", action="store_true", help="rebuild the briefing of every story that changed"
+    )
+    ingest.add_argument(
+        "--max-input-mb", type=float, default=DEFAULT_MAX_INPUT_BYTES / 2**20,
+        help="refuse inputs larger than this (default: %(default)g MB)",
+    )
+    ingest.add_argument(
+        "--url-timeout", type=float, default=DEFAULT_URL_TIMEOUT,
+        help="seconds to wait for each URL or feed (default: %(default)g)",
+    )
+    ingest.add_argument(
+        "--allow-private-urls", action="store_true",
+        help="allow URLs and feeds that resolve to loopback/private addresses",
+    )
+    ingest.add_argument("-q", "--quiet", action="store_true", help="no progress bar or problem list")
+    ingest.set_defaults(handler=run_ingest)
+
+    stories = commands.add_parser(
+        "stories",
+        help="list the stories in a store, newest first, with their articles",
+        description="List the stories of a store, newest first, with each article's id and origins.",
+        epilog=STORIES_EXAMPLES,
+        formatter_class=raw,
+    )
+    _add_db(stories)
+    stories.add_argument("--json", action="store_true", help="print JSON (one list of stories)")
+    stories.add_argument("--limit", type=int, help="show only the newest N stories")
+    stories.set_defaults(handler=run_stories)
+
+    batch = commands.add_parser(
+        "batch",
+        help="brief every cluster of a dataset into JSON Lines (locally or on Dask)",
+        description="Brief every cluster of a JSON/JSONL(.gz) dataset, one JSON line per "
+        "cluster. Resumable: clusters already in --out are skipped.",
+        epilog=BATCH_EXAMPLES,
+        formatter_class=raw,
+    )
+    batch.add_argument("dataset", type=Path, help="dataset file (.json/.jsonl[.gz])")
+    batch.add_argument("--out", type=Path, required=True, help="output JSON Lines file")
+    batch.add_argument("--parquet", type=Path, help="also write the output as Parquet here")
+    batch.add_argument(
+        "--engine", choices=("local", "dask"), default="local",
+        help="local: one process (default); dask: dask.distributed",
+    )
+    batch.add_argument("--scheduler", help="Dask scheduler address (default: a LocalCluster)")
+    batch.add_argument(
+        "--workers", type=int, default=2, help="LocalCluster worker processes (default: 2)"
+    )
+    batch.add_argument("--limit", type=int, help="only the first N clusters of the dataset")
+    _add_model(batch)
+    budget = batch.add_mutually_exclusive_group()
+    budget.add_argument(
+        "-w", "--words", type=int, default=DEFAULT_WORDS,
+        help=f"summary length in words (default: {DEFAULT_WORDS})",
+    )
+    budget.add_argument("-n", "--sentences", type=int, help="summary length in sentences")
+    batch.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    batch.set_defaults(handler=run_batch)
+
+
+def _add_db(parser: argparse.ArgumentParser) -> None:
+    from .store import DEFAULT_DB
+
+    parser.add_argument(
+        "--db", default=DEFAULT_DB,
+        help="SQLite file or database URL, e.g. postgresql+psycopg://user@host/db "
+        "(default: %(default)s)",
+    )
+
+
+def _add_model(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--model", default="minilm",
+        help="embedding backend: 'minilm' (default) or 'lexical'; a store keeps the one "
+        "it was made with",
+    )
+
+
+def _progress(enabled: bool, unit: str, total: int | None = None) -> Any:
+    """A tqdm bar on stderr (hidden when not a terminal or when disabled)."""
+    from tqdm import tqdm
+
+    return tqdm(total=total, unit=unit, disable=None if enabled else True, file=sys.stderr)
+
+
+def run_ingest(args: argparse.Namespace) -> int:
+    """``storyweave ingest``."""
+    from .ingest.feeds import iter_ingest_inputs
+    from .pipeline import Briefer
+    from .store import Store
+
+    if not args.inputs and not args.feed:
+        print("storyweave ingest: give at least one INPUT or --feed", file=sys.stderr)
+        return EXIT_USAGE
+    options = BriefOptions(
+        model=args.model,
+        max_input_bytes=int(args.max_input_mb * 2**20),
+        url_timeout=args.url_timeout,
+        allow_private_urls=args.allow_private_urls,
+    )
+    briefer = Briefer(options)
+    items = iter_ingest_inputs(args.inputs, options, feeds=args.feed)
+    with Store(args.db) as store, _progress(not args.quiet, "article") as bar:
+        summary = store.ingest(items, briefer, on_item=lambda _outcome: bar.update())
+        bar.close()
+        if args.brief:
+            for story_id in sorted(summary.stories):
+                store.current_briefing(story_id, briefer)
+    if not args.quiet:
+        for problem in summary.problems:
+            print(f"storyweave: failed {problem.input}: {problem.problem}", file=sys.stderr)
+    print(f"storyweave ingest: {summary.line()}")
+    if summary.failed and not (summary.ingested or summary.duplicates):
+        return EXIT_FAILURE
+    return EXIT_PARTIAL if summary.failed else EXIT_OK
+
+
+def stories_json(records: list[Any]) -> list[dict[str, Any]]:
+    """The documented ``stories --json`` shape."""
+    return [
+        {
+            "id": story.id,
+            "title": story.title,
+            "language": story.language,
+            "first": _iso(story.first_time),
+            "last": _iso(story.last_time),
+            "briefing": story.briefing,
+            "articles": [
+                {
+                    "id": article.id,
+                    "origins": list(article.origins),
+                    "title": article.title,
+                    "outlet": article.outlet,
+                    "url": article.url,
+                    "published": article.published,
+                    "language": article.language,
+                }
+                for article in story.articles
+            ],
+        }
+        for story in records
+    ]
+
+
+def run_stories(args: argparse.Namespace) -> int:
+    """``storyweave stories``."""
+    from .store import Store
+
+    with Store(args.db) as store:
+        records = store.stories(limit=args.limit)
+    if args.json:
+        print(json.dumps(stories_json(records), ensure_ascii=False, indent=2))
+        return EXIT_OK
+    for story in records:
+        count = len(story.articles)
+        print(
+            f"#{story.id}  {_iso(story.last_time)[:16]}  {count} article{'s' * (count != 1)}  "
+            f"[{story.language}, briefing {story.briefing}]  {story.title or '(untitled)'}"
+        )
+        for article in story.articles:
+            label = article.outlet or article.title or article.origins[0]
+            print(f"    {article.id}: {label}  ({article.origins[0]})")
+    if not records:
+        print("no stories yet; add articles with `storyweave ingest`", file=sys.stderr)
+    return EXIT_OK
+
+
+def run_story_brief(args: argparse.Namespace, options: BriefOptions) -> int:
+    """``storyweave brief --story ID``: the story's current briefing (rebuilt if stale)."""
+    from .pipeline import Briefer
+    from .render import render
+    from .store import DEFAULT_DB, Store
+
+    briefer = Briefer(options)
+    with Store(args.db or DEFAULT_DB) as store:
+        record = store.current_briefing(args.story, briefer)
+        assert record is not None  # rebuild=True always gives one
+        if args.format == "json":
+            text = record.json
+        else:
+            briefing = record.briefing or briefer.brief(store.articles_of(record.article_ids))
+            text = render(briefing, args.format)
+    if args.output:
+        args.output.write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+    return EXIT_OK
+
+
+def run_batch(args: argparse.Namespace) -> int:
+    """``storyweave batch``."""
+    from .batch import run_batch as batch
+
+    options = BriefOptions(
+        words=args.words if args.sentences is None else None,
+        sentences=args.sentences,
+        model=args.model,
+    )
+    with _progress(not args.quiet, "cluster", total=args.limit) as bar:
+        summary = batch(
+            args.dataset,
+            args.out,
+            options,
+            engine=args.engine,
+            scheduler=args.scheduler,
+            workers=args.workers,
+            limit=args.limit,
+            parquet=args.parquet,
+            on_cluster=bar.update,
+        )
+    for problem in summary.problems:
+        print(f"storyweave: skipped {problem.input}: {problem.problem}", file=sys.stderr)
+    print(f"storyweave batch: {summary.line()}")
+    if summary.written == summary.failed and summary.failed:
+        return EXIT_FAILURE
+    return EXIT_PARTIAL if summary.failed or summary.problems else EXIT_OK
+
+
+def _iso(epoch: float) -> str:
+    return datetime.fromtimestamp(epoch, timezone.utc).replace(microsecond=0).isoformat()

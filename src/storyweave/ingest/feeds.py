@@ -1,0 +1,285 @@
+"""RSS and Atom feeds -> Articles, through feedparser.
+
+A feed is a URL (fetched under the same guard rails as article URLs: only http/https,
+no private addresses unless allowed, every redirect re-checked, a time and size limit)
+or a local ``.xml`` / ``.rss`` / ``.atom`` file. A *feed list* is a text file with one
+feed URL or path per line (blank lines and ``#`` comments ignored; relative paths are
+relative to the list file).
+
+Each item becomes one :class:`~storyweave.model.Article`: its description or content
+(tags stripped) as text, its headline as title, the feed's title as outlet, its link
+as URL and origin, its publication time. A feed that cannot be fetched or parsed, and
+an item with neither headline nor text, become :class:`~storyweave.model.InputProblem`
+values; the other feeds and items go on.
+
+Example::
+
+    for item in iter_feeds(["feeds.txt"], BriefOptions()):
+        print(item.origin)
+"""
+
+from __future__ import annotations
+
+import calendar
+import html
+import http.client
+import ssl
+import time
+from collections.abc import Iterator, Sequence
+from datetime import datetime, timezone
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+from urllib.parse import urljoin
+
+from ..errors import FetchError, InputError, MissingDependency
+from ..model import Article, InputProblem
+from ..options import BriefOptions
+from . import urls
+from .datasets import normalise_date
+
+FEED_SUFFIXES = (".xml", ".rss", ".atom")
+#: Media types a feed is served under (many servers use the generic XML ones).
+FEED_TYPES = frozenset(
+    {
+        "application/rss+xml",
+        "application/atom+xml",
+        "application/rdf+xml",
+        "application/xml",
+        "text/xml",
+        "application/x-rss+xml",
+        "text/plain",
+    }
+)
+_LIST_SUFFIXES = (".txt", ".list", ".feeds")
+_BLOCK_TAGS = frozenset({"p", "br", "div", "li", "h1", "h2", "h3", "h4", "blockquote", "tr"})
+
+
+def is_feed_file(path: Path) -> bool:
+    """A local feed document, by suffix."""
+    return path.suffix.lower() in FEED_SUFFIXES
+
+
+def is_feed_list(path: Path) -> bool:
+    """A text file whose every non-comment line is a feed URL or a feed file path."""
+    if path.suffix.lower() not in _LIST_SUFFIXES or not path.is_file():
+        return False
+    try:
+        lines = _list_lines(path.read_text(encoding="utf-8", errors="strict"))
+    except (OSError, UnicodeDecodeError):
+        return False
+    return bool(lines) and all(
+        " " not in line
+        and (line.lower().startswith(("http://", "https://")) or line.lower().endswith(FEED_SUFFIXES))
+        for line in lines
+    )
+
+
+def read_feed_list(path: Path) -> list[str]:
+    """The feeds a list file names; relative paths are resolved against its folder."""
+    feeds = []
+    for line in _list_lines(path.read_text(encoding="utf-8")):
+        if line.lower().startswith(("http://", "https://")):
+            feeds.append(line)
+        else:
+            feeds.append(str(path.parent / line))
+    return feeds
+
+
+def _list_lines(text: str) -> list[str]:
+    return [s for line in text.splitlines() if (s := line.strip()) and not s.startswith("#")]
+
+
+def iter_feeds(sources: Sequence[str], options: BriefOptions) -> Iterator[Article | InputProblem]:
+    """Every item of every feed (URLs, feed files or feed lists), or a problem per failure."""
+    for source in sources:
+        path = Path(source)
+        if not source.lower().startswith(("http://", "https://")) and is_feed_list(path):
+            yield from iter_feeds(read_feed_list(path), options)
+            continue
+        try:
+            if source.lower().startswith(("http://", "https://")):
+                data = fetch_feed(source, options)
+            else:
+                if not path.is_file():
+                    raise InputError(source, "no such feed file")
+                data = path.read_bytes()
+            yield from parse_feed(data, source)
+        except InputError as error:
+            yield InputProblem(error.input, error.problem, stage="feed")
+
+
+def parse_feed(data: bytes, source: str) -> Iterator[Article | InputProblem]:
+    """The items of one feed document as Articles (or problems for unusable items)."""
+    try:
+        import feedparser
+    except ImportError as error:
+        raise MissingDependency("feedparser", "monitor") from error
+    parsed: Any = feedparser.parse(data)
+    entries = list(parsed.get("entries") or [])
+    if not entries:
+        reason = parsed.get("bozo_exception")
+        detail = f" ({str(reason).splitlines()[0][:120]})" if reason else ""
+        raise InputError(source, f"not a usable RSS/Atom feed: no items{detail}")
+    outlet = _clean_text(parsed.get("feed", {}).get("title") or "") or None
+    for number, entry in enumerate(entries, start=1):
+        origin_fallback = f"{source}#item-{number}"
+        title = _clean_text(entry.get("title") or "") or None
+        text = _entry_text(entry)
+        link = entry.get("link")
+        origin = link if isinstance(link, str) and link.strip() else origin_fallback
+        if not title and not text:
+            yield InputProblem(origin, "feed item has neither a headline nor text; skipped", "feed")
+            continue
+        yield Article(
+            text=text or title or "",
+            origin=origin.strip(),
+            format="text",
+            title=title,
+            outlet=outlet,
+            byline=_clean_text(entry.get("author") or "") or None,
+            published=_entry_date(entry),
+            url=link.strip() if isinstance(link, str) and link.strip() else None,
+        )
+
+
+def _entry_text(entry: Any) -> str:
+    contents = entry.get("content") or []
+    values = [c.get("value", "") for c in contents if isinstance(c, dict)]
+    best = max(values, key=len, default="")
+    summary = entry.get("summary") or ""
+    return _clean_text(best if len(best) > len(summary) else summary)
+
+
+def _entry_date(entry: Any) -> str | None:
+    for key in ("published_parsed", "updated_parsed"):
+        parsed = entry.get(key)
+        if parsed:
+            # feedparser gives UTC struct_time values.
+            return datetime.fromtimestamp(calendar.timegm(parsed), timezone.utc).isoformat()
+    return normalise_date(entry.get("published") or entry.get("updated"))
+
+
+class _TextOnly(HTMLParser):
+    """Text of an HTML fragment, with block elements as line breaks."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _BLOCK_TAGS:
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _BLOCK_TAGS:
+            self.parts.append("\n")
+
+    def handle_data(self, data: str) -> None:
+        self.parts.append(data)
+
+
+def _clean_text(fragment: str) -> str:
+    if "<" in fragment:
+        parser = _TextOnly()
+        parser.feed(fragment)
+        parser.close()
+        fragment = "".join(parser.parts)
+    lines = (" ".join(html.unescape(line).split()) for line in fragment.splitlines())
+    return "\n".join(line for line in lines if line)
+
+
+def fetch_feed(
+    url: str,
+    options: BriefOptions,
+    *,
+    resolver: urls.Resolver = urls.resolve_host,
+    connector: urls.Connector = urls.open_connection,
+) -> bytes:
+    """Fetch a feed document under the article fetcher's rules (see :mod:`.urls`).
+
+    The fetcher's address checks, redirect re-checks, deadline and byte limit are
+    reused; only the accepted media types differ (feeds are XML, not HTML).
+    """
+    deadline = time.monotonic() + options.url_timeout
+    current = url
+    for _ in range(urls.MAX_REDIRECTS + 1):
+        scheme, host, port, target = urls._check_url(current, url)
+        ip = urls._checked_address(url, host, port, options, resolver)
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise FetchError(url, f"timed out after {options.url_timeout:g} s")
+        connection = connector(scheme, host, ip, port, remaining)
+        try:
+            connection.request("GET", target, headers=_feed_headers())
+            with connection.getresponse() as response:
+                if response.status in (301, 302, 303, 307, 308):
+                    location = response.getheader("Location")
+                    if not location:
+                        raise FetchError(url, f"HTTP {response.status} redirect without a Location")
+                    current = urljoin(current, location.strip())
+                    continue
+                if response.status != 200:
+                    raise FetchError(url, f"HTTP {response.status} {response.reason or ''}".strip())
+                media = (response.getheader("Content-Type") or "").split(";")[0].strip().lower()
+                if media not in FEED_TYPES:
+                    raise FetchError(url, f"not a feed (content type {media or 'none given'})")
+                return urls._read_body(url, response, options.max_input_bytes, deadline)
+        except TimeoutError:
+            raise FetchError(url, f"timed out after {options.url_timeout:g} s") from None
+        except ssl.SSLError as error:
+            raise FetchError(url, f"TLS error: {error.reason or error}") from None
+        except (OSError, http.client.HTTPException) as error:
+            raise FetchError(url, f"connection failed: {urls._describe(error)}") from None
+        finally:
+            connection.close()
+    raise FetchError(url, f"too many redirects (more than {urls.MAX_REDIRECTS})")
+
+
+def _feed_headers() -> dict[str, str]:
+    return {
+        "User-Agent": urls.USER_AGENT,
+        "Accept": "application/rss+xml,application/atom+xml,application/xml;q=0.9,text/xml;q=0.9",
+        "Accept-Encoding": "identity",
+        "Connection": "close",
+    }
+
+
+def iter_ingest_inputs(
+    inputs: Sequence[str], options: BriefOptions, *, feeds: Sequence[str] = ()
+) -> Iterator[Article | InputProblem]:
+    """Everything ``storyweave ingest`` is given, as Articles or problems, in input order.
+
+    Feed lists and feed files yield their items; a dataset file yields every document
+    of every cluster (origins ``file#cluster/index``); files, folders, URLs and ``-``
+    load as for ``brief``; ``feeds`` are feed URLs or paths given with ``--feed``.
+    """
+    from dataclasses import replace
+
+    from . import load
+    from .datasets import load_dataset
+    from .files import is_dataset_path
+
+    # A store takes any number of articles; the per-briefing limit does not apply here.
+    unlimited = replace(options, max_articles=2**31)
+    for raw in inputs:
+        is_url = raw.lower().startswith(("http://", "https://"))
+        path = Path(raw)
+        if not is_url and (is_feed_list(path) or is_feed_file(path)):
+            yield from iter_feeds([raw], options)
+        elif not is_url and path.is_file() and is_dataset_path(path):
+            problems: list[InputProblem] = []
+            try:
+                for cluster in load_dataset(path, options=options, on_problem=problems.append):
+                    yield from problems
+                    problems.clear()
+                    yield from cluster.problems
+                    yield from cluster.articles
+            except InputError as error:
+                yield InputProblem(error.input, error.problem)
+            yield from problems
+        else:
+            loaded = load([raw], unlimited)
+            yield from loaded.articles
+            yield from loaded.problems
+    yield from iter_feeds(feeds, options)

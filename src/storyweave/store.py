@@ -1,0 +1,545 @@
+"""The story store: articles, stories, briefings and runs in SQLite or PostgreSQL.
+
+One code path (SQLAlchemy Core) for both: ``Store("storyweave.db")`` opens or creates
+an SQLite file (WAL journal, foreign keys on), ``Store("postgresql+psycopg://...")``
+a PostgreSQL database. Tables and migrations: :mod:`storyweave.store_schema`.
+
+Ingest (:meth:`Store.ingest`) commits every article in its own transaction together
+with its story update, so a run killed at any moment loses at most the article in
+flight and leaves the store consistent; the next run skips what is already there.
+An article already stored is recognised by its canonical URL, by the hash of its
+cleaned words, or as a near-duplicate of a member of a matching story
+(:mod:`storyweave.stories`); it then only gains an origin row.
+
+Example::
+
+    store = Store("storyweave.db")
+    summary = store.ingest(load(["articles/"]).articles, Briefer(BriefOptions()))
+    for story in store.stories():
+        print(story.id, story.title, len(story.articles))
+    record = store.current_briefing(story.id, briefer)   # rebuilt only when stale
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from .errors import InputError, StoryweaveError
+from .model import Article, Briefing, InputProblem
+from .stories import (
+    ClusterParams,
+    StoryIndex,
+    article_features,
+    cleaned_body,
+    content_hash,
+)
+
+if TYPE_CHECKING:
+    import sqlalchemy as sa
+
+    from .pipeline import Briefer
+
+#: The store used when ``--db`` is not given.
+DEFAULT_DB = "storyweave.db"
+#: An article needs this many words of story text after cleaning (a feed item's headline
+#: plus a one-line description has about 15; fewer is a teaser, not a report).
+MIN_STORED_WORDS = 8
+#: Query parameters that only track the click, never change the article.
+_TRACKING = ("utm_", "fbclid", "gclid", "mc_cid", "mc_eid", "cmpid", "ocid", "at_medium")
+_SQLITE_BUSY_MS = 30_000
+
+
+class StoreError(StoryweaveError):
+    """The store cannot be opened or used as asked (wrong model, unknown story, ...)."""
+
+
+@dataclass(frozen=True)
+class StoredArticle:
+    """An article as a story lists it."""
+
+    id: int
+    origins: tuple[str, ...]
+    title: str | None
+    outlet: str | None
+    url: str | None
+    published: str | None
+    language: str
+
+
+@dataclass(frozen=True)
+class StoryRecord:
+    """One story with its articles, newest story first in listings."""
+
+    id: int
+    title: str | None
+    language: str
+    first_time: float
+    last_time: float
+    articles: tuple[StoredArticle, ...]
+    briefing: str  # "current", "stale" or "none"
+
+
+@dataclass(frozen=True)
+class BriefingRecord:
+    """A stored briefing: its JSON and the article ids it covers."""
+
+    story_id: int
+    article_ids: tuple[int, ...]
+    json: str
+    created_at: str
+    rebuilt: bool
+    briefing: Briefing | None = None  # the object itself when it was just rebuilt
+
+
+@dataclass
+class IngestSummary:
+    """Counts of one ingest run, with one problem per failed input."""
+
+    run_id: int
+    ingested: int = 0
+    duplicates: int = 0
+    failed: int = 0
+    problems: list[InputProblem] = field(default_factory=list)
+    stories: set[int] = field(default_factory=set)  # stories that gained articles
+
+    def line(self) -> str:
+        """The one-line summary printed at the end of a run."""
+        return (
+            f"ingested {self.ingested}, skipped {self.duplicates} as duplicates, "
+            f"failed {self.failed}; {len(self.stories)} stories updated"
+        )
+
+
+def database_url(db: str) -> str:
+    """An SQLAlchemy URL for ``db``: a URL is kept, anything else is an SQLite file path."""
+    return db if "://" in db else f"sqlite:///{db}"
+
+
+def canonical_url(url: str | None) -> str | None:
+    """The URL an article is known by: lower-case host, no fragment, tracking or trailing ``/``."""
+    if not url or not url.lower().startswith(("http://", "https://")):
+        return None
+    parts = urlsplit(url.strip())
+    host = (parts.hostname or "").lower()
+    host = host.removeprefix("www.")
+    query = [
+        (key, value)
+        for key, value in parse_qsl(parts.query, keep_blank_values=True)
+        if not key.lower().startswith(_TRACKING)
+    ]
+    path = parts.path.rstrip("/") or "/"
+    return urlunsplit(("https", host, path, urlencode(sorted(query)), ""))
+
+
+def _now() -> float:
+    return time.time()
+
+
+class Store:
+    """An open store; see the module docstring. Close it (or use ``with``) when done."""
+
+    def __init__(self, db: str = DEFAULT_DB, params: ClusterParams | None = None) -> None:
+        try:
+            import sqlalchemy as sa
+        except ImportError as error:
+            from .errors import MissingDependency
+
+            raise MissingDependency("sqlalchemy", "monitor") from error
+        from . import store_schema
+
+        self._sa = sa
+        self._rows = store_schema
+        self._t = store_schema
+        self.db = db
+        self.params = params or ClusterParams()
+        try:
+            self.engine = sa.create_engine(database_url(db))
+            if self.engine.dialect.name == "sqlite":
+                sa.event.listen(self.engine, "connect", _sqlite_pragmas)
+            store_schema.migrate(self.engine)
+        except sa.exc.SQLAlchemyError as error:
+            raise StoreError(f"cannot open store {db}: {_short(error)}") from None
+        self._index: StoryIndex | None = None
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Release the database connections."""
+        self.engine.dispose()
+
+    # --- settings and runs -------------------------------------------------------------
+
+    def check_embedder(self, name: str) -> None:
+        """Pin the store to one embedding model: vectors of two models do not compare."""
+        meta = self._t.store_meta
+        with self.engine.begin() as connection:
+            stored = connection.execute(
+                self._sa.select(meta.c.value).where(meta.c.key == "embedder")
+            ).scalar()
+            if stored is None:
+                connection.execute(meta.insert().values(key="embedder", value=name))
+            elif stored != name:
+                raise StoreError(
+                    f"{self.db} holds vectors of the {stored!r} model; ingest with "
+                    f"--model {stored} or use another --db"
+                )
+
+    def start_run(self, kind: str) -> int:
+        """Record a new run; earlier runs left 'running' were killed and become 'interrupted'."""
+        runs = self._t.runs
+        with self.engine.begin() as connection:
+            connection.execute(
+                runs.update().where(runs.c.status == "running").values(status="interrupted")
+            )
+            result = connection.execute(
+                runs.insert().values(kind=kind, started_at=self._t.now_iso(), status="running")
+            )
+            return self._rows.new_id(result)
+
+    def finish_run(self, summary: IngestSummary) -> None:
+        """Store a run's counts and problems."""
+        runs = self._t.runs
+        problems = [{"input": p.input, "problem": p.problem} for p in summary.problems]
+        with self.engine.begin() as connection:
+            connection.execute(
+                runs.update()
+                .where(runs.c.id == summary.run_id)
+                .values(
+                    status="done",
+                    finished_at=self._t.now_iso(),
+                    ingested=summary.ingested,
+                    duplicates=summary.duplicates,
+                    failed=summary.failed,
+                    problems=json.dumps(problems),
+                )
+            )
+
+    def runs(self) -> list[dict[str, Any]]:
+        """Every run, oldest first, as plain values."""
+        with self.engine.connect() as connection:
+            rows = connection.execute(self._sa.select(self._t.runs).order_by(self._t.runs.c.id))
+            return [dict(row._mapping) for row in rows]
+
+    # --- ingest ------------------------------------------------------------------------
+
+    def ingest(
+        self,
+        items: Iterable[Article | InputProblem],
+        briefer: Briefer,
+        *,
+        on_item: Callable[[str], None] | None = None,
+    ) -> IngestSummary:
+        """Ingest articles one transaction each; problems given in ``items`` count as failed.
+
+        ``on_item(outcome)`` is called after each item with ``"ingested"``,
+        ``"duplicate"`` or ``"failed"`` (for progress bars).
+        """
+        self.check_embedder(briefer.embedder.name)
+        summary = IngestSummary(run_id=self.start_run("ingest"))
+        try:
+            for item in items:
+                if isinstance(item, InputProblem):
+                    outcome = "failed"
+                    summary.problems.append(item)
+                else:
+                    outcome = self._ingest_one(item, briefer, summary)
+                setattr(summary, _COUNTER[outcome], getattr(summary, _COUNTER[outcome]) + 1)
+                if on_item is not None:
+                    on_item(outcome)
+        finally:
+            # Also on Ctrl-C: what was committed is counted, the run is closed.
+            self.finish_run(summary)
+        return summary
+
+    def _ingest_one(self, article: Article, briefer: Briefer, summary: IngestSummary) -> str:
+        from . import clean as clean_stage
+
+        sa, t = self._sa, self._t
+        canonical = canonical_url(article.url or article.origin)
+        if canonical is not None:
+            with self.engine.begin() as connection:
+                found = connection.execute(
+                    sa.select(t.articles.c.id).where(t.articles.c.canonical_url == canonical)
+                ).scalar()
+                if found is not None:
+                    self._rows.add_origin(connection, found, article.origin, summary.run_id)
+                    return "duplicate"
+        try:
+            cleaned = clean_stage.clean(article)
+        except InputError as error:
+            summary.problems.append(InputProblem(error.input, error.problem, stage="clean"))
+            return "failed"
+        body = cleaned_body(cleaned)
+        words = len(body.split())
+        if words < MIN_STORED_WORDS:
+            summary.problems.append(
+                InputProblem(article.origin, f"only {words} words of story text; not stored", "clean")
+            )
+            return "failed"
+        ingested_at = _now()
+        features = article_features(article, cleaned, briefer.embedder, ingested_at)
+        digest = content_hash(body)
+        index = self.index()
+        try:
+            with self.engine.begin() as connection:
+                found = connection.execute(
+                    sa.select(t.articles.c.id).where(t.articles.c.content_hash == digest)
+                ).scalar()
+                if found is not None:
+                    self._rows.add_origin(connection, found, article.origin, summary.run_id)
+                    return "duplicate"
+                decision = index.decide(features)
+                if decision.kind == "duplicate":
+                    assert decision.duplicate_of is not None
+                    self._rows.add_origin(connection, decision.duplicate_of, article.origin, summary.run_id)
+                    return "duplicate"
+                if decision.kind == "new":
+                    story_id = self._rows.insert_story(connection, features)
+                else:
+                    assert decision.story_id is not None
+                    story_id = decision.story_id
+                article_id = self._rows.insert_article(
+                    connection, article, cleaned, canonical, digest, features, story_id, summary.run_id
+                )
+                if decision.kind == "new":
+                    story = index.add_story(story_id, article_id, features)
+                else:
+                    story = index.add_article(story_id, article_id, features)
+                merge = index.merge_candidate(story_id)
+                if merge is not None:
+                    story = index.merge(*merge)
+                    self._rows.merge_stories(connection, *merge)
+                    summary.stories.discard(merge[1])
+                self._rows.save_story(connection, story, article.title or cleaned.title)
+                summary.stories.add(story.id)
+        except BaseException:
+            # The transaction rolled back; the index may hold the half-applied change.
+            self._index = None
+            raise
+        return "ingested"
+
+    def index(self) -> StoryIndex:
+        """The open stories with their members' signatures, loaded once per store object."""
+        if self._index is None:
+            with self.engine.connect() as connection:
+                self._index = self._rows.load_index(connection, self.params)
+        return self._index
+
+    # --- reading -----------------------------------------------------------------------
+
+    def resolve_story(self, story_id: int) -> int:
+        """The open story that ``story_id`` is now (following merges); StoreError if none."""
+        stories = self._t.stories
+        seen: set[int] = set()
+        with self.engine.connect() as connection:
+            while True:
+                row = connection.execute(
+                    self._sa.select(stories.c.status, stories.c.merged_into).where(
+                        stories.c.id == story_id
+                    )
+                ).first()
+                if row is None:
+                    raise StoreError(f"no story {story_id} in {self.db}; see `storyweave stories`")
+                if row.status != "merged" or row.merged_into is None or story_id in seen:
+                    return story_id
+                seen.add(story_id)
+                story_id = int(row.merged_into)
+
+    def story_article_ids(self, story_id: int) -> tuple[int, ...]:
+        """The story's article ids in story order (event time, then id)."""
+        articles = self._t.articles
+        with self.engine.connect() as connection:
+            rows = connection.execute(
+                self._sa.select(articles.c.id)
+                .where(articles.c.story_id == story_id)
+                .order_by(articles.c.event_time, articles.c.id)
+            )
+            return tuple(int(row[0]) for row in rows)
+
+    def stories(self, *, limit: int | None = None) -> list[StoryRecord]:
+        """Open stories, newest first (latest article time, then highest id)."""
+        sa, t = self._sa, self._t
+        query = (
+            sa.select(t.stories)
+            .where(t.stories.c.status == "open")
+            .order_by(t.stories.c.last_time.desc(), t.stories.c.id.desc())
+        )
+        if limit is not None:
+            query = query.limit(limit)
+        with self.engine.connect() as connection:
+            story_rows = list(connection.execute(query))
+            ids = [row.id for row in story_rows]
+            by_story: dict[int, list[StoredArticle]] = {story_id: [] for story_id in ids}
+            origins: dict[int, list[str]] = {}
+            article_rows = list(
+                connection.execute(
+                    sa.select(t.articles).where(t.articles.c.story_id.in_(ids))
+                    .order_by(t.articles.c.event_time, t.articles.c.id)
+                )
+            ) if ids else []
+            article_ids = [row.id for row in article_rows]
+            for chunk_start in range(0, len(article_ids), 500):
+                chunk = article_ids[chunk_start : chunk_start + 500]
+                for article_id, origin in connection.execute(
+                    sa.select(t.article_origins.c.article_id, t.article_origins.c.origin)
+                    .where(t.article_origins.c.article_id.in_(chunk))
+                    .order_by(t.article_origins.c.seen_at, t.article_origins.c.origin)
+                ):
+                    origins.setdefault(article_id, []).append(origin)
+            for row in article_rows:
+                by_story[row.story_id].append(
+                    StoredArticle(
+                        id=row.id,
+                        origins=tuple(origins.get(row.id, [row.origin])),
+                        title=row.title,
+                        outlet=row.outlet,
+                        url=row.url,
+                        published=row.published,
+                        language=row.language,
+                    )
+                )
+            latest = self._latest_briefings(connection, ids)
+        records = []
+        for row in story_rows:
+            members = tuple(by_story[row.id])
+            covered = latest.get(row.id)
+            current = tuple(sorted(a.id for a in members))
+            state = "none" if covered is None else ("current" if covered == current else "stale")
+            records.append(
+                StoryRecord(row.id, row.title, row.language, row.first_time, row.last_time, members, state)
+            )
+        return records
+
+    def _latest_briefings(self, connection: sa.Connection, ids: list[int]) -> dict[int, tuple[int, ...]]:
+        briefings = self._t.briefings
+        latest: dict[int, tuple[int, ...]] = {}
+        if not ids:
+            return latest
+        rows = connection.execute(
+            self._sa.select(briefings.c.story_id, briefings.c.article_ids)
+            .where(briefings.c.story_id.in_(ids))
+            .order_by(briefings.c.id)
+        )
+        for story_id, article_ids in rows:
+            latest[story_id] = tuple(sorted(json.loads(article_ids)))
+        return latest
+
+    def articles_of(self, article_ids: Iterable[int]) -> list[Article]:
+        """The stored articles as :class:`Article` objects, in the order of ``article_ids``."""
+        wanted = list(article_ids)
+        articles = self._t.articles
+        with self.engine.connect() as connection:
+            rows = {
+                row.id: row
+                for row in connection.execute(
+                    self._sa.select(articles).where(articles.c.id.in_(wanted))
+                )
+            }
+        return [
+            Article(
+                text=rows[i].text,
+                origin=rows[i].origin,
+                format=rows[i].format,
+                title=rows[i].title,
+                outlet=rows[i].outlet,
+                byline=rows[i].byline,
+                published=rows[i].published,
+                url=rows[i].url,
+            )
+            for i in wanted
+        ]
+
+    # --- briefings ---------------------------------------------------------------------
+
+    def current_briefing(
+        self, story_id: int, briefer: Briefer, *, rebuild: bool = True
+    ) -> BriefingRecord | None:
+        """The story's briefing covering all its articles, rebuilt and stored if stale.
+
+        With ``rebuild=False`` the latest stored one is returned even if stale (``None``
+        when there is none).
+        """
+        from .render.json import render_json
+
+        sa, t = self._sa, self._t
+        story_id = self.resolve_story(story_id)
+        # The most recent articles when a story outgrows one briefing's article limit.
+        covered = self.story_article_ids(story_id)[-briefer.options.max_articles :]
+        with self.engine.connect() as connection:
+            row = connection.execute(
+                sa.select(t.briefings)
+                .where(t.briefings.c.story_id == story_id)
+                .order_by(t.briefings.c.id.desc())
+                .limit(1)
+            ).first()
+        if row is not None:
+            stored_ids = tuple(json.loads(row.article_ids))
+            if not rebuild or sorted(stored_ids) == sorted(covered):
+                return BriefingRecord(story_id, stored_ids, row.briefing, row.created_at, False)
+        if not rebuild:
+            return None
+        briefing = briefer.brief(self.articles_of(covered))
+        text = render_json(briefing)
+        created = t.now_iso()
+        with self.engine.begin() as connection:
+            connection.execute(
+                t.briefings.insert().values(
+                    story_id=story_id, article_ids=json.dumps(list(covered)), briefing=text, created_at=created
+                )
+            )
+        return BriefingRecord(story_id, covered, text, created, True, briefing)
+
+    def integrity_problems(self) -> list[str]:
+        """Consistency checks a test or an operator can run; empty when all is well."""
+        sa, t = self._sa, self._t
+        problems: list[str] = []
+        with self.engine.connect() as connection:
+            if self.engine.dialect.name == "sqlite":
+                result = connection.exec_driver_sql("PRAGMA integrity_check").scalar()
+                if result != "ok":
+                    problems.append(f"sqlite integrity_check: {result}")
+            counts = connection.execute(
+                sa.select(t.articles.c.story_id, sa.func.count()).group_by(t.articles.c.story_id)
+            ).all()
+            by_story = {int(story_id): int(count) for story_id, count in counts}
+            for row in connection.execute(sa.select(t.stories)):
+                actual = by_story.get(row.id, 0)
+                if row.status == "open" and actual != row.article_count:
+                    problems.append(f"story {row.id}: {row.article_count} counted, {actual} stored")
+                if row.status == "merged" and actual:
+                    problems.append(f"merged story {row.id} still has {actual} articles")
+            orphans = connection.execute(
+                sa.select(sa.func.count())
+                .select_from(t.articles)
+                .where(~sa.exists().where(t.article_origins.c.article_id == t.articles.c.id))
+            ).scalar()
+            if orphans:
+                problems.append(f"{orphans} articles without an origin row")
+        return problems
+
+
+_COUNTER = {"ingested": "ingested", "duplicate": "duplicates", "failed": "failed"}
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    # WAL: readers never block the writer, and a killed writer leaves committed data intact.
+    # synchronous=NORMAL is durable against process death in WAL mode (not power loss).
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute(f"PRAGMA busy_timeout={_SQLITE_BUSY_MS}")
+    cursor.close()
+
+
+def _short(error: BaseException) -> str:
+    return str(error).splitlines()[0][:200]

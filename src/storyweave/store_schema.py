@@ -1,0 +1,340 @@
+"""The store's tables and their versioned migrations (SQLAlchemy Core).
+
+The same tables serve SQLite (one file, the default) and PostgreSQL (by URL). A store
+records which migrations it has applied in ``schema_migrations``; :func:`migrate` applies
+the missing ones in order, each in its own transaction, so a store made by an older
+storyweave is upgraded in place and a half-applied migration is never left behind.
+
+Tables:
+
+- ``articles``: one row per distinct article: raw and cleaned text, metadata, the
+  content hash and canonical URL it is recognised by, its language, its story vector,
+  entities and near-duplicate signature, and the story it belongs to.
+- ``article_origins``: every place an article arrived from (a duplicate adds a row here,
+  never a second article), so a story can be traced back to its inputs.
+- ``stories``: the running sum of member vectors (its centroid), entity counts, time
+  span, language; a merged story points at the story it went into.
+- ``briefings``: each briefing built for a story, as JSON, with the article ids it covers.
+- ``runs``: one row per ingest run with its counts and problems.
+- ``store_meta``: key/value settings fixed at creation (the embedding model of the vectors).
+
+The row helpers at the end turn clustering state into rows and back; they run inside
+the caller's transaction (:meth:`storyweave.store.Store.ingest`).
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any
+
+import numpy as np
+import sqlalchemy as sa
+
+from .model import Article, CleanedText
+from .stories import ClusterParams, Features, StoryIndex, StoryState, cleaned_body
+
+metadata = sa.MetaData()
+
+schema_migrations = sa.Table(
+    "schema_migrations",
+    metadata,
+    sa.Column("version", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("name", sa.Text, nullable=False),
+    sa.Column("applied_at", sa.Text, nullable=False),
+)
+
+store_meta = sa.Table(
+    "store_meta",
+    metadata,
+    sa.Column("key", sa.String(64), primary_key=True),
+    sa.Column("value", sa.Text, nullable=False),
+)
+
+runs = sa.Table(
+    "runs",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("kind", sa.String(32), nullable=False),
+    sa.Column("started_at", sa.Text, nullable=False),
+    sa.Column("finished_at", sa.Text),
+    # running | done | interrupted (a later run found it unfinished)
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("ingested", sa.Integer, nullable=False, default=0),
+    sa.Column("duplicates", sa.Integer, nullable=False, default=0),
+    sa.Column("failed", sa.Integer, nullable=False, default=0),
+    sa.Column("problems", sa.Text, nullable=False, default="[]"),  # JSON list of {input, problem}
+)
+
+stories = sa.Table(
+    "stories",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("status", sa.String(16), nullable=False),  # open | merged
+    sa.Column("merged_into", sa.Integer, sa.ForeignKey("stories.id")),
+    sa.Column("language", sa.String(8), nullable=False),
+    sa.Column("first_time", sa.Float, nullable=False),  # epoch seconds of its earliest article
+    sa.Column("last_time", sa.Float, nullable=False),
+    sa.Column("article_count", sa.Integer, nullable=False),
+    sa.Column("vector_sum", sa.LargeBinary, nullable=False),  # float32 sum of member vectors
+    sa.Column("entities", sa.Text, nullable=False),  # JSON {entity: count}
+    sa.Column("title", sa.Text),
+    sa.Column("created_at", sa.Text, nullable=False),
+    sa.Column("updated_at", sa.Text, nullable=False),
+)
+
+articles = sa.Table(
+    "articles",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("story_id", sa.Integer, sa.ForeignKey("stories.id"), nullable=False),
+    sa.Column("run_id", sa.Integer, sa.ForeignKey("runs.id")),
+    sa.Column("origin", sa.Text, nullable=False),  # where it first arrived from
+    sa.Column("url", sa.Text),
+    sa.Column("canonical_url", sa.Text, unique=True),
+    sa.Column("content_hash", sa.String(64), nullable=False, unique=True),
+    sa.Column("format", sa.String(16), nullable=False),
+    sa.Column("title", sa.Text),
+    sa.Column("outlet", sa.Text),
+    sa.Column("byline", sa.Text),
+    sa.Column("published", sa.Text),  # ISO 8601 as the source gave it
+    sa.Column("event_time", sa.Float, nullable=False),  # published, else ingest time (epoch s)
+    sa.Column("ingested_at", sa.Text, nullable=False),
+    sa.Column("language", sa.String(8), nullable=False),
+    sa.Column("text", sa.Text, nullable=False),
+    sa.Column("cleaned_text", sa.Text, nullable=False),
+    sa.Column("vector", sa.LargeBinary, nullable=False),  # float32 unit vector
+    sa.Column("entities", sa.Text, nullable=False),  # JSON list
+    sa.Column("signature", sa.LargeBinary, nullable=False),  # MinHash, uint32 array
+)
+
+article_origins = sa.Table(
+    "article_origins",
+    metadata,
+    sa.Column("article_id", sa.Integer, sa.ForeignKey("articles.id"), primary_key=True),
+    sa.Column("origin", sa.Text, primary_key=True),
+    sa.Column("run_id", sa.Integer, sa.ForeignKey("runs.id")),
+    sa.Column("seen_at", sa.Text, nullable=False),
+)
+
+briefings = sa.Table(
+    "briefings",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("story_id", sa.Integer, sa.ForeignKey("stories.id"), nullable=False),
+    sa.Column("article_ids", sa.Text, nullable=False),  # JSON sorted list of covered ids
+    sa.Column("briefing", sa.Text, nullable=False),  # render_json output
+    sa.Column("created_at", sa.Text, nullable=False),
+)
+
+
+@dataclass(frozen=True)
+class Migration:
+    """One schema step: ``apply`` runs inside a transaction that also records it."""
+
+    version: int
+    name: str
+    apply: Callable[[sa.Connection], None]
+
+
+def _create_tables(connection: sa.Connection) -> None:
+    metadata.create_all(
+        connection,
+        tables=[store_meta, runs, stories, articles, article_origins, briefings],
+    )
+
+
+def _add_indexes(connection: sa.Connection) -> None:
+    # Lookups made for every ingested article and every `stories` listing. Plain DDL
+    # (valid in SQLite and PostgreSQL): an sa.Index object would attach itself to the
+    # shared Table and be created again by migration 1 on the next new store.
+    for statement in (
+        "CREATE INDEX IF NOT EXISTS ix_articles_story ON articles (story_id)",
+        "CREATE INDEX IF NOT EXISTS ix_stories_status_last ON stories (status, last_time)",
+        "CREATE INDEX IF NOT EXISTS ix_briefings_story ON briefings (story_id, id)",
+    ):
+        connection.exec_driver_sql(statement)
+
+
+#: Ordered; append new steps, never edit applied ones.
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(1, "articles, origins, stories, briefings, runs, meta", _create_tables),
+    Migration(2, "indexes for story lookups", _add_indexes),
+)
+LATEST_VERSION = MIGRATIONS[-1].version
+
+
+def now_iso() -> str:
+    """The current UTC time as ISO 8601 (seconds)."""
+    return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+
+
+def applied_versions(engine: sa.Engine) -> set[int]:
+    """The migration versions a store has applied (empty for a new store)."""
+    with engine.connect() as connection:
+        if not sa.inspect(connection).has_table("schema_migrations"):
+            return set()
+        rows = connection.execute(sa.select(schema_migrations.c.version))
+        return {int(row[0]) for row in rows}
+
+
+def migrate(engine: sa.Engine) -> list[int]:
+    """Apply every missing migration in order; returns the versions applied now."""
+    with engine.begin() as connection:
+        metadata.create_all(connection, tables=[schema_migrations])
+    done = applied_versions(engine)
+    applied: list[int] = []
+    for migration in MIGRATIONS:
+        if migration.version in done:
+            continue
+        with engine.begin() as connection:
+            migration.apply(connection)
+            connection.execute(
+                schema_migrations.insert().values(
+                    version=migration.version, name=migration.name, applied_at=now_iso()
+                )
+            )
+        applied.append(migration.version)
+    return applied
+
+
+# --- rows -------------------------------------------------------------------------------
+
+
+def load_index(connection: sa.Connection, params: ClusterParams) -> StoryIndex:
+    """The open stories with their members' signatures, from the tables."""
+    index = StoryIndex(params)
+    for row in connection.execute(
+        sa.select(stories).where(stories.c.status == "open").order_by(stories.c.id)
+    ):
+        index.stories[row.id] = StoryState(
+            id=row.id,
+            vector_sum=np.frombuffer(row.vector_sum, dtype=np.float32).copy(),
+            entities=Counter(json.loads(row.entities)),
+            first_time=row.first_time,
+            last_time=row.last_time,
+            language=row.language,
+            size=row.article_count,
+        )
+    members = connection.execute(
+        sa.select(articles.c.id, articles.c.story_id, articles.c.signature)
+        .order_by(articles.c.id)
+    )
+    for article_id, story_id, signature in members:
+        if story_id in index.stories:
+            index.stories[story_id].members.append(
+                (article_id, np.frombuffer(signature, dtype=np.uint64))
+            )
+    return index
+
+
+def add_origin(connection: sa.Connection, article_id: int, origin: str, run_id: int) -> None:
+    """Record that an article (also) arrived from ``origin``; once per origin."""
+    table = article_origins
+    exists = connection.execute(
+        sa.select(table.c.article_id).where(
+            (table.c.article_id == article_id) & (table.c.origin == origin)
+        )
+    ).first()
+    if exists is None:
+        connection.execute(
+            table.insert().values(
+                article_id=article_id, origin=origin, run_id=run_id, seen_at=now_iso()
+            )
+        )
+
+
+def insert_story(connection: sa.Connection, features: Features) -> int:
+    now = now_iso()
+    result = connection.execute(
+        stories.insert().values(
+            status="open",
+            language=features.language,
+            first_time=features.time,
+            last_time=features.time,
+            article_count=0,
+            vector_sum=features.vector.astype(np.float32).tobytes(),
+            entities="{}",
+            created_at=now,
+            updated_at=now,
+        )
+    )
+    return new_id(result)
+
+
+def insert_article(
+    connection: sa.Connection,
+    article: Article,
+    cleaned: CleanedText,
+    canonical: str | None,
+    digest: str,
+    features: Features,
+    story_id: int,
+    run_id: int,
+) -> int:
+    result = connection.execute(
+        articles.insert().values(
+            story_id=story_id,
+            run_id=run_id,
+            origin=article.origin,
+            url=article.url,
+            canonical_url=canonical,
+            content_hash=digest,
+            format=article.format,
+            title=article.title or cleaned.title,
+            outlet=article.outlet or cleaned.outlet,
+            byline=article.byline or cleaned.byline,
+            published=article.published or cleaned.published,
+            event_time=features.time,
+            ingested_at=now_iso(),
+            language=features.language,
+            text=article.text,
+            cleaned_text=cleaned_body(cleaned),
+            vector=features.vector.astype(np.float32).tobytes(),
+            entities=json.dumps(list(features.entities)),
+            signature=features.signature.astype(np.uint64).tobytes(),
+        )
+    )
+    article_id = new_id(result)
+    add_origin(connection, article_id, article.origin, run_id)
+    return article_id
+
+
+def save_story(connection: sa.Connection, story: StoryState, title: str | None) -> None:
+    values: dict[str, Any] = {
+        "language": story.language,
+        "first_time": story.first_time,
+        "last_time": story.last_time,
+        "article_count": story.size,
+        "vector_sum": story.vector_sum.astype(np.float32).tobytes(),
+        "entities": json.dumps(dict(sorted(story.entities.items()))),
+        "updated_at": now_iso(),
+    }
+    connection.execute(stories.update().where(stories.c.id == story.id).values(**values))
+    if title:
+        connection.execute(
+            stories.update()
+            .where((stories.c.id == story.id) & stories.c.title.is_(None))
+            .values(title=title)
+        )
+
+
+def merge_stories(connection: sa.Connection, keep: int, absorbed: int) -> None:
+    connection.execute(
+        articles.update().where(articles.c.story_id == absorbed).values(story_id=keep)
+    )
+    connection.execute(
+        stories.update()
+        .where(stories.c.id == absorbed)
+        .values(status="merged", merged_into=keep, updated_at=now_iso())
+    )
+
+
+def new_id(result: sa.CursorResult[Any]) -> int:
+    """The primary key an INSERT just created."""
+    key = result.inserted_primary_key
+    assert key is not None  # every table here has an integer primary key
+    return int(key[0])
