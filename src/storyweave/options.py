@@ -44,6 +44,7 @@ class BriefOptions:
     max_articles: int = DEFAULT_MAX_ARTICLES
     url_timeout: float = DEFAULT_URL_TIMEOUT
     allow_private_urls: bool = False  # fetch loopback/private/link-local addresses only if True
+    threads: int | None = None  # CPU threads for the embedding model; None = the backend's default
 
     def __post_init__(self) -> None:
         if self.sentences is not None and self.sentences < 1:
@@ -58,6 +59,8 @@ class BriefOptions:
             raise OptionsError(f"max_articles must be positive, got {self.max_articles}")
         if self.url_timeout <= 0:
             raise OptionsError(f"url_timeout must be positive, got {self.url_timeout}")
+        if self.threads is not None and self.threads < 1:
+            raise OptionsError(f"threads must be at least 1, got {self.threads}")
         if not self.model:
             raise OptionsError("model must name a backend, a model name or a path")
 

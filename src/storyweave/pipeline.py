@@ -70,7 +70,7 @@ class Briefer:
     def embedder(self) -> Embedder:
         """The embedding backend, loaded on first use."""
         if self._embedder is None:
-            self._embedder = load_embedder(self.options.model)
+            self._embedder = load_embedder(self.options.model, threads=self.options.threads)
         return self._embedder
 
     def brief(self, articles: Iterable[Article], problems: Sequence[InputProblem] = ()) -> Briefing:
@@ -162,6 +162,7 @@ class Briefer:
         # Timings stay out of the briefing itself so that equal input gives an equal briefing.
         self.last_timings = timings
         settings = options.as_dict() | {"embedder": self.embedder.name, "similarity": threshold}
+        del settings["threads"]  # how fast, not what: the briefing is the same either way
         return Briefing(
             sources=tuple(sources),
             summary=summary,
