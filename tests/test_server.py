@@ -19,7 +19,7 @@ httpx = pytest.importorskip("httpx", reason="httpx is not installed: pip install
 from storyweave.options import BriefOptions
 from storyweave.render import render_html, schema, to_dict
 from storyweave.server import create_app
-from storyweave.web.codec import briefing_from_dict
+from storyweave.render.from_json import briefing_from_dict
 from storyweave.web.store import MemoryStore
 
 from .builders import make_briefing

@@ -229,7 +229,7 @@ def run_stories(args: argparse.Namespace) -> int:
 def run_story_brief(args: argparse.Namespace, options: BriefOptions) -> int:
     """``storyweave brief --story ID``: the story's current briefing (rebuilt if stale)."""
     from .pipeline import Briefer
-    from .render import render
+    from .render import briefing_from_dict, render
     from .store import DEFAULT_DB, Store
 
     briefer = Briefer(options)
@@ -239,7 +239,8 @@ def run_story_brief(args: argparse.Namespace, options: BriefOptions) -> int:
         if args.format == "json":
             text = record.json
         else:
-            briefing = record.briefing or briefer.brief(store.articles_of(record.article_ids))
+            # The stored JSON is the briefing: read it back rather than brief again.
+            briefing = record.briefing or briefing_from_dict(json.loads(record.json))
             text = render(briefing, args.format)
     if args.output:
         args.output.write_text(text, encoding="utf-8")

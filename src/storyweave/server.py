@@ -54,7 +54,7 @@ except ImportError as error:  # pragma: no cover - depends on the installed extr
 
 from . import __version__
 from .pipeline import Briefer
-from .web.codec import briefing_from_dict
+from .render.from_json import briefing_from_dict
 from .web.intake import Engine, InputFailure, Outcome, PastedArticle, Submission, Upload
 from .web.pages import Box, FormState, briefing_page, error_page, form_page
 from .web.store import BriefingStore, MemoryStore

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ..model import Briefing
+from .from_json import briefing_from_dict
 from .html import render_html
 from .json import render_json, schema, to_dict
 from .markdown import render_markdown
@@ -29,6 +30,7 @@ __all__ = [
     "Format",
     "render",
     "render_html",
+    "briefing_from_dict",
     "render_json",
     "render_markdown",
     "schema",
