@@ -28,9 +28,9 @@ def render(briefing: Briefing, fmt: Format = "md") -> str:
 __all__ = [
     "FORMATS",
     "Format",
+    "briefing_from_dict",
     "render",
     "render_html",
-    "briefing_from_dict",
     "render_json",
     "render_markdown",
     "schema",
