@@ -10,6 +10,7 @@ from .errors import (
     MissingDependency,
     ModelError,
     OptionsError,
+    StoreError,
     StoryweaveError,
 )
 from .ingest import Loaded, load
@@ -54,6 +55,7 @@ __all__ = [
     "RemovedLine",
     "Sentence",
     "Source",
+    "StoreError",
     "StoryweaveError",
     "SummarySentence",
     "__version__",

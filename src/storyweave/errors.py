@@ -12,6 +12,7 @@
     │   ├── DatasetError        a JSON/JSONL line that does not parse, an unknown cluster id
     │   └── FetchError          a URL that could not be fetched or is not allowed
     ├── ModelError              the embedding model cannot be found or loaded
+    ├── StoreError              the store cannot be opened or used as asked
     └── MissingDependency       an optional extra is not installed
 
 The CLI maps these to exit codes (see :mod:`storyweave.cli`).
@@ -59,6 +60,10 @@ class FetchError(InputError):
 
 class ModelError(StoryweaveError):
     """The embedding model could not be found or loaded."""
+
+
+class StoreError(StoryweaveError):
+    """The store cannot be opened or used as asked (wrong model, unknown story, ...)."""
 
 
 class MissingDependency(StoryweaveError, ImportError):

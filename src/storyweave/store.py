@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from .errors import InputError, StoryweaveError
+from .errors import InputError, StoreError
 from .model import Article, Briefing, InputProblem
 from .stories import (
     ClusterParams,
@@ -52,10 +52,6 @@ MIN_STORED_WORDS = 8
 #: Query parameters that only track the click, never change the article.
 _TRACKING = ("utm_", "fbclid", "gclid", "mc_cid", "mc_eid", "cmpid", "ocid", "at_medium")
 _SQLITE_BUSY_MS = 30_000
-
-
-class StoreError(StoryweaveError):
-    """The store cannot be opened or used as asked (wrong model, unknown story, ...)."""
 
 
 @dataclass(frozen=True)
