@@ -22,15 +22,11 @@ from __future__ import annotations
 
 import calendar
 import html
-import http.client
-import ssl
-import time
 from collections.abc import Iterator, Sequence
 from datetime import datetime, timezone
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
-from urllib.parse import urljoin
 
 from ..errors import FetchError, InputError, MissingDependency
 from ..model import Article, InputProblem
@@ -196,54 +192,18 @@ def fetch_feed(
     resolver: urls.Resolver = urls.resolve_host,
     connector: urls.Connector = urls.open_connection,
 ) -> bytes:
-    """Fetch a feed document under the article fetcher's rules (see :mod:`.urls`).
-
-    The fetcher's address checks, redirect re-checks, deadline and byte limit are
-    reused; only the accepted media types differ (feeds are XML, not HTML).
-    """
-    deadline = time.monotonic() + options.url_timeout
-    current = url
-    for _ in range(urls.MAX_REDIRECTS + 1):
-        scheme, host, port, target = urls._check_url(current, url)
-        ip = urls._checked_address(url, host, port, options, resolver)
-        remaining = deadline - time.monotonic()
-        if remaining <= 0:
-            raise FetchError(url, f"timed out after {options.url_timeout:g} s")
-        connection = connector(scheme, host, ip, port, remaining)
-        try:
-            connection.request("GET", target, headers=_feed_headers())
-            with connection.getresponse() as response:
-                if response.status in (301, 302, 303, 307, 308):
-                    location = response.getheader("Location")
-                    if not location:
-                        raise FetchError(url, f"HTTP {response.status} redirect without a Location")
-                    current = urljoin(current, location.strip())
-                    continue
-                if response.status != 200:
-                    raise FetchError(url, f"HTTP {response.status} {response.reason or ''}".strip())
-                media = (response.getheader("Content-Type") or "").split(";")[0].strip().lower()
-                if media not in FEED_TYPES:
-                    raise FetchError(url, f"not a feed (content type {media or 'none given'})")
-                return urls._read_body(url, response, options.max_input_bytes, deadline)
-        except TimeoutError:
-            raise FetchError(url, f"timed out after {options.url_timeout:g} s") from None
-        except ssl.SSLError as error:
-            raise FetchError(url, f"TLS error: {error.reason or error}") from None
-        except (OSError, http.client.HTTPException) as error:
-            raise FetchError(url, f"connection failed: {urls._describe(error)}") from None
-        finally:
-            connection.close()
-    raise FetchError(url, f"too many redirects (more than {urls.MAX_REDIRECTS})")
-
-
-def _feed_headers() -> dict[str, str]:
-    return {
-        "User-Agent": urls.USER_AGENT,
-        "Accept": "application/rss+xml,application/atom+xml,application/xml;q=0.9,text/xml;q=0.9",
-        "Accept-Encoding": "identity",
-        "Connection": "close",
-    }
-
+    """Fetch a feed document under the article fetcher's rules (see :mod:`.urls`): the
+    same address checks, redirect re-checks, deadline and byte limit; only the accepted
+    media types differ (feeds are XML, not HTML)."""
+    try:
+        return urls.fetch(
+            url, options, accept=FEED_TYPES, resolver=resolver, connector=connector
+        ).body
+    except FetchError as error:
+        if "unsupported content type" in error.problem:
+            media = error.problem.split("(", 1)[1].split(")", 1)[0]
+            raise FetchError(url, f"not a feed (content type {media})") from None
+        raise
 
 def iter_ingest_inputs(
     inputs: Sequence[str], options: BriefOptions, *, feeds: Sequence[str] = ()

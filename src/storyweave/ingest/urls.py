@@ -34,7 +34,8 @@ import re
 import socket
 import ssl
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Collection
+from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
 from ..errors import FetchError
@@ -148,6 +149,37 @@ def fetch_url(
 
         article = fetch_url("https://news.example.org/harbour-strike")
     """
+    page = fetch(url, options, accept=ACCEPTED_TYPES, resolver=resolver, connector=connector)
+    text = decode_body(page.body, page.charset)
+    if not text.strip():
+        raise FetchError(url, "empty page")
+    return Article(text=text, origin=url, format=ACCEPTED_TYPES[page.media_type], url=page.url)
+
+
+@dataclass(frozen=True, slots=True)
+class Fetched:
+    """A fetched body: the final URL after redirects, its media type and charset."""
+
+    url: str
+    media_type: str
+    charset: str | None
+    body: bytes
+
+
+def fetch(
+    url: str,
+    options: BriefOptions | None = None,
+    *,
+    accept: Collection[str],
+    resolver: Resolver = resolve_host,
+    connector: Connector = open_connection,
+) -> Fetched:
+    """GET ``url`` with every check of the module docstring, accepting only the media
+    types in ``accept`` (articles: HTML and text; feeds: the XML types).
+
+    Addresses are checked on every redirect hop; one deadline covers all hops; the body
+    is refused beyond ``options.max_input_bytes`` without being buffered.
+    """
     options = options or BriefOptions()
     deadline = time.monotonic() + options.url_timeout
     current = url
@@ -160,7 +192,7 @@ def fetch_url(
         # Each hop gets only what is left of the budget, so redirects cannot stretch it.
         connection = connector(scheme, host, ip, port, remaining)
         try:
-            outcome = _get(url, connection, target, options, deadline)
+            outcome = _get(url, connection, target, options, deadline, accept)
         except TimeoutError:
             raise FetchError(url, f"timed out after {options.url_timeout:g} s") from None
         except ssl.SSLError as error:
@@ -172,10 +204,8 @@ def fetch_url(
         if isinstance(outcome, str):
             current = urljoin(current, outcome)
             continue
-        fmt, text = outcome
-        if not text.strip():
-            raise FetchError(url, "empty page")
-        return Article(text=text, origin=url, format=fmt, url=current)
+        media_type, charset, body = outcome
+        return Fetched(current, media_type, charset, body)
     raise FetchError(url, f"too many redirects (more than {MAX_REDIRECTS})")
 
 
@@ -185,9 +215,10 @@ def _get(
     target: str,
     options: BriefOptions,
     deadline: float,
-) -> str | tuple[InputFormat, str]:
-    """One request: the redirect location, or the page's format and decoded text."""
-    connection.request("GET", target, headers=_headers())
+    accept: Collection[str],
+) -> str | tuple[str, str | None, bytes]:
+    """One request: the redirect location, or the media type, charset and body."""
+    connection.request("GET", target, headers=_headers(accept))
     # The response owns its own file object on the socket, so it is closed explicitly.
     with connection.getresponse() as response:
         if response.status in _REDIRECTS:
@@ -198,15 +229,15 @@ def _get(
         if response.status != 200:
             reason = f" {response.reason}" if response.reason else ""
             raise FetchError(url, f"HTTP {response.status}{reason}")
-        fmt, charset = _content_type(url, response)
+        media_type, charset = _content_type(url, response, accept)
         body = _read_body(url, response, options.max_input_bytes, deadline)
-    return fmt, decode_body(body, charset)
+    return media_type, charset, body
 
 
-def _headers() -> dict[str, str]:
+def _headers(accept: Collection[str]) -> dict[str, str]:
     return {
         "User-Agent": USER_AGENT,
-        "Accept": "text/html,application/xhtml+xml,text/plain;q=0.9",
+        "Accept": ",".join(sorted(accept)),
         # Compressed bodies would defeat the byte limit; ask for the plain bytes.
         "Accept-Encoding": "identity",
         "Connection": "close",
@@ -253,18 +284,21 @@ def _checked_address(
     return addresses[0]
 
 
-def _content_type(url: str, response: http.client.HTTPResponse) -> tuple[InputFormat, str | None]:
+def _content_type(
+    url: str, response: http.client.HTTPResponse, accept: Collection[str]
+) -> tuple[str, str | None]:
     header = response.getheader("Content-Type") or ""
     media, _, params = header.partition(";")
     media = media.strip().lower()
-    if media not in ACCEPTED_TYPES:
+    if media not in accept:
         shown = media or "none given"
-        raise FetchError(url, f"unsupported content type ({shown}); only HTML or plain text")
+        wanted = "HTML or plain text" if accept is ACCEPTED_TYPES else ", ".join(sorted(accept))
+        raise FetchError(url, f"unsupported content type ({shown}); only {wanted}")
     charset = None
     match = re.search(r"charset\s*=\s*\"?([A-Za-z0-9_.:-]+)", params, re.IGNORECASE)
     if match:
         charset = match.group(1)
-    return ACCEPTED_TYPES[media], charset
+    return media, charset
 
 
 def _read_body(url: str, response: http.client.HTTPResponse, limit: int, deadline: float) -> bytes:
