@@ -114,3 +114,96 @@ def test_most_widely_reported_first_and_list_is_capped() -> None:
     entities = find_entities([s1, s2], [])
     assert entities[0].name == "Helena Voss"
     assert len(entities) == 25
+
+
+def test_organisation_roles_come_from_which_clauses_and_party_candidates() -> None:
+    s1 = make_source(
+        1,
+        [
+            "Pellow Foods, which makes the Crunchbar snack, said sales had fallen.",
+            "The Grain Workers' Union, which represents about 2,400 mill hands, called a vote.",
+            "Lise Arn, the Green Alliance candidate, conceded on Sunday.",
+            "The Green Alliance lost ground to the Farmers' Party in the north.",
+        ],
+    )
+    found = _by_name(find_entities([s1], []))
+    assert found["Pellow Foods"].roles == ("maker of the Crunchbar snack",)
+    assert found["Grain Workers' Union"].roles == ("represents about 2,400 mill hands",)
+    assert "political party" in found["Farmers' Party"].roles
+    assert found["Green Alliance"].type == "organization"
+    assert "political party" in found["Green Alliance"].roles
+
+
+def test_age_affiliation_and_occupation_roles_of_people() -> None:
+    s1 = make_source(
+        1,
+        [
+            "Wilma Ostby, 72, said the water reached her kitchen.",
+            "Mayor Piet Sandahl of the Coast League said the dykes held.",
+            (
+                "The river will crest on Monday, said Jonas Brek, a hydrologist with the "
+                "Rhenvald Water Board, who has studied it for years."
+            ),
+        ],
+    )
+    found = _by_name(find_entities([s1], []))
+    assert found["Wilma Ostby"].roles == ("aged 72",)
+    assert found["Piet Sandahl"].roles == ("mayor", "Coast League")
+    assert found["Jonas Brek"].roles == ("hydrologist with the Rhenvald Water Board",)
+
+
+def test_roles_that_belong_to_someone_else_are_not_given() -> None:
+    s1 = make_source(
+        1,
+        [
+            "The deal left Anton Vey as sole premier, Queen Mira Solvik announced.",
+            "In a statement issued by Kasper Lode, his Berlin-based adviser, Emil Rask denied it.",
+            "The queen wrote to her son, Prince Orrin Solvik, on Monday.",
+            "Anton Vey and Orrin Solvik, co-premiers in an earlier coalition, often clashed.",
+        ],
+    )
+    found = _by_name(find_entities([s1], []))
+    assert "sole premier" not in " ".join(found["Mira Solvik"].roles)
+    assert found["Mira Solvik"].roles == ("queen",)
+    assert found["Kasper Lode"].roles == ("Berlin-based adviser",)
+    assert "Emil Rask" not in found or found["Emil Rask"].roles == ()
+    assert found["Orrin Solvik"].roles == ("prince",)  # not "son", not "co-premiers"
+
+
+def test_titles_ranks_and_abbreviations_are_written_out() -> None:
+    s1 = make_source(
+        1,
+        [
+            "Opposition leader Prince Tamas Holt said the vote was rigged.",
+            "Later, Ostmark Gov. Ilse Varga (R) declared an emergency.",
+            (
+                "Elin Maar, a spokeswoman for the Coastal Defence Office at the Old Arsenal, "
+                "said the barriers held."
+            ),
+        ],
+    )
+    found = _by_name(find_entities([s1], []))
+    assert set(found["Tamas Holt"].roles) == {"opposition leader", "prince"}
+    assert found["Ilse Varga"].roles == ("Ostmark governor",)
+    assert found["Elin Maar"].roles == (
+        "spokeswoman for the Coastal Defence Office at the Old Arsenal",
+    )
+
+
+def test_groups_places_and_credit_lines_are_not_people() -> None:
+    s1 = make_source(
+        1,
+        [
+            "The Red Hand was blamed for the attack, and former Red Hand fighters fled.",
+            "Police said the Red Hand had no leader left.",
+            "Tove Lind of Port Askel, who was visiting her aunt, said the storm was loud.",
+            "Black Sand Brotherhood, an Ostmark-based group, denied any role.",
+            "Staff writers Anna Berg and Olof Tamm contributed to this report.",
+        ],
+    )
+    found = _by_name(find_entities([s1], []))
+    assert found["Red Hand"].type == "organization"
+    assert "Port Askel" not in found
+    assert found["Black Sand Brotherhood"].type == "organization"
+    assert found["Black Sand Brotherhood"].roles == ("Ostmark-based group",)
+    assert "Anna Berg" not in found and "Olof Tamm" not in found

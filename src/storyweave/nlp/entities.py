@@ -26,7 +26,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from ..model import Entity, EntityType, Quote, Source
-from . import names
+from . import names, roles
 from .tokens import STOPWORDS
 
 #: How many entities a briefing lists; beyond this they are minor names a reader skims past.
@@ -69,7 +69,6 @@ _EVENT_WORDS = _words("hurricane typhoon cyclone storm tropical operation")
 _PLACE_BEFORE = _words("in at from near into across outside inside off via to toward towards")
 _HONORIFICS = names.HONORIFICS
 _SAID = re.compile(r"^\s*(?:,\s*\d{1,3},\s*)?(?:said|says|told|added|insisted|warned|argued)\b")
-_AGE = re.compile(r"^,\s*\d{1,3}\s*,")
 _WHICH = re.compile(r"^,\s*which\b")
 _WHO = re.compile(r"^,\s*who\b")
 _ACRONYM = re.compile(r"^\s*\(([A-Z]{2,6})\)")
@@ -193,6 +192,13 @@ def _read_label(reader: _Reader, label: str, position: tuple[int, int]) -> None:
 def _read_sentence(reader: _Reader, text: str, position: tuple[int, int]) -> None:
     if _CHROME.search(text):
         return
+    if _CREDIT.search(text):
+        # "Staff writers Ann Lee and Tom Reed contributed to this report": journalists.
+        for phrase in names.name_phrases(text):
+            person = names.split_name(phrase)
+            if person.name and names.looks_like_person(person.name):
+                reader.person(person.name, position).journalist = True
+        return
     for start, end in _phrase_spans(text):
         phrase = text[start:end]
         before, after = text[:start], text[end:]
@@ -216,6 +222,7 @@ def _read_sentence(reader: _Reader, text: str, position: tuple[int, int]) -> Non
             opening
             and len(words) > 1
             and (_not_a_name_word(words[0]) or words[0].lower() in reader.common)
+            and words[0].lower() not in _PLACE_PREFIXES
         ):
             start += len(words[0]) + 1
             words = words[1:]
@@ -226,6 +233,8 @@ def _read_sentence(reader: _Reader, text: str, position: tuple[int, int]) -> Non
             continue
         if previous in _PLACE_BEFORE or previous in ("the", "a", "an"):
             continue
+        if previous == "of" and before.split()[-2:-1] and before.split()[-2][:1].isupper():
+            continue  # "Melissa Wallace of St. Louis", "Mayor of Tarsin": a place or a body
         _read_person(reader, phrase, text[:start], after, position)
 
 
@@ -255,7 +264,13 @@ def _phrase_spans(text: str) -> list[tuple[int, int]]:
             word = match.group(0)[: stop.start()].split()[-1]
             leading = match.start() + stop.start() - len(word) == start
             initials = re.fullmatch(r"(?:[A-Z]\.)+[A-Z]", word)  # "O.J. Simpson"
-            if len(word) > 1 and not initials and not (leading and is_abbreviation(word)):
+            title = word.lower() in roles.TITLE_ABBREVIATIONS  # "Maryland Gov. Martin O'Malley"
+            if (
+                len(word) > 1
+                and not initials
+                and not title
+                and not (leading and is_abbreviation(word))
+            ):
                 spans.append((start, match.start() + stop.start() + 1))
                 start = match.start() + stop.end()
         for joint in _JOINER.finditer(match.group(0)):
@@ -268,6 +283,16 @@ def _phrase_spans(text: str) -> list[tuple[int, int]]:
 
 
 _INNER_STOP = re.compile(r"\.\s+")
+# Lines crediting the journalists who wrote or helped with the report.
+_CREDIT = re.compile(
+    r"\bcontributed(?: reporting)? to this (?:report|story|article)\b|^(?:staff writers?|"
+    r"(?:additional )?reporting by|writing by|editing by|compiled by)\b",
+    re.IGNORECASE,
+)
+# Words that open a place's name ("North Carolina"), kept even at the start of a sentence.
+_PLACE_PREFIXES = frozenset(
+    {"north", "south", "east", "west", "northern", "southern", "eastern", "western", "new"}
+)
 _JOINER = re.compile(r"\s+(?:of|for|on)\s+(?:the\s+)?")
 # Transcript and copyright lines the cleaner left in: their names are not in the story.
 _CHROME = re.compile(r"\btranscript\b.{0,40}\bprovided by\b|©|\bcopyright\b", re.IGNORECASE)
@@ -292,7 +317,10 @@ def _read_org(
         for w, nxt in itertools.pairwise(words)
     )
     head = (last in ORG_HEADS or inner_head) and len(words) > 1 and not is_place
-    apposed = names.apposition_noun(before) in names.ORG_ROLE_NOUNS and len(words) <= 4
+    apposed = (
+        names.apposition_noun(before) in names.ORG_ROLE_NOUNS
+        or roles.is_org_role(after)  # "Islamic Jihad, an Egypt-based group"
+    ) and len(words) <= 4
     which = bool(_WHICH.match(after)) and len(words) > 1 and previous not in _PLACE_BEFORE
     if not (head or apposed or which) or is_place:
         return False
@@ -300,6 +328,10 @@ def _read_org(
         return False  # "Foreign Minister Jane Smith, which" is not a company
     name = " ".join(words)
     name = names.POSSESSIVE.sub("", name).rstrip(".")
+    joined = _AND_NAME.match(after) if inner_head and not name.endswith(".") else None
+    if joined:
+        name = f"{name} and {joined.group(1)}"  # "College of William and Mary"
+        after = after[joined.end() :]
     found = reader.org(name, position)
     if found is None:
         return True
@@ -307,10 +339,18 @@ def _read_org(
     acronym = _ACRONYM.match(after)
     if acronym:
         reader.acronyms[acronym.group(1)] = _fold(name)
-    role = names.role_after(after) or names.role_before(before, names.ORG_ROLE_NOUNS)
+    role = (
+        roles.org_clause_role(after)
+        or roles.role_after(after)
+        or roles.role_before(before, names.ORG_ROLE_NOUNS)
+    )
     if role:
         found.roles.append(role)
     return True
+
+
+# "Ministry of Trade and Industry": one more name word after "and", then no capital.
+_AND_NAME = re.compile(r"^\s+and\s+([A-Z][\w'’-]+)(?=[\s,.;:]+[^A-Z\s]|[,.;:]?$)")
 
 
 def _read_person(
@@ -318,10 +358,13 @@ def _read_person(
 ) -> None:
     words = phrase.split()
     # Role words at the front that names.split_name does not know ("Boss Sara Ekwall").
-    lead_roles = []
+    lead_roles: list[str] = []
+    ranks: list[str] = []
     while len(words) > 1 and words[0].lower() in names.ROLE_NOUNS:
         word = words.pop(0).lower()
-        if word not in _HONORIFICS:
+        if word in roles.NOBLE_TITLES:
+            ranks.append(word)  # "Prince": a rank, not part of a job title
+        elif word not in _HONORIFICS:
             lead_roles.append(word)
     person = names.split_name(" ".join(words))
     name = person.name
@@ -336,22 +379,11 @@ def _read_person(
         # The title as written, so "FUNCINPEC President" keeps its capitals.
         title_words = words[: len(words) - len(name.split())]
         title = " ".join(w for w in title_words if w.lower() not in _HONORIFICS)
-    roles = [r for r in (names.normalise_role(" ".join(lead_roles + title.split())),) if r]
-    evidence = len(roles)
-    written_before = names.title_before(before)
-    if written_before:
-        roles.append(written_before if not roles else f"{written_before} {roles[0]}")
-        evidence += 1
-    after_role = names.role_after(after)
-    if after_role:
-        roles.append(after_role)
-        evidence += 1
-    apposed = names.role_before(before, names.ROLE_NOUNS)
-    if apposed:
-        roles.append(apposed)
-        evidence += 1
+    found_roles, evidence = roles.person_roles(
+        " ".join([*lead_roles, title]), ranks, before, after, ORG_HEADS
+    )
     honorific = phrase.split()[0].lower() in _HONORIFICS
-    if _SAID.match(after) or _AGE.match(after) or _WHO.match(after) or honorific:
+    if _SAID.match(after) or _WHO.match(after) or honorific:
         evidence += 1
     if not evidence and len(name.split()) < 2:
         return
@@ -360,7 +392,7 @@ def _read_person(
     weight = 0.5 if not before.strip(" \"“'‘(—–-") else 1.0
     found = reader.person(name, position, phrase, weight)
     found.evidence += evidence
-    for role in roles:
+    for role in found_roles:
         if role.split()[-1] in JOURNALIST_ROLES or role in JOURNALIST_ROLES:
             found.journalist = True
         else:
@@ -391,6 +423,7 @@ def _assemble(reader: _Reader, sources: Sequence[Source]) -> tuple[Entity, ...]:
     org_names = [_fold(org.name) for org in reader.orgs.values()]
     surnames = Counter(names.surname(g[0].name) for g in groups if g[0].type == "person")
     blanked = _blank_orgs(reader, sources)
+    everything = "\n".join(blanked.values())
     acronyms: dict[str, list[str]] = {}
     for acronym, key in reader.acronyms.items():
         if acronym.lower() not in reader.outlets:
@@ -402,12 +435,32 @@ def _assemble(reader: _Reader, sources: Sequence[Source]) -> tuple[Entity, ...]:
             continue
         if head.type == "person" and head.name.split()[0].lower() in _EVENT_WORDS:
             head.type = "other"  # "Hurricane Mitch" is named like a person but is not one
+        elif head.type == "person" and _mostly_after_the(head.name, everything):
+            head.type = "organization"  # "the Khmer Rouge", "the brutal Khmer Rouge"
         extra = acronyms.get(_fold(head.name), []) if head.type == "organization" else []
         shared = surnames[names.surname(head.name)] > 1
         built.append(_entity(group, extra, sources, blanked, shared))
-    kept = [(entity, first) for entity, first in built if entity.source_ids]
+    kept = [(roles.with_party_role(entity, built), first) for entity, first in built]
+    kept = [(entity, first) for entity, first in kept if entity.source_ids]
     kept.sort(key=lambda item: (-len(item[0].source_ids), item[1]))
     return tuple(entity for entity, _ in kept[:MAX_ENTITIES])
+
+
+def _mostly_after_the(name: str, text: str) -> bool:
+    """Whether the cluster writes ``name`` after "the" at least half the time: a group or a
+    thing ("the Khmer Rouge", "the brutal Khmer Rouge"), never a person."""
+    if len(name.split()) < 2:
+        return False
+    after_the = total = 0
+    at = text.find(name)
+    while at >= 0:
+        total += 1
+        after_the += bool(_THE_BEFORE.search(text, max(0, at - 30), at))
+        at = text.find(name, at + len(name))
+    return total >= 2 and after_the * 2 >= total
+
+
+_THE_BEFORE = re.compile(r"\b[Tt]he\s+(?:[a-z][\w-]*\s+)?$")
 
 
 def _merge_people(people: dict[str, _Candidate]) -> list[list[_Candidate]]:
@@ -516,11 +569,10 @@ def _entity(
         if cited:
             source_ids.append(source.id)
             citations.extend(cited)
-    roles = _clean_roles([r for c in group for r in c.roles], name)
     entity = Entity(
         name=name,
         type=head.type,
-        roles=roles,
+        roles=roles.clean_roles([r for c in group for r in c.roles], name),
         source_ids=tuple(source_ids),
         citations=tuple(citations),
         aliases=tuple(aliases[:MAX_ALIASES]),
@@ -553,26 +605,3 @@ def _org_pattern(reader: _Reader) -> re.Pattern[str] | None:
         return None
     alternatives = sorted((re.escape(f) for f in forms), key=lambda f: (-len(f), f))
     return re.compile("|".join(alternatives))
-
-
-def _clean_roles(roles: list[str], name: str) -> tuple[str, ...]:
-    """Distinct roles, most often given first; a generic one inside a specific one goes."""
-    counts: dict[str, int] = {}
-    shown: dict[str, str] = {}
-    for role in roles:
-        role = " ".join(role.split()).strip(" ,.")
-        key = role.lower()
-        if not key or key == name.lower() or key in names.DETERMINERS:
-            continue
-        if len(key.split()) == 1 and key not in names.HEAD_NOUNS | names.ORG_ROLE_NOUNS:
-            continue  # "former", "state": a modifier left without its noun
-        counts[key] = counts.get(key, 0) + 1
-        shown.setdefault(key, role)
-    word_sets = {key: set(key.replace("'s", "").split()) for key in counts}
-    kept = [
-        key
-        for key in counts
-        if not any(other != key and word_sets[key] < word_sets[other] for other in counts)
-    ]
-    kept.sort(key=lambda key: -counts[key])  # stable: ties keep first-seen order
-    return tuple(shown[key] for key in kept[:5])
