@@ -20,7 +20,8 @@ planted item is looked for in the briefing. Per kind:
   - ``quote``: found when a quote resolved to the planted speaker carries at least two of
     the variants' outlets (one if only one was planted); a quote whose words match a
     planted statement is right when its speaker is the planted one.
-  - ``entity``: found when an entity with the planted name (or alias) has a planted role;
+  - ``entity``: found when an entity with the planted name (or alias) has a planted role
+    (or, when the sources give it none and the key lists none, by its name alone);
     precision is the same test over the reported entities whose name is planted.
   - ``framing``: found when a note of that outlet, at the planted sentence (or marked "In
     the headline" for a title term), has a term sharing a word with the planted term; a
@@ -327,7 +328,10 @@ def _score_entities(briefing: Briefing, key: dict[str, Any]) -> KindScore:
             continue
         entity = found
         score.reported += 1
-        if any(_role_match(r, p) for r in entity.roles for p in item["roles"]):
+        # An entity the sources name without giving it any role is found by its name.
+        if not item["roles"] or any(
+            _role_match(r, p) for r in entity.roles for p in item["roles"]
+        ):
             score.found += 1
             score.reported_right += 1
         else:
