@@ -32,6 +32,7 @@ demo: install
 
 test: install-dev
 	$(BIN)/python -m pytest -q
+	PATH="$(CURDIR)/$(BIN):$$PATH" sh scripts/audit.sh
 
 bench: install-dev
 	$(BIN)/python benchmarks/bench_brief.py

@@ -24,7 +24,7 @@ from typing import Any, TypeVar
 import jsonschema
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, event, given, settings
+from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 
 from storyweave.align import align
@@ -215,6 +215,9 @@ def test_quantities_are_spans_of_the_text_with_ordered_bounds(text: str) -> None
 @given(st.one_of(news_text(), hostile_text),
        st.one_of(st.none(), st.dates(dt.date(1, 1, 1), dt.date(9999, 12, 31))),
        st.one_of(st.none(), st.integers(1, 9999)))
+# Found by this property: anchoring at the calendar's edge raised OverflowError.
+@example("The The The Sunday.", dt.date(1, 1, 1), None)
+@example("Talks resume tomorrow.", dt.date(9999, 12, 31), None)
 def test_dates_anchor_to_real_calendar_days(
     text: str, published: dt.date | None, year: int | None
 ) -> None:
@@ -287,7 +290,7 @@ def test_any_bytes_in_mixed_encodings_decode_or_are_refused(data: bytes) -> None
 class WellFormed(HTMLParser):
     """Checks that every element is closed in order, as a browser would build the tree."""
 
-    VOID = frozenset("area base br col embed hr img input link meta source track wbr".split())
+    VOID = frozenset(["area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"])
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -310,13 +313,14 @@ class WellFormed(HTMLParser):
             self.stack.pop()
 
 
-def check_html(page: str) -> None:
+def check_html(page: str, scripts: tuple[str, ...] = ()) -> None:
+    """``page`` is well formed, has no event-handler attribute and only ``scripts``."""
     checker = WellFormed()
     checker.feed(page)
     checker.close()
     assert not checker.errors, checker.errors[:3]
     assert checker.stack == []
-    assert checker.scripts in ([], [None])  # the renderer's own inline script at most
+    assert tuple(checker.scripts) == scripts  # the briefing page itself has none
     assert page.lower().startswith("<!doctype html>")
 
 
@@ -336,15 +340,17 @@ def check_briefing(briefing: Briefing) -> None:
             assert set(side.citations) <= text_of.keys() and set(side.source_ids) <= source_ids
     for entity in briefing.entities:
         assert set(entity.citations) <= text_of.keys()
-    for event in briefing.timeline:
-        assert set(event.citations) <= text_of.keys()
+    for moment in briefing.timeline:
+        assert set(moment.citations) <= text_of.keys()
     for view in briefing.outlets:
         assert view.source_id in source_ids
         assert all(note.citation in text_of for note in view.framing)
-    data = json.loads(render_json(briefing))
-    jsonschema.validate(data, schema())
-    check_html(render_html(briefing))
-    text = render_markdown(briefing)
+    rendered = render_json(briefing), render_html(briefing), render_markdown(briefing)
+    for output in rendered:
+        output.encode("utf-8")  # writable to a file, a terminal or a socket (no lone surrogate)
+    jsonschema.validate(json.loads(rendered[0]), schema())
+    check_html(rendered[1])
+    text = rendered[2]
     # Nothing from the sources may drive the terminal: no escape or other control codes.
     assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]", text)
 
@@ -352,15 +358,16 @@ def check_briefing(briefing: Briefing) -> None:
 @fuzz(default=25)
 @given(st.lists(st.tuples(st.one_of(news_text(), shaped_text()),
                           st.sampled_from(["text", "markdown", "html"]),
-                          st.one_of(st.none(), hostile_text)),
+                          st.one_of(st.none(), hostile_text),
+                          st.one_of(st.none(), st.dates().map(dt.date.isoformat))),
                 min_size=1, max_size=4))
 def test_any_articles_give_a_briefing_whose_citations_resolve(
-    inputs: list[tuple[str, str, str | None]]
+    inputs: list[tuple[str, str, str | None, str | None]]
 ) -> None:
     articles = [
         Article(text=text, origin=f"in{i}.txt", format=fmt,  # type: ignore[arg-type]
-                title=meta, outlet=meta, byline=meta)
-        for i, (text, fmt, meta) in enumerate(inputs)
+                title=meta, outlet=meta, byline=meta, published=published)
+        for i, (text, fmt, meta, published) in enumerate(inputs)
     ]
     briefing = Briefer(BriefOptions(model="lexical", words=60)).brief(articles)
     assert len(briefing.sources) + len(briefing.problems) == len(articles)
@@ -370,7 +377,8 @@ def test_any_articles_give_a_briefing_whose_citations_resolve(
 
 
 @fuzz()
-@given(hostile_text)
+# A hand-built briefing skips the pipeline, which is what replaces lone surrogates.
+@given(hostile_text.map(lambda text: text.replace("\ud800", "\ufffd")))
 def test_renderers_keep_hostile_text_inert_in_every_field(hostile: str) -> None:
     check_briefing(make_briefing(hostile))
 

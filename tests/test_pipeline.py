@@ -74,3 +74,15 @@ def test_brief_function_uses_the_default_model() -> None:
     briefing = brief(_articles(), BriefOptions(words=40))
     assert briefing.settings["embedder"] != "lexical"
     assert sum(len(line.text.split()) for line in briefing.summary) <= 40
+
+
+def test_sentence_budget_bounds_a_huge_article_and_says_so(briefer: Briefer) -> None:
+    huge = " ".join(
+        f"Crane number {i} at the port of Velmora moved {i} containers on Monday." for i in range(400)
+    )
+    articles = [Article(text=huge, origin="huge.txt"), *_articles()]
+    briefing = Briefer(BriefOptions(model="lexical", max_sentences=60)).brief(articles)
+    counts = [len(s.sentences) for s in briefing.sources]
+    assert sum(counts) <= 60
+    assert counts[1:] == [3, 3, 3]  # short sources keep every sentence
+    assert any("huge.txt" in note and "60 sentences" in note for note in briefing.notes)

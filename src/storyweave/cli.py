@@ -23,6 +23,7 @@ from .errors import StoryweaveError
 from .options import (
     DEFAULT_MAX_ARTICLES,
     DEFAULT_MAX_INPUT_BYTES,
+    DEFAULT_MAX_SENTENCES,
     DEFAULT_URL_TIMEOUT,
     DEFAULT_WORDS,
     BriefOptions,
@@ -116,6 +117,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="refuse more articles than this in one briefing (default: %(default)d)",
     )
     brief.add_argument(
+        "--max-sentences",
+        type=int,
+        default=DEFAULT_MAX_SENTENCES,
+        help="read at most this many sentences in one briefing; the longest inputs are cut "
+        "(default: %(default)d; memory grows with its square)",
+    )
+    brief.add_argument(
         "--url-timeout",
         type=float,
         default=DEFAULT_URL_TIMEOUT,
@@ -163,6 +171,7 @@ def options_from_args(args: argparse.Namespace) -> BriefOptions:
         similarity=args.similarity,
         max_input_bytes=int(args.max_input_mb * 2**20),
         max_articles=args.max_articles,
+        max_sentences=args.max_sentences,
         url_timeout=args.url_timeout,
         allow_private_urls=args.allow_private_urls,
     )

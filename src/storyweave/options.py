@@ -17,6 +17,10 @@ DEFAULT_WORDS = 150
 DEFAULT_MAX_INPUT_BYTES = 20 * 1024 * 1024
 #: Default embedding backend: all-MiniLM-L6-v2 as int8 ONNX, shipped by a PyPI package.
 DEFAULT_MODEL = "minilm"
+#: Sentences read per briefing. Alignment keeps an n x n similarity matrix (float32 plus
+#: masks, ~7 bytes per pair): 8,000 sentences ~ 450 MB, whatever the size of the inputs.
+#: 200 typical articles have ~4,000 sentences.
+DEFAULT_MAX_SENTENCES = 8_000
 #: Seconds to wait for one URL.
 DEFAULT_URL_TIMEOUT = 15.0
 #: More articles than this in one briefing is refused; a story rarely has more than a
@@ -42,6 +46,7 @@ class BriefOptions:
     similarity: float | None = None  # alignment threshold; None = the backend's calibrated one
     max_input_bytes: int = DEFAULT_MAX_INPUT_BYTES
     max_articles: int = DEFAULT_MAX_ARTICLES
+    max_sentences: int = DEFAULT_MAX_SENTENCES
     url_timeout: float = DEFAULT_URL_TIMEOUT
     allow_private_urls: bool = False  # fetch loopback/private/link-local addresses only if True
     threads: int | None = None  # CPU threads for the embedding model; None = the backend's default
@@ -55,6 +60,8 @@ class BriefOptions:
             raise OptionsError(f"similarity must be between 0 and 1, got {self.similarity}")
         if self.max_input_bytes < 1:
             raise OptionsError(f"max_input_bytes must be positive, got {self.max_input_bytes}")
+        if self.max_sentences < 10:
+            raise OptionsError(f"max_sentences must be at least 10, got {self.max_sentences}")
         if self.max_articles < 1:
             raise OptionsError(f"max_articles must be positive, got {self.max_articles}")
         if self.url_timeout <= 0:

@@ -121,6 +121,7 @@ class Briefer:
                     removed=cleaned.removed,
                 )
             )
+        sources, cut_note = _within_sentence_budget(sources, options.max_sentences)
         timings["clean+segment"] = time.perf_counter() - started
 
         started = time.perf_counter()
@@ -153,7 +154,7 @@ class Briefer:
         summary = summarize_stage.summarize(facts, sentences, vectors, options, exclude=stale)
         timings["summarize"] = time.perf_counter() - started
 
-        notes = []
+        notes = [cut_note] if cut_note else []
         if len(sources) < 2:
             notes.append(
                 f"Only {len(sources)} usable article(s): nothing can be cross-checked, "
@@ -186,6 +187,38 @@ def _well_formed(article: Article) -> Article:
         if isinstance(value := getattr(article, name), str) and _SURROGATE.search(value)
     }
     return replace(article, **fields) if fields else article  # type: ignore[arg-type]
+
+
+def _within_sentence_budget(sources: list[Source], budget: int) -> tuple[list[Source], str]:
+    """Cut the longest sources so that the whole briefing has at most ``budget`` sentences.
+
+    Alignment compares every sentence with every other, so memory grows with the square of
+    the sentence count; the cap bounds it whatever the size of the inputs. Every source
+    keeps the same number of leading sentences (as many as fit), short sources keep all.
+    Returns the sources and a note for the reader ("" when nothing was cut).
+    """
+    lengths = sorted(len(s.sentences) for s in sources)
+    if sum(lengths) <= budget:
+        return sources, ""
+    # The largest per-source cap k with sum(min(length, k)) <= budget.
+    keep, left = 0, budget
+    for i, length in enumerate(lengths):
+        share = left // (len(lengths) - i)
+        if length > share:
+            keep = share
+            break
+        left -= length
+    cut = [s for s in sources if len(s.sentences) > keep]
+    result = [
+        replace(s, sentences=s.sentences[:keep]) if len(s.sentences) > keep else s
+        for s in sources
+    ]
+    names = ", ".join(s.label for s in cut[:3]) + (f" and {len(cut) - 3} more" if len(cut) > 3 else "")
+    note = (
+        f"Only the first {keep} sentences of {names} were used: a briefing reads at most "
+        f"{budget} sentences (raise max_sentences to read more)."
+    )
+    return result, note
 
 
 def _encode_unique(embedder: Embedder, texts: list[str]) -> np.ndarray:

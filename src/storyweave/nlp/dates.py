@@ -226,7 +226,12 @@ def find_times(
     for start, end, kind, match in found:
         if start < taken_until:
             continue
-        mention = _mention(text, start, end, kind, match, published, year)
+        try:
+            mention = _mention(text, start, end, kind, match, published, year)
+        except OverflowError:
+            # Anchored to a publication date at the calendar's edge (year 1 or 9999),
+            # the day falls outside it: no date rather than a crash of the briefing.
+            mention = None
         if mention is not None:
             mentions.append(mention)
             taken_until = end
