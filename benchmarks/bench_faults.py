@@ -26,11 +26,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT))  # the harness lives with the tests that use it
 
-from storyweave.cli import main as storyweave_main  # noqa: E402
-from tests.fault_harness import (  # noqa: E402
+from tests.fault_harness import (
     FaultReport,
     batch_with_kills,
     committed_articles,
@@ -39,6 +37,7 @@ from tests.fault_harness import (  # noqa: E402
     make_dataset,
     origins,
     partition,
+    run_clean,
 )
 
 
@@ -51,6 +50,7 @@ def _merge(total: FaultReport, part: FaultReport) -> None:
     total.corrupt += part.corrupt
     total.left_running += part.left_running
     total.orphans += part.orphans
+    total.helper_seconds += part.helper_seconds
     total.recover_seconds += part.recover_seconds
     total.kill_points += part.kill_points
 
@@ -64,8 +64,7 @@ def bench_ingest(work: Path, dataset: Path, distinct: int, kills: int, per_trial
                  seed: int, signals: tuple[int, ...]) -> tuple[FaultReport, int, float]:
     """(report, trials whose final store differs from the clean one, seconds)."""
     clean = work / "clean.db"
-    assert storyweave_main(["ingest", str(dataset), "--db", str(clean), "--model", "lexical",
-                            "-q"]) == 0
+    run_clean(["ingest", str(dataset), "--db", str(clean), "--model", "lexical", "-q"], work)
     expected = (sorted(committed_articles(clean).values()), origins(clean), partition(clean))
     total, mismatches, started = FaultReport(), 0, time.perf_counter()
     for number, planned in enumerate(_trials(kills, per_trial)):
@@ -85,9 +84,8 @@ def bench_batch(work: Path, dataset: Path, kills: int, per_trial: int, seed: int
     """(report, trials whose final file differs from the clean one, seconds)."""
     clean = work / "clean.jsonl"
     if not clean.exists():
-        code = storyweave_main(["batch", str(dataset), "--out", str(clean), "--model", "lexical",
-                                "-w", "60", "-q"])
-        assert code == 0
+        run_clean(["batch", str(dataset), "--out", str(clean), "--model", "lexical", "-w", "60",
+                   "-q"], work)
     reference = complete_lines(clean)
     total, mismatches, started = FaultReport(), 0, time.perf_counter()
     for number, planned in enumerate(_trials(kills, per_trial)):

@@ -26,6 +26,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 #: Generous: a loaded two-core machine can take seconds just to start Python.
@@ -125,7 +126,7 @@ def make_dataset(path: Path, *, clusters_per_story: int = 10, docs_per_cluster: 
     the first document in another cluster, and the same URL with a tracking parameter.
     """
     rng = random.Random(seed)
-    records = []
+    records: list[dict[str, Any]] = []
     distinct = 0
     for story_number, (story, (headline, pool)) in enumerate(_STORIES.items()):
         for cluster in range(clusters_per_story):
@@ -212,6 +213,15 @@ def reap_group(pgid: int, grace: float = 0.0) -> float:
             return -1
         time.sleep(POLL_SECONDS)
     return time.monotonic() - started_at
+
+
+def run_clean(args: list[str], work: Path) -> None:
+    """One uninterrupted ``storyweave ARGS`` in a child, like the runs it is compared with
+    (in-process modules could be older than the source tree the children import)."""
+    with started(storyweave(*args), work / "clean.log", work) as process:
+        code = process.wait(timeout=DEADLINE_SECONDS)
+    if code != 0:
+        raise RuntimeError(f"storyweave {args[0]} exited {code}; see {work / 'clean.log'}")
 
 
 # --- reading the store without touching it ---------------------------------------------

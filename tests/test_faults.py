@@ -23,7 +23,6 @@ import pytest
 
 pytest.importorskip("sqlalchemy", reason="needs the monitor extra: pip install 'storyweave[monitor]'")
 
-from storyweave.cli import main
 from storyweave.store import Store
 
 from .fault_harness import (
@@ -36,6 +35,7 @@ from .fault_harness import (
     origins,
     partition,
     read_only,
+    run_clean,
     started,
     storyweave,
 )
@@ -61,18 +61,19 @@ def dataset(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, int]:
 @pytest.fixture(scope="module")
 def clean_store(dataset: tuple[Path, int], tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The store an uninterrupted ingest makes."""
-    db = tmp_path_factory.mktemp("clean") / "clean.db"
-    code = main(["ingest", str(dataset[0]), "--db", str(db), "--model", "lexical", "-q"])
-    assert code == 0
+    work = tmp_path_factory.mktemp("clean")
+    db = work / "clean.db"
+    run_clean(["ingest", str(dataset[0]), "--db", str(db), "--model", "lexical", "-q"], work)
     return db
 
 
 @pytest.fixture(scope="module")
 def clean_output(dataset: tuple[Path, int], tmp_path_factory: pytest.TempPathFactory) -> list[bytes]:
     """The lines an uninterrupted serial batch writes."""
-    out = tmp_path_factory.mktemp("clean") / "clean.jsonl"
-    code = main(["batch", str(dataset[0]), "--out", str(out), "--model", "lexical", "-w", "60", "-q"])
-    assert code == 0
+    work = tmp_path_factory.mktemp("clean")
+    out = work / "clean.jsonl"
+    run_clean(["batch", str(dataset[0]), "--out", str(out), "--model", "lexical", "-w", "60", "-q"],
+              work)
     return complete_lines(out)
 
 
@@ -88,7 +89,7 @@ def test_the_fixture_exercises_every_ingest_path(
 ) -> None:
     # Two inputs are duplicates (same words; same URL with a tracking tag), several
     # stories form: the kills below hit the join, new-story and duplicate paths.
-    path, distinct = dataset
+    distinct = dataset[1]
     assert len(committed_articles(clean_store)) == distinct
     assert len(origins(clean_store)) == distinct + 2
     assert len(partition(clean_store)) >= 4
@@ -133,7 +134,7 @@ def test_ingest_killed_during_start_up_recovers(dataset: tuple[Path, int], tmp_p
             while process.poll() is None and not db.exists():
                 time.sleep(0.001)
             process.send_signal(signal.SIGKILL)
-    assert main(["ingest", str(path), "--db", str(db), "--model", "lexical", "-q"]) == 0
+    run_clean(["ingest", str(path), "--db", str(db), "--model", "lexical", "-q"], tmp_path)
     with Store(str(db)) as store:
         assert store.integrity_problems() == []
     assert len(committed_articles(db)) == distinct
