@@ -13,6 +13,7 @@ system, each in its own subprocess (so peak memory is per system). Data is read 
 from __future__ import annotations
 
 import contextlib
+import json
 import sys
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from storyweave.cli import main
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO / ".." / "shared" / "data"
 RESULTS = REPO / "benchmarks" / "results"
+FULL = RESULTS / "with-outputs"  # git-ignored: holds the systems' summaries
 RUNS = {
     "duc2004": SHARED / "duc2004_task2" / "duc2004_task2.jsonl",
     "longbench": SHARED / "multi_news" / "longbench_test_fulltext.jsonl",
@@ -35,12 +37,17 @@ def bench(name: str) -> int:
         print(f"skipped {name}: {path} not found (shared data absent)", file=sys.stderr)
         return 0
     RESULTS.mkdir(parents=True, exist_ok=True)
+    # The summaries themselves are sentences of the datasets' articles, which must not be
+    # redistributed: the JSON with them goes to a git-ignored folder, and the committed
+    # JSON keeps only the scores.
+    FULL.mkdir(parents=True, exist_ok=True)
+    full = FULL / f"{name}.json"
     args = [
         "eval",
         "summaries",
         str(path),
         "--json",
-        str(RESULTS / f"{name}.json"),
+        str(full),
         "--plot",
         str(RESULTS / f"{name}.png"),
         "--outputs",
@@ -49,7 +56,13 @@ def bench(name: str) -> int:
         (RESULTS / f"{name}.md").open("w", encoding="utf-8") as out,
         contextlib.redirect_stdout(out),
     ):
-        return main(args)
+        code = main(args)
+    data = json.loads(full.read_text(encoding="utf-8"))
+    for system in data["systems"]:
+        for cluster in system.get("per_cluster") or []:
+            cluster.pop("output", None)
+    (RESULTS / f"{name}.json").write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
+    return code
 
 
 if __name__ == "__main__":

@@ -5,7 +5,7 @@ dataset it came from, and prints, per system: which documents and document posit
 sentences come from, how long they are, and its ROUGE when the same outputs are cut to
 smaller budgets. The oracle row says where the reference content sits in the sources.
 
-    python benchmarks/bench_eval_oracle.py benchmarks/results/longbench.json \\
+    python benchmarks/bench_eval_oracle.py benchmarks/results/with-outputs/longbench.json \\
         ../shared/data/multi_news/longbench_test_fulltext.jsonl
 """
 
