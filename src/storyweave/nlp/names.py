@@ -387,25 +387,6 @@ def apposition_noun(before: str) -> str:
     return words[-1].lower().strip('"“”') if words else ""
 
 
-def role_before(before: str, nouns: frozenset[str]) -> str:
-    """A role written before the name and a comma ("the union's general secretary, ")."""
-    noun = apposition_noun(before)
-    if noun not in nouns or (noun.endswith("s") and noun[:-1] in nouns):
-        return ""  # "the two ministers, Wren and Castell": a role shared by several
-    words = before.rstrip()[:-1].split()
-    taken: list[str] = []
-    while words and len(taken) < 5:
-        word = words[-1]
-        if word.endswith((",", ".", ";", ":", '"', "“", "”")):
-            break
-        lower = word.lower()
-        if lower in DETERMINERS:
-            break
-        if lower in ROLE_STOP and not POSSESSIVE.search(word) and lower not in nouns:
-            break
-        taken.insert(0, words.pop())
-    return normalise_role(" ".join(taken))
-
 
 def title_before(before: str) -> str:
     """A lowercase title run straight into the name ("defence lawyer Ansgar Moll")."""
@@ -424,14 +405,7 @@ def title_before(before: str) -> str:
     return normalise_role(" ".join(taken))
 
 
-_ROLE_APPOSITION = re.compile(r"^,\s*(?:\d{1,3},\s*)?([^,;:.\"“”()]{2,90})")
-_ROLE_CONTINUE = _words("of for at in")
 # "Dalia Fenn, who runs a cafe by the terminal": a relative clause that says what someone is.
-_WHO_ROLE = re.compile(
-    r"^,\s*who\s+((?:runs|heads|leads|owns|chairs|represents|speaks for|manages|works for|"
-    r"works as|teaches|coaches)\s[^,;:.\"“”()]{2,60})"
-)
-_NUMBER_WORDS = _words("two three four five six seven eight nine ten both several many some all")
 #: Nouns that can head a role; the adjectives of ROLE_WORDS ("foreign", "state") cannot.
 HEAD_NOUNS = ROLE_NOUNS - _words(
     """
@@ -442,49 +416,6 @@ HEAD_NOUNS = ROLE_NOUNS - _words(
     """
 )
 
-
-def role_after(after: str) -> str:
-    """A role in apposition after the name ("Brandt, the transport minister,")."""
-    who = _WHO_ROLE.match(after)
-    if who:
-        return " ".join(who.group(1).split())
-    match = _ROLE_APPOSITION.match(after)
-    if not match:
-        return ""
-    words = match.group(1).split()
-    opener = words[0]
-    if opener == "of" and len(words) > 1:
-        # "Petra Vanek, of the Ardanian Shippers' Council,"
-        return " ".join(words[:8]) if any(w[:1].isupper() for w in words[1:]) else ""
-    # A role opens with an article, a possessive or a lowercase noun, not a verb or a name.
-    if opener.lower() in _NUMBER_WORDS or not (
-        opener.lower() in DETERMINERS
-        or POSSESSIVE.search(opener)
-        or opener[:1].islower()
-        and not opener.endswith("ed")
-    ):
-        return ""
-    head = next(
-        (i for i, w in enumerate(words[:6]) if w.lower() in HEAD_NOUNS | ORG_ROLE_NOUNS),
-        None,
-    )
-    if head is None or words[0].lower() in ("who", "which", "whose", "said", "says", "and"):
-        return ""
-    if any(w.lower() in ROLE_STOP - DETERMINERS and not POSSESSIVE.search(w) for w in words[:head]):
-        return ""
-    end = head + 1
-    while end < len(words) and words[end].lower() in ROLE_NOUNS:
-        end += 1
-    if end < len(words) and words[end].lower() in _ROLE_CONTINUE:
-        tail = end + 1
-        while tail < len(words) and tail - end <= 6:
-            lower = words[tail].lower()
-            if lower in ("who", "which", "said", "says", "told", "and", "but"):
-                break
-            tail += 1
-        if tail - end >= 2:
-            end = tail
-    return normalise_role(" ".join(words[:end]))
 
 
 def normalise_role(role: str) -> str:
