@@ -66,6 +66,17 @@ class CleanedText:
     published: str | None = None
 
 
+def source_metadata(article: Article, cleaned: CleanedText) -> dict[str, str | None]:
+    """Title, outlet, byline and date of one input: what the input states (dataset fields,
+    API fields) wins over what the cleaner read from its header lines."""
+    return {
+        "title": article.title or cleaned.title,
+        "outlet": article.outlet or cleaned.outlet,
+        "byline": article.byline or cleaned.byline,
+        "published": article.published or cleaned.published,
+    }
+
+
 @dataclass(frozen=True, slots=True)
 class Sentence:
     """One sentence of one source. ``id`` is ``"s<source>.<n>"``, both 1-based."""

@@ -38,7 +38,7 @@ from . import summarize as summarize_stage
 from . import timeline as timeline_stage
 from .embed import Embedder, load_embedder
 from .errors import InputError, OptionsError
-from .model import Article, Briefing, InputProblem, Source
+from .model import Article, Briefing, InputProblem, Source, source_metadata
 from .nlp import entities as entity_stage
 from .nlp import quotes as quote_stage
 from .nlp import sentences as sentence_stage
@@ -111,14 +111,11 @@ class Briefer:
                 Source(
                     id=source_id,
                     origin=article.origin,
-                    title=article.title or cleaned.title,
-                    outlet=article.outlet or cleaned.outlet,
-                    byline=article.byline or cleaned.byline,
-                    published=article.published or cleaned.published,
                     url=article.url,
                     kind=cleaned.kind,
                     sentences=sentences,
                     removed=cleaned.removed,
+                    **source_metadata(article, cleaned),
                 )
             )
         sources, cut_note = _within_sentence_budget(sources, options.max_sentences)

@@ -34,7 +34,7 @@ from typing import Any
 import numpy as np
 import sqlalchemy as sa
 
-from .model import Article, CleanedText
+from .model import Article, CleanedText, source_metadata
 from .stories import ClusterParams, Features, StoryIndex, StoryState, cleaned_body
 
 metadata = sa.MetaData()
@@ -284,10 +284,7 @@ def insert_article(
             canonical_url=canonical,
             content_hash=digest,
             format=article.format,
-            title=article.title or cleaned.title,
-            outlet=article.outlet or cleaned.outlet,
-            byline=article.byline or cleaned.byline,
-            published=article.published or cleaned.published,
+            **source_metadata(article, cleaned),
             event_time=features.time,
             ingested_at=now_iso(),
             language=features.language,
