@@ -94,32 +94,25 @@ def _timeline(briefing: Briefing) -> str:
     return _section("timeline", "Timeline", f'<ol class="timeline">{rows}</ol>')
 
 
+def _fact_list(briefing: Briefing, heading: str, fact_ids: tuple[str, ...]) -> str:
+    facts = fact_index(briefing)
+    items = "".join(
+        f"<li>{e(facts[f].text)} {cites(briefing, facts[f].sentence_ids)}</li>" for f in fact_ids
+    )
+    return f"<p>{heading}</p><ul>{items}</ul>"
+
+
 def _outlets(briefing: Briefing) -> str:
     views = [v for v in briefing.outlets if v.unique or v.missing or v.framing]
     if not views:
         return ""
-    facts = fact_index(briefing)
     blocks = []
     for view in views:
         parts = [f"<h3>{badge(briefing, view.source_id)}</h3>"]
         if view.unique:
-            parts.append(
-                "<p>Only this outlet reports:</p><ul>"
-                + "".join(
-                    f"<li>{e(facts[f].text)} {cites(briefing, facts[f].sentence_ids)}</li>"
-                    for f in view.unique
-                )
-                + "</ul>"
-            )
+            parts.append(_fact_list(briefing, "Only this outlet reports:", view.unique))
         if view.missing:
-            parts.append(
-                "<p>Leaves out what most others report:</p><ul>"
-                + "".join(
-                    f"<li>{e(facts[f].text)} {cites(briefing, facts[f].sentence_ids)}</li>"
-                    for f in view.missing
-                )
-                + "</ul>"
-            )
+            parts.append(_fact_list(briefing, "Leaves out what most others report:", view.missing))
         if view.framing:
             parts.append(
                 "<p>Framing:</p><ul>"
