@@ -23,7 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
-from storyweave.align import align
+from storyweave.align import align, similarity_matrix
 from storyweave.embed import (
     LexicalEmbedder,
     OnnxEmbedder,
@@ -118,16 +118,22 @@ def bench_speed(cluster: int) -> None:
         vectors = backend.encode(texts)
         threshold = backend.default_threshold
         seconds = median_time(
-            lambda v=vectors, t=threshold: align(sentences, v, threshold=t)  # type: ignore[misc]
+            lambda v=vectors, t=threshold: align(  # type: ignore[misc]
+                sentences, similarity_matrix(v), threshold=t
+            )
         )
-        facts = align(sentences, vectors, threshold=threshold)
+        facts = align(sentences, similarity_matrix(vectors), threshold=threshold)
         multi = sum(1 for f in facts if len(f.source_ids) > 1)
         print(
             f"align ({name} vectors, threshold {threshold}): {seconds:.3f} s, "
             f"{len(facts)} facts, {multi} multi-source"
         )
     total = median_time(
-        lambda: align(sentences, minilm.encode(texts), threshold=minilm.default_threshold)
+        lambda: align(
+            sentences,
+            similarity_matrix(minilm.encode(texts)),
+            threshold=minilm.default_threshold,
+        )
     )
     print(f"encode+align with minilm defaults: {total:.3f} s")
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -206,7 +212,7 @@ def show_facts(cluster: int, limit: int, model: str) -> None:
     embedder = load_embedder(model)
     facts = align(
         sentences,
-        embedder.encode([s.text for s in sentences]),
+        similarity_matrix(embedder.encode([s.text for s in sentences])),
         threshold=embedder.default_threshold,
     )
     for fact in [f for f in facts if len(f.source_ids) > 1][:limit]:

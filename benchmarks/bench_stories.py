@@ -14,7 +14,7 @@ Two modes:
 
 ``--calibrate``  on the validation clusters: features are computed once, then the
                  clustering thresholds are searched on a grid in memory (the same
-                 rules as the store, :func:`storyweave.stories.cluster_in_memory`).
+                 rules as the store, :func:`storyweave.monitor.stories.cluster_in_memory`).
 (default)        on the test clusters (LongBench + TAC sample, 341 distinct): the real
                  path, `Store.ingest` into a temporary SQLite file, then the stories as
                  `storyweave stories --json` lists them.
@@ -108,9 +108,9 @@ def scores(truth: Sequence[str], predicted: Sequence[object]) -> dict[str, float
 def run_store(articles: list, model: str) -> dict[str, object]:
     """The real path: ingest into a temporary SQLite store, score `stories --json`."""
     from storyweave import BriefOptions
-    from storyweave.cli_monitor import stories_json
+    from storyweave.cli.monitor import stories_json
     from storyweave.pipeline import Briefer
-    from storyweave.store import Store
+    from storyweave.monitor.store import Store
 
     briefer = Briefer(BriefOptions(model=model))
     with tempfile.TemporaryDirectory() as folder:
@@ -142,7 +142,7 @@ def calibrate(articles: list, model: str) -> dict[str, object]:
     from storyweave import clean as clean_stage
     from storyweave.errors import InputError
     from storyweave.pipeline import Briefer
-    from storyweave.stories import ClusterParams, article_features, cluster_in_memory
+    from storyweave.monitor.stories import ClusterParams, article_features, cluster_in_memory
 
     embedder = Briefer(BriefOptions(model=model)).embedder
     features, truth = [], []

@@ -200,7 +200,7 @@ def start_server(port: int, model: str) -> subprocess.Popen[bytes]:
     code = (
         "import uvicorn\n"
         "from storyweave.options import BriefOptions\n"
-        "from storyweave.server import create_app\n"
+        "from storyweave.web.app import create_app\n"
         f"app = create_app(BriefOptions(model={model!r}))\n"
         f"uvicorn.run(app, host={HOST!r}, port={port}, log_level='warning')\n"
     )

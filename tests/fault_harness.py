@@ -255,7 +255,7 @@ def snapshot_problems(db: Path, scratch: Path) -> list[str]:
 
     A copy, so that opening it (which may finish a migration) cannot help the next run.
     """
-    from storyweave.store import Store
+    from storyweave.monitor.store import Store
 
     if not db.exists():
         return []

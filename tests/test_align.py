@@ -7,7 +7,7 @@ from collections import Counter
 import numpy as np
 import pytest
 
-from storyweave.align import align
+from storyweave.align import align, similarity_matrix
 from storyweave.embed import load_embedder
 from storyweave.model import Fact, Sentence
 
@@ -74,7 +74,7 @@ STORY = {
 def test_three_outlets_obvious_groups(minilm) -> None:  # type: ignore[no-untyped-def]
     sentences = make_sentences(STORY)
     vectors = minilm.encode([s.text for s in sentences])
-    facts = align(sentences, vectors, threshold=minilm.default_threshold)
+    facts = align(sentences, similarity_matrix(vectors), threshold=minilm.default_threshold)
     check_invariants(facts, sentences)
     groups = {frozenset(f.sentence_ids) for f in facts}
     # The death toll with three different numbers is one fact (divergence needs it aligned).
@@ -90,7 +90,8 @@ def test_three_outlets_obvious_groups(minilm) -> None:  # type: ignore[no-untype
 def test_same_input_gives_same_facts(minilm) -> None:  # type: ignore[no-untyped-def]
     sentences = make_sentences(STORY)
     vectors = minilm.encode([s.text for s in sentences])
-    assert align(sentences, vectors, threshold=0.6) == align(sentences, vectors, threshold=0.6)
+    similarity = similarity_matrix(vectors)
+    assert align(sentences, similarity, threshold=0.6) == align(sentences, similarity, threshold=0.6)
 
 
 def test_lexical_vectors_align_shared_wording() -> None:
@@ -109,7 +110,7 @@ def test_lexical_vectors_align_shared_wording() -> None:
     embedder = load_embedder("lexical")
     facts = align(
         sentences,
-        embedder.encode([s.text for s in sentences]),
+        similarity_matrix(embedder.encode([s.text for s in sentences])),
         threshold=embedder.default_threshold,
     )
     check_invariants(facts, sentences)
@@ -121,7 +122,7 @@ def test_average_linkage_does_not_chain_different_facts() -> None:
     # A ~ B and B ~ C, but A and C are unrelated: C must not join A and B.
     sentences = make_sentences({"s1": ["a " * 6], "s2": ["b " * 6], "s3": ["c " * 6]})
     vectors = vectors_with([[1, 0.8, 0.3], [0.8, 1, 0.7], [0.3, 0.7, 1]])
-    facts = align(sentences, vectors, threshold=0.6)
+    facts = align(sentences, similarity_matrix(vectors), threshold=0.6)
     assert [f.sentence_ids for f in facts] == [("s1.1", "s2.1"), ("s3.1",)]
 
 
@@ -133,7 +134,7 @@ def test_one_sentence_per_source_keeps_the_closest() -> None:
         }
     )
     vectors = vectors_with([[1, 0.9, 0.7], [0.9, 1, 0.8], [0.7, 0.8, 1]])
-    facts = align(sentences, vectors, threshold=0.6)
+    facts = align(sentences, similarity_matrix(vectors), threshold=0.6)
     check_invariants(facts, sentences)
     assert facts[0].sentence_ids in {("s1.2", "s2.1"), ("s2.1", "s1.2")}
 
@@ -142,7 +143,7 @@ def test_ties_pick_the_earliest_source_and_sources_sort_numerically() -> None:
     texts = {f"s{n}": [f"outlet {n} reports the same event today"] for n in range(1, 12)}
     sentences = make_sentences(texts)
     vectors = np.ones((11, 4), dtype=np.float32) / 2.0  # all identical: every score ties
-    facts = align(sentences, vectors, threshold=0.6)
+    facts = align(sentences, similarity_matrix(vectors), threshold=0.6)
     assert len(facts) == 1
     assert facts[0].representative == "s1.1"
     assert facts[0].source_ids == tuple(f"s{n}" for n in range(1, 12))
@@ -159,7 +160,7 @@ def test_fact_order_support_then_centrality() -> None:
     vectors = vectors_with(
         [[1, 0.1, 0.9, 0.2], [0.1, 1, 0.1, 0.1], [0.9, 0.1, 1, 0.2], [0.2, 0.1, 0.2, 1]]
     )
-    facts = align(sentences, vectors, threshold=0.6)
+    facts = align(sentences, similarity_matrix(vectors), threshold=0.6)
     assert [f.sentence_ids for f in facts] == [("s1.1", "s2.1"), ("s2.2",), ("s1.2",)]
     assert facts[1].centrality > facts[2].centrality
 
@@ -178,13 +179,13 @@ def test_invariants_on_random_clusters(seed: int) -> None:
         size=(len(sentences), 16)
     )
     vectors = (vectors / np.linalg.norm(vectors, axis=1, keepdims=True)).astype(np.float32)
-    facts = align(sentences, vectors, threshold=0.5)
+    facts = align(sentences, similarity_matrix(vectors), threshold=0.5)
     check_invariants(facts, sentences)
-    assert facts == align(sentences, vectors, threshold=0.5)
+    assert facts == align(sentences, similarity_matrix(vectors), threshold=0.5)
 
 
 def test_empty_and_mismatched_input() -> None:
-    assert align([], np.zeros((0, 8), dtype=np.float32), threshold=0.5) == ()
+    assert align([], similarity_matrix(np.zeros((0, 8), dtype=np.float32)), threshold=0.5) == ()
     sentences = make_sentences({"s1": ["one sentence with five words"]})
     with pytest.raises(ValueError):
-        align(sentences, np.zeros((2, 8), dtype=np.float32), threshold=0.5)
+        align(sentences, similarity_matrix(np.zeros((2, 8), dtype=np.float32)), threshold=0.5)

@@ -10,10 +10,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from storyweave.align import align
+from storyweave.align import align, similarity_matrix
 from storyweave.diverge import find_divergences, stale_sentence_ids
 from storyweave.embed import Embedder, load_embedder
-from storyweave.gaps import max_single_source
+from storyweave.diverge.coverage import max_single_source
 from storyweave.model import Divergence, Source
 
 from .builders import make_source
@@ -31,8 +31,8 @@ def run(sources: list[Source], embedder: Embedder) -> tuple[Divergence, ...]:
     """Align and find divergences the way the pipeline does."""
     sentences = [s for source in sources for s in source.sentences]
     vectors = embedder.encode([s.text for s in sentences])
-    facts = align(sentences, vectors, threshold=embedder.default_threshold)
-    return find_divergences(sources, facts, sentences, vectors)
+    facts = align(sentences, similarity_matrix(vectors), threshold=embedder.default_threshold)
+    return find_divergences(sources, facts, sentences, similarity_matrix(vectors))
 
 
 def kinds(divergences: tuple[Divergence, ...], kind: str) -> list[Divergence]:
@@ -313,7 +313,7 @@ def test_the_single_source_list_grows_with_the_number_of_outlets() -> None:
 
 
 def test_no_sentences_no_divergences() -> None:
-    assert find_divergences([], (), [], np.zeros((0, 4), dtype=np.float32)) == ()
+    assert find_divergences([], (), [], np.zeros((0, 0), dtype=np.float32)) == ()
 
 
 # ---------------------------------------------------------------- the answer keys
@@ -346,7 +346,9 @@ def briefings() -> dict[str, tuple[object, tuple[Divergence, ...]]]:
         sentences = [s for source in briefing.sources for s in source.sentences]
         vectors = briefer.embedder.encode([s.text for s in sentences])
         started = time.perf_counter()
-        divergences = find_divergences(briefing.sources, briefing.facts, sentences, vectors)
+        divergences = find_divergences(
+            briefing.sources, briefing.facts, sentences, similarity_matrix(vectors)
+        )
         assert time.perf_counter() - started < 0.5
         result[story] = (sentences, divergences)
     return result

@@ -21,7 +21,7 @@ from storyweave.evaluate import (
     to_json,
     to_markdown,
 )
-from storyweave.evaluate.command import add_parser, run
+from storyweave.cli.evaluate import add_parser, run
 from storyweave.evaluate.text import fill_budget, truncate_words
 from storyweave.model import Article
 

@@ -23,7 +23,7 @@ import pytest
 
 pytest.importorskip("sqlalchemy", reason="needs the monitor extra: pip install 'storyweave[monitor]'")
 
-from storyweave.store import Store
+from storyweave.monitor.store import Store
 
 from .fault_harness import (
     FaultReport,

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from storyweave.align import align
+from storyweave.align import align, similarity_matrix
 from storyweave.embed import load_embedder
-from storyweave.framing import find_framing
+from storyweave.views.framing import find_framing
 from storyweave.model import FramingNote, Source
 
 from .builders import make_source
@@ -14,7 +14,7 @@ def _frame(*sources: Source) -> dict[str, tuple[FramingNote, ...]]:
     sentences = [s for source in sources for s in source.sentences]
     embedder = load_embedder("lexical")
     vectors = embedder.encode([s.text for s in sentences])
-    facts = align(sentences, vectors, threshold=embedder.default_threshold)
+    facts = align(sentences, similarity_matrix(vectors), threshold=embedder.default_threshold)
     return find_framing(sources, facts, sentences, vectors)
 
 

@@ -27,7 +27,7 @@ import pytest
 from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 
-from storyweave.align import align
+from storyweave.align import align, similarity_matrix
 from storyweave.clean import clean
 from storyweave.errors import InputError
 from storyweave.ingest.files import decode_text
@@ -257,7 +257,7 @@ def test_alignment_puts_each_sentence_in_one_fact(
     data: tuple[list[Sentence], np.ndarray], threshold: float
 ) -> None:
     sentences, vectors = data
-    facts = align(sentences, vectors, threshold=threshold)
+    facts = align(sentences, similarity_matrix(vectors), threshold=threshold)
     placed = [sid for fact in facts for sid in fact.sentence_ids]
     assert sorted(placed) == sorted(s.id for s in sentences)
     text_of = {s.id: s.text for s in sentences}

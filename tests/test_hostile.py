@@ -162,7 +162,7 @@ def test_oversized_file_is_refused_without_reading_it(tmp_path: Path) -> None:
 fastapi = pytest.importorskip("fastapi", reason="the web extra is not installed")
 httpx = pytest.importorskip("httpx", reason="httpx is not installed")
 
-from storyweave.server import create_app
+from storyweave.web.app import create_app
 
 
 @pytest.fixture

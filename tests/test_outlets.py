@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from storyweave.model import Fact, FramingNote
-from storyweave.outlets import outlet_views
+from storyweave.views.outlets import outlet_views
 
 from .builders import make_source
 

@@ -18,9 +18,9 @@ httpx = pytest.importorskip("httpx", reason="httpx is not installed: pip install
 
 from storyweave.options import BriefOptions
 from storyweave.render import render_html, schema, to_dict
-from storyweave.server import create_app
-from storyweave.render.from_json import briefing_from_dict
-from storyweave.web.store import MemoryStore
+from storyweave.web.app import create_app
+from storyweave.render.json import briefing_from_dict
+from storyweave.web.cache import MemoryCache
 
 from .builders import make_briefing
 
@@ -206,8 +206,8 @@ async def test_oversized_request_is_413_by_length_and_while_streaming() -> None:
 
 
 async def test_stored_briefings_and_unknown_ids() -> None:
-    store = MemoryStore(capacity=5)
-    async with client(create_app(FAST, store=store)) as http:
+    store = MemoryCache(capacity=5)
+    async with client(create_app(FAST, cache=store)) as http:
         first = await http.post("/api/briefings", json={"articles": example_articles()})
         second = await http.post("/api/briefings", json={"articles": example_articles()})
         missing_api = await http.get("/api/briefings/nope")
@@ -219,7 +219,7 @@ async def test_stored_briefings_and_unknown_ids() -> None:
 
 
 def test_memory_store_evicts_the_least_recently_used() -> None:
-    store = MemoryStore(capacity=2)
+    store = MemoryCache(capacity=2)
     a, b = store.put({"n": 1}), store.put({"n": 2})
     assert store.get(a) == {"n": 1}  # a is now the most recent
     c = store.put({"n": 3})
@@ -249,8 +249,8 @@ async def test_source_text_is_escaped_on_every_page() -> None:
          "title": f"Strike {HOSTILE}", "outlet": f"Outlet {HOSTILE}"}
         for a in example_articles()[:3]
     ]
-    store = MemoryStore()
-    async with client(create_app(FAST, store=store)) as http:
+    store = MemoryCache()
+    async with client(create_app(FAST, cache=store)) as http:
         made = await http.post("/api/briefings", json={"articles": articles})
         page = (await http.get(f"/briefings/{made.json()['id']}")).text
         hostile_id = store.put({"briefing": to_dict(make_briefing(HOSTILE)), "errors": []})

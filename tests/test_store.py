@@ -23,8 +23,8 @@ from storyweave.ingest.feeds import iter_ingest_inputs
 from storyweave.model import Article
 from storyweave.options import BriefOptions
 from storyweave.pipeline import Briefer
-from storyweave.store import Store, StoreError, canonical_url
-from storyweave.store_schema import LATEST_VERSION, MIGRATIONS, applied_versions
+from storyweave.monitor.store import Store, StoreError, canonical_url
+from storyweave.monitor.schema import LATEST_VERSION, MIGRATIONS, applied_versions
 
 REPO = Path(__file__).resolve().parents[1]
 DATA = Path(__file__).parent / "data"
@@ -142,7 +142,7 @@ def test_current_briefing_is_rebuilt_only_when_the_story_changes(
 def test_migrations_are_versioned_and_applied_once(tmp_path: Path) -> None:
     import sqlalchemy as sa
 
-    from storyweave import store_schema
+    from storyweave.monitor import schema as store_schema
 
     db = tmp_path / "old.db"
     engine = sa.create_engine(f"sqlite:///{db}")

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 
-from storyweave.stories import (
+from storyweave.monitor.stories import (
     ClusterParams,
     Features,
     StoryIndex,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 
 from storyweave.model import Fact
-from storyweave.timeline import build_timeline
+from storyweave.views.timeline import build_timeline
 from tests.builders import make_source
 
 

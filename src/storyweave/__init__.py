@@ -29,8 +29,7 @@ from .model import (
 )
 from .options import BriefOptions
 from .pipeline import Briefer, brief
-
-__version__ = "0.1.0"
+from .version import __version__
 
 __all__ = [
     "Article",

@@ -37,10 +37,24 @@ MIN_LINK_WORDS = 5
 CENTRALITY_DECIMALS = 6
 
 
+def similarity_matrix(vectors: np.ndarray) -> np.ndarray:
+    """Cosine similarities of all pairs of unit ``vectors`` (one row each), as float32.
+
+    Computed once per briefing: alignment groups with it and the divergence finders read it.
+    """
+    matrix = np.asarray(vectors, dtype=np.float32)
+    if matrix.shape[1] > matrix.shape[0]:
+        # Hashed lexical vectors are wide and mostly zero; columns no sentence uses add
+        # nothing to a dot product, and dropping them made the product ~3x cheaper.
+        matrix = matrix[:, np.flatnonzero(matrix.any(axis=0))]
+    return matrix @ matrix.T
+
+
 def align(
-    sentences: Sequence[Sentence], vectors: np.ndarray, *, threshold: float
+    sentences: Sequence[Sentence], similarity: np.ndarray, *, threshold: float
 ) -> tuple[Fact, ...]:
-    """Group ``sentences`` into facts, using their unit ``vectors`` (one row each).
+    """Group ``sentences`` into facts, using their cosine ``similarity`` matrix
+    (:func:`similarity_matrix` of their unit vectors).
 
     ``threshold`` is the cosine a link needs (the embedder's ``default_threshold`` unless
     the user set ``BriefOptions.similarity``).
@@ -56,20 +70,15 @@ def align(
 
     Example::
 
-        facts = align(sentences, embedder.encode([s.text for s in sentences]),
+        vectors = embedder.encode([s.text for s in sentences])
+        facts = align(sentences, similarity_matrix(vectors),
                       threshold=embedder.default_threshold)
     """
     n = len(sentences)
-    if vectors.shape[0] != n:
-        raise ValueError(f"{n} sentences but {vectors.shape[0]} vectors")
+    if similarity.shape != (n, n):
+        raise ValueError(f"{n} sentences but a {similarity.shape} similarity matrix")
     if n == 0:
         return ()
-    matrix = np.asarray(vectors, dtype=np.float32)
-    if matrix.shape[1] > n:
-        # Hashed lexical vectors are wide and mostly zero; columns no sentence uses add
-        # nothing to a dot product, and dropping them made the product ~3x cheaper.
-        matrix = matrix[:, np.flatnonzero(matrix.any(axis=0))]
-    similarity = matrix @ matrix.T
     order_keys = [_position(s) for s in sentences]
 
     groups = _group(sentences, similarity, threshold)

@@ -12,6 +12,10 @@ from .errors import OptionsError
 #: Summary length in words. About the length of a wire-service brief; Multi-News
 #: references average ~260 words, DUC 2004 references 100 words.
 DEFAULT_WORDS = 150
+#: Shortest and longest summary budget in words that any face accepts: under 10 words no
+#: news sentence fits; 2,000 is longer than any reference summary in the evaluation data.
+MIN_WORDS = 10
+MAX_WORDS = 2000
 #: Per-input size limit. Far above any real article (a long feature is ~100 KB of HTML
 #: text), low enough that a mistaken multi-GB file is refused at once.
 DEFAULT_MAX_INPUT_BYTES = 20 * 1024 * 1024
@@ -54,8 +58,8 @@ class BriefOptions:
     def __post_init__(self) -> None:
         if self.sentences is not None and self.sentences < 1:
             raise OptionsError(f"sentences must be at least 1, got {self.sentences}")
-        if self.sentences is None and (self.words is None or self.words < 10):
-            raise OptionsError(f"words must be at least 10, got {self.words}")
+        if self.sentences is None and (self.words is None or self.words < MIN_WORDS):
+            raise OptionsError(f"words must be at least {MIN_WORDS}, got {self.words}")
         if self.similarity is not None and not 0.0 < self.similarity < 1.0:
             raise OptionsError(f"similarity must be between 0 and 1, got {self.similarity}")
         if self.max_input_bytes < 1:

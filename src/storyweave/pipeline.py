@@ -5,16 +5,17 @@
 3. **quotes**    sentences -> quote mentions; speakers resolved and
                  statements consolidated across the cluster            (:mod:`storyweave.nlp.quotes`)
 4. **embed**     sentences -> unit vectors                             (:mod:`storyweave.embed`)
-5. **align**     vectors -> facts with their supporting sentences      (:mod:`storyweave.align`)
+5. **align**     vectors -> their similarity matrix -> facts with
+                 their supporting sentences                            (:mod:`storyweave.align`)
 6. **diverge**   conflicts, superseded claims, single-source claims and
                  coverage gaps                                         (:mod:`storyweave.diverge`)
-7. **views**     each outlet's framing (loaded labels, one-sided hedges, scare
-                 quotes), what it alone reports and leaves out; people and
-                 organisations with roles; the timeline          (:mod:`storyweave.framing`,
-                 :mod:`storyweave.outlets`, :mod:`storyweave.nlp.entities`, :mod:`storyweave.timeline`)
-8. **summarize** facts -> a budgeted, ordered, cited summary, leaving
+7. **views**     each outlet's framing (loaded labels, one-sided hedges,
+                 scare quotes), what it alone reports and leaves out,
+                 and the timeline                                      (:mod:`storyweave.views`)
+8. **entities**  people and organisations with their roles             (:mod:`storyweave.nlp.entities`)
+9. **summarize** facts -> a budgeted, ordered, cited summary, leaving
                  out claims that later reports overtook                (:mod:`storyweave.summarize`)
-9. assemble the :class:`~storyweave.model.Briefing` that every renderer reads.
+10. assemble the :class:`~storyweave.model.Briefing` that every renderer reads.
 
 One bad article fails alone: an error in cleaning or segmenting it becomes an
 :class:`~storyweave.model.InputProblem` and the others are still briefed.
@@ -32,10 +33,7 @@ import numpy as np
 from . import align as align_stage
 from . import clean as clean_stage
 from . import diverge as diverge_stage
-from . import framing as framing_stage
-from . import outlets as outlets_stage
 from . import summarize as summarize_stage
-from . import timeline as timeline_stage
 from .embed import Embedder, load_embedder
 from .errors import InputError, OptionsError
 from .model import Article, Briefing, InputProblem, Source, source_metadata
@@ -43,6 +41,9 @@ from .nlp import entities as entity_stage
 from .nlp import quotes as quote_stage
 from .nlp import sentences as sentence_stage
 from .options import BriefOptions
+from .views import framing as framing_stage
+from .views import outlets as outlets_stage
+from .views import timeline as timeline_stage
 
 #: A source needs this many words of story text after cleaning to count as an article.
 MIN_ARTICLE_WORDS = 12
@@ -132,11 +133,12 @@ class Briefer:
 
         started = time.perf_counter()
         threshold = options.similarity or self.embedder.default_threshold
-        facts = align_stage.align(sentences, vectors, threshold=threshold)
+        similarity = align_stage.similarity_matrix(vectors)
+        facts = align_stage.align(sentences, similarity, threshold=threshold)
         timings["align"] = time.perf_counter() - started
 
         started = time.perf_counter()
-        divergences = diverge_stage.find_divergences(sources, facts, sentences, vectors)
+        divergences = diverge_stage.find_divergences(sources, facts, sentences, similarity)
         timings["diverge"] = time.perf_counter() - started
 
         started = time.perf_counter()

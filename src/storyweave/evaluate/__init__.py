@@ -3,7 +3,7 @@ speed and memory, all measured in one run (``storyweave eval summaries``).
 
 Modules: :mod:`.data` (clusters), :mod:`.systems` (the ``System`` interface and baselines),
 :mod:`.sumy_systems`, :mod:`.oracle`, :mod:`.rouge` (settings and scoring),
-:mod:`.runner` (timing, memory), :mod:`.report` (table, JSON, plot), :mod:`.command` (CLI).
+:mod:`.runner` (timing, memory), :mod:`.report` (table, JSON, plot), the CLI face :mod:`storyweave.cli.evaluate`.
 """
 
 from .data import EvalCluster, detect_kind, read_clusters

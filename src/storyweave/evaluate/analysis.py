@@ -32,9 +32,6 @@ planted item is looked for in the briefing. Per kind:
 
 from __future__ import annotations
 
-import argparse
-import json
-import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -515,44 +512,3 @@ def to_json(
             for story, scores in per_story.items()
         },
     }
-
-
-def add_analysis_parser(eval_subparsers: Any) -> None:
-    """Add ``analysis`` to the sub-commands of ``storyweave eval``."""
-    parser = eval_subparsers.add_parser(
-        "analysis",
-        help="score conflicts, quotes, entities, framing, timeline against answer keys",
-        description="Brief each story folder and score the cross-source analysis against "
-        "its answers.json: precision and recall per kind.",
-        epilog=ANALYSIS_EXAMPLES,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    parser.add_argument(
-        "stories",
-        nargs="*",
-        help="story folders with answers.json, or folders of them "
-        f"(default: {' '.join(DEFAULT_STORIES)}, relative to the current directory)",
-    )
-    parser.add_argument("--verbose", action="store_true", help="per-story misses and errors")
-    parser.add_argument(
-        "--json", metavar="FILE", help="also write the result as JSON ('-': stdout)"
-    )
-    parser.add_argument("--model", help="embedding backend (default: the brief default)")
-    parser.set_defaults(handler=run_analysis)
-
-
-def run_analysis(args: argparse.Namespace) -> int:
-    """Score the stories the arguments name; print the table; return the exit code."""
-    folders = story_folders(args.stories or list(DEFAULT_STORIES))
-    totals, per_story = evaluate_stories(folders, model=getattr(args, "model", None))
-    result = to_json(totals, per_story)
-    if args.json == "-":
-        json.dump(result, sys.stdout, indent=1, ensure_ascii=False)
-        sys.stdout.write("\n")
-        return 0
-    print(to_markdown(totals, per_story, verbose=args.verbose))
-    if args.json:
-        Path(args.json).write_text(
-            json.dumps(result, indent=1, ensure_ascii=False) + "\n", encoding="utf-8"
-        )
-    return 0

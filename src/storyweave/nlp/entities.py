@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 
 from ..model import Entity, EntityType, Quote, Source
 from . import names, roles
-from .tokens import STOPWORDS
+from .tokens import STOPWORDS, wordset
 
 #: How many entities a briefing lists; beyond this they are minor names a reader skims past.
 MAX_ENTITIES = 25
@@ -37,12 +37,8 @@ CITATIONS_PER_SOURCE = 3
 MAX_ALIASES = 6
 
 
-def _words(text: str) -> frozenset[str]:
-    return frozenset(text.split())
-
-
 #: The last word of an organisation's name.
-ORG_HEADS = _words(
+ORG_HEADS = wordset(
     """
     union unions authority ministry council party agency institute alliance commission
     committee corporation company co co. inc inc. ltd ltd. plc group bank association
@@ -54,7 +50,7 @@ ORG_HEADS = _words(
     """
 )
 #: The last (or first) word of a place's name: never a person or an organisation.
-PLACE_HEADS = _words(
+PLACE_HEADS = wordset(
     """
     street road avenue square sea river bridge terminal port harbour harbor island islands
     bay valley mountains mountain lake coast province district region county hotel church
@@ -62,11 +58,11 @@ PLACE_HEADS = _words(
     """
 )
 #: Roles of the people who report the story rather than appear in it.
-JOURNALIST_ROLES = _words("host byline correspondent reporter editor anchor presenter")
+JOURNALIST_ROLES = wordset("host byline correspondent reporter editor anchor presenter")
 #: Apposition nouns that make the named thing a place ("the regional capital, Brask").
-PLACE_ROLE_NOUNS = _words("capital city town village country region province port island")
-_EVENT_WORDS = _words("hurricane typhoon cyclone storm tropical operation")
-_PLACE_BEFORE = _words("in at from near into across outside inside off via to toward towards")
+PLACE_ROLE_NOUNS = wordset("capital city town village country region province port island")
+_EVENT_WORDS = wordset("hurricane typhoon cyclone storm tropical operation")
+_PLACE_BEFORE = wordset("in at from near into across outside inside off via to toward towards")
 _HONORIFICS = names.HONORIFICS
 _SAID = re.compile(r"^\s*(?:,\s*\d{1,3},\s*)?(?:said|says|told|added|insisted|warned|argued)\b")
 _WHICH = re.compile(r"^,\s*which\b")

@@ -14,16 +14,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from .tokens import STOPWORDS
-
-
-def _words(text: str) -> frozenset[str]:
-    """A word list written as one string, one space between words."""
-    return frozenset(text.split())
-
+from .tokens import STOPWORDS, wordset
 
 #: Honorifics dropped from a name ("Ms. Smith" is "Smith").
-HONORIFICS = _words(
+HONORIFICS = wordset(
     """
     mr mr. mrs mrs. ms ms. miss dr dr. prof prof. sir dame lady lord rev rev. messrs
     messrs. mx mx.
@@ -32,7 +26,7 @@ HONORIFICS = _words(
 
 #: Words that make up a job title written before a name ("Foreign Minister Jane Smith",
 #: "Sen. Tom Reed"). Lowercase, with and without the abbreviation dot.
-ROLE_WORDS = _words(
+ROLE_WORDS = wordset(
     """
     president vice prime minister ministers deputy foreign defense defence interior
     finance health education justice trade secretary state chancellor premier king queen
@@ -51,7 +45,7 @@ ROLE_WORDS = _words(
 )
 
 #: Capitalised words that start a sentence or name a thing, never a person's first name.
-NOT_NAME_WORDS = _words(
+NOT_NAME_WORDS = wordset(
     """
     the a an this that these those he she it they we i you his her its their our my but
     and or so yet if when while after before as at in on of for from with by to into
@@ -83,7 +77,7 @@ _NAME_LIKE = frozenset(
     }
 )
 _KEEP_DOT = frozenset({"Jr.", "Sr.", "St."})
-_PLACE_PREPOSITIONS = _words(
+_PLACE_PREPOSITIONS = wordset(
     """
     in at from to near into across outside inside of via
     """
@@ -344,7 +338,7 @@ def strip_epithet(phrase: str) -> str:
 # Roles written around a name (used by the entity stage) ---------------------------------
 
 #: Nouns that head a person's role ("the transport minister", "defence lawyer").
-ROLE_NOUNS = ROLE_WORDS | _words(
+ROLE_NOUNS = ROLE_WORDS | wordset(
     """
     boss chief executive leader candidate counterpart official engineer incumbent challenger
     negotiator prosecutor member activist resident witness survivor doctor nurse teacher
@@ -353,9 +347,9 @@ ROLE_NOUNS = ROLE_WORDS | _words(
     vice-president aide campaigner critic observer organiser organizer owner worker
     spokeswoman spokesman spokesperson secretary-general chairman lawyer
     """
-) - _words("house white national press former acting interim then incoming outgoing of")
+) - wordset("house white national press former acting interim then incoming outgoing of")
 #: Apposition nouns that make the named thing an organisation ("His company, Aske Structural").
-ORG_ROLE_NOUNS = _words(
+ORG_ROLE_NOUNS = wordset(
     """
     company firm maker manufacturer group party union agency regulator line lines operator
     carrier carriers airline bank association council organisation organization charity
@@ -366,7 +360,7 @@ ORG_ROLE_NOUNS = _words(
 ROLE_STOP = (
     STOPWORDS
     | NOT_NAME_WORDS
-    | _words(
+    | wordset(
         """
     found named met called accused praised criticised criticized blamed thanked
     interviewed quoted urged joined replaced succeeded sacked fired hired elected defeated
@@ -374,7 +368,7 @@ ROLE_STOP = (
     """
     )
 )
-DETERMINERS = _words("the a an its his her their our my your this that one")
+DETERMINERS = wordset("the a an its his her their our my your this that one")
 POSSESSIVE = re.compile(r"['’]s$|(?<=s)['’]$")
 
 
@@ -407,7 +401,7 @@ def title_before(before: str) -> str:
 
 # "Dalia Fenn, who runs a cafe by the terminal": a relative clause that says what someone is.
 #: Nouns that can head a role; the adjectives of ROLE_WORDS ("foreign", "state") cannot.
-HEAD_NOUNS = ROLE_NOUNS - _words(
+HEAD_NOUNS = ROLE_NOUNS - wordset(
     """
     foreign defense defence interior finance health education justice trade state vice
     deputy general national security white house senate press majority minority police
@@ -437,7 +431,7 @@ def normalise_role(role: str) -> str:
 
 
 #: Capitalised words that open a role phrase but are common words ("Opposition leader").
-_OPENERS = _words(
+_OPENERS = wordset(
     """
     opposition incumbent outgoing former acting interim party union defence defense transport
     interior foreign finance health education justice trade engineering company deputy

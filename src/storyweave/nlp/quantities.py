@@ -20,13 +20,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-from .tokens import STOPWORDS, stem
-
-
-def _wordset(text: str) -> frozenset[str]:
-    """A word list written as one string (easier to read and extend than a literal)."""
-    return frozenset(text.split())
-
+from .tokens import STOPWORDS, stem, wordset
 
 QuantityKind = Literal["count", "percent", "money", "duration"]
 
@@ -94,33 +88,33 @@ DURATION_HOURS = {
     "fortnight": 336.0, "month": 730.0, "year": 8760.0, "decade": 87600.0,
 }  # fmt: skip
 #: Units of measure: a number of miles is never a number of anything else.
-MEASURES = _wordset("""mph kph km kilometer kilometre mile meter metre foot feet inch centimeter
+MEASURES = wordset("""mph kph km kilometer kilometre mile meter metre foot feet inch centimeter
     centimetre millimeter millimetre ton tonne kg kilogram gram pound ounce gallon
     litre liter barrel acre hectare degree knot watt megawatt volt""")
 _CURRENCY_SIGNS = {"$": "dollar", "£": "pound", "€": "euro", "¥": "yen"}
-_CURRENCIES = _wordset(
+_CURRENCIES = wordset(
     "dollar euro pound crown krona krone franc yen yuan rupee peso rouble ruble cent"
 )
 _PERCENT_WORDS = {("percent",), ("per", "cent"), ("percentage", "points"), ("points",)}
-_MONTHS = _wordset("""january february march april may june july august september october november
+_MONTHS = wordset("""january february march april may june july august september october november
     december jan feb mar apr jun jul aug sep sept oct nov dec""")
 #: Words after which a number is a label, a date part or an age, not an amount.
-_LABEL_BEFORE = _wordset("aged age no number page route room flight platform chapter")
+_LABEL_BEFORE = wordset("aged age no number page route room flight platform chapter")
 #: After "the"/"both"/... a small word number refers back ("the two ministers").
-_DEFINITE = _wordset("the both these those its their his her our")
+_DEFINITE = wordset("the both these those its their his her our")
 #: Past tenses that end a noun phrase but not in "-ed" ("a magnitude 6.1 quake struck").
-_IRREGULAR_VERBS = _wordset("""were was are is struck heard said told met made took left went came began fell
+_IRREGULAR_VERBS = wordset("""were was are is struck heard said told met made took left went came began fell
     rose won lost held found gave saw set put hit cut ran got kept sent spent built
     paid sold brought thought stood led broke shut fled swept tore""")
 #: Time adverbs end a noun phrase: "five years yesterday" counts years.
-_TIME_WORDS = _wordset("""yesterday today tomorrow tonight ago earlier later now monday tuesday wednesday
+_TIME_WORDS = wordset("""yesterday today tomorrow tonight ago earlier later now monday tuesday wednesday
     thursday friday saturday sunday""")
 #: A prison term is worded as "jailed for", "sentenced to", "years in prison".
-_PRISON_WORDS = _wordset("jailed jail sentenced sentence prison imprisonment imprisoned")
+_PRISON_WORDS = wordset("jailed jail sentenced sentence prison imprisonment imprisoned")
 #: Casualty wording differs more than any other count ("14 killed", "death toll of 14",
 #: "14 dead", "14 deaths"); a few words map them onto one role so they can be compared.
-_DEAD_WORDS = _wordset("dead killed died deaths death lives fatalities toll")
-_INJURED_WORDS = _wordset("injured wounded hurt injuries")
+_DEAD_WORDS = wordset("dead killed died deaths death lives fatalities toll")
+_INJURED_WORDS = wordset("injured wounded hurt injuries")
 
 _TOKEN = re.compile(
     r"[$£€¥]|(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:-[A-Za-z]+)*%?|[A-Za-z]+(?:['’-][A-Za-z]+)*|\S"

@@ -19,12 +19,7 @@ from dataclasses import dataclass
 
 from ..model import Quote, QuoteMention, Sentence, Source
 from . import names
-
-
-def _words(text: str) -> frozenset[str]:
-    """A word list written as one string, one space between words."""
-    return frozenset(text.split())
-
+from .tokens import wordset
 
 #: Quoted spans shorter than this many words are scare quotes or titles ("so-called
 #: "reform"") unless a reporting verb attributes them directly.
@@ -41,7 +36,7 @@ SAME_STATEMENT = 0.6
 #: ...and share at least this many content words (so "we will not" is not enough).
 MIN_SHARED_CONTENT = 2
 
-REPORTING_VERBS = _words(
+REPORTING_VERBS = wordset(
     """
     said says say told tells added adds stated states declared declares warned warns
     insisted insists argued argues explained explains noted notes wrote writes tweeted
@@ -87,7 +82,7 @@ _MARKS = re.compile(r"``|''|[\"“”„]")
 _OPEN_CONTEXT = frozenset(" ([{—–-/")
 
 #: Function words: they do not make two quotes the same statement.
-_STOPWORDS = _words(
+_STOPWORDS = wordset(
     """
     a an the and or but if of to in on at by for with from as is are was were be been
     being it its this that these those i we you he she they me us him her them my our

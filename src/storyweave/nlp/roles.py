@@ -23,18 +23,13 @@ from collections.abc import Sequence
 
 from ..model import Entity
 from . import names
-from .tokens import STOPWORDS
-
-
-def _words(text: str) -> frozenset[str]:
-    return frozenset(text.split())
-
+from .tokens import STOPWORDS, wordset
 
 #: Titles of rank a name carries, not a job: kept apart from the job written before them
 #: ("opposition leader Prince Norodom Ranariddh" is an opposition leader and a prince).
-NOBLE_TITLES = _words("prince princess king queen sheikh emir sultan crown lord lady sir dame")
+NOBLE_TITLES = wordset("prince princess king queen sheikh emir sultan crown lord lady sir dame")
 #: Family words that say nothing without whose family ("his son, Prince ...").
-KIN_WORDS = _words(
+KIN_WORDS = wordset(
     "son sons daughter daughters wife husband mother father widow widower brother sister"
 )
 #: Abbreviated titles written out in a role ("North Carolina Gov." -> "governor").
@@ -55,7 +50,7 @@ ABBREVIATIONS = {
 }
 #: Abbreviated titles that never end a sentence inside a name phrase ("Maryland Gov. Martin
 #: O'Malley"); "Sen." is left out: "Hun Sen. Sam Rainsy" is two names.
-TITLE_ABBREVIATIONS = frozenset(ABBREVIATIONS) - {"sen"} | _words("mr mrs ms dr")
+TITLE_ABBREVIATIONS = frozenset(ABBREVIATIONS) - {"sen"} | wordset("mr mrs ms dr")
 #: What an organisation does, from the verb of a "which" clause: "which makes" -> "maker of".
 _DOER = {
     "makes": "maker of",
@@ -88,12 +83,12 @@ _WHO_ROLE = re.compile(
     r"^,\s*who\s+((?:runs|heads|leads|owns|chairs|represents|speaks for|manages|works for|"
     r"works as|teaches|coaches)\s" + _TEXT + r"{2,100})"
 )
-_CONTINUE = _words("of for at in with")
-_NUMBER_WORDS = _words("two three four five six seven eight nine ten both several many some all")
-_CLAUSE_END = _words("who which whose said says told and but that")
+_CONTINUE = wordset("of for at in with")
+_NUMBER_WORDS = wordset("two three four five six seven eight nine ten both several many some all")
+_CLAUSE_END = wordset("who which whose said says told and but that")
 # Lowercase nouns that name an occupation by their ending ("meteorologist", "historian").
 _OCCUPATION = re.compile(r"^[a-z-]{4,}(?:ist|ian|ologist)s?$")
-_OPENING_PREPOSITIONS = _words("of for with at by from to in on")
+_OPENING_PREPOSITIONS = wordset("of for with at by from to in on")
 _PUNCTUATION_END = (",", ".", ";", ":", '"', "“", "”", "''", "``")
 
 

@@ -15,12 +15,7 @@ from __future__ import annotations
 import re
 
 from ..model import CleanedText, Sentence
-
-
-def _words(text: str) -> frozenset[str]:
-    """A word list written as one string, one space between words."""
-    return frozenset(text.split())
-
+from .tokens import wordset
 
 #: Longest sentence kept whole, in words. Real news sentences rarely pass 60 words
 #: (the longest in 20 DUC 2004 documents is ~80); longer runs are scraped lists or
@@ -45,32 +40,32 @@ _LABEL = re.compile(r"^\s*([A-Z][^:\n]{0,70}?):\s*")
 _STAGE_DIRECTION = re.compile(r"^\s*\([^()]*\)\s*$")
 
 #: Titles that never end a sentence: a name always follows.
-_TITLES = _words(
+_TITLES = wordset(
     """
     mr mrs ms mx dr prof st gov sen rep gen lt col capt cpt sgt cpl pvt maj adm cmdr
     brig rev hon pres supt det insp messrs mmes mt ft fr gens sens reps atty sec gov's
     """
 )
 #: Abbreviations that precede a number ("No. 5", "Vol. 2").
-_BEFORE_NUMBER = _words(
+_BEFORE_NUMBER = wordset(
     """
     no nos vol vols pp p art fig figs ch sec op ed
     """
 )
-_MONTHS = _words(
+_MONTHS = wordset(
     """
     jan feb mar apr jun jul aug sep sept oct nov dec
     """
 )
 #: Abbreviations that may end a sentence; they do only before a known sentence starter.
-_ABBREVIATIONS = _words(
+_ABBREVIATIONS = wordset(
     """
     inc corp co ltd llc plc jr sr vs v etc approx est dept univ assn bros ave blvd rd cf
     al ca min max tel govt intl natl
     """
 )
 #: Words that, capitalised after an abbreviation, show that a new sentence has begun.
-_STARTERS = _words(
+_STARTERS = wordset(
     """
     the a an he she it they we i you his her its their our my this that these those
     there here but and yet so or nor if when while after before as although though

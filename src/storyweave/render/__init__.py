@@ -5,9 +5,8 @@ from __future__ import annotations
 from typing import Literal
 
 from ..model import Briefing
-from .from_json import briefing_from_dict
 from .html import render_html
-from .json import render_json, schema, to_dict
+from .json import briefing_from_dict, render_json, schema, to_dict
 from .markdown import render_markdown
 
 Format = Literal["md", "json", "html"]

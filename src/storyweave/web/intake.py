@@ -31,7 +31,7 @@ from ..model import Article, Briefing, InputProblem
 from ..options import BriefOptions
 from ..pipeline import Briefer
 from ..render import to_dict
-from .store import BriefingStore
+from .cache import BriefingCache
 
 #: URLs fetched at once. Each waits mostly on the network; eight keep a ten-URL story
 #: within about one URL timeout without opening a flood of connections.
@@ -120,8 +120,8 @@ class Engine:
             options = replace(options, words=words, sentences=None)
         return Briefer(options, embedder=self._briefer.embedder)
 
-    def brief(self, submission: Submission, store: BriefingStore) -> Outcome:
-        """Load, brief and store ``submission`` (blocking: run it in a worker thread)."""
+    def brief(self, submission: Submission, cache: BriefingCache) -> Outcome:
+        """Load, brief and cache ``submission`` (blocking: run it in a worker thread)."""
         articles, problems, keys = self._gather(submission)
         if not articles:
             return Outcome(None, None, None, _failures(problems, keys))
@@ -133,7 +133,7 @@ class Engine:
             "briefing": to_dict(briefing),
             "errors": [{"input": f.input, "problem": f.problem} for f in errors],
         }
-        return Outcome(store.put(document), briefing, document, errors)
+        return Outcome(cache.put(document), briefing, document, errors)
 
     def _gather(
         self, submission: Submission

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from html import escape
 
 from ..model import Briefing
-from ..options import DEFAULT_WORDS
+from ..options import DEFAULT_WORDS, MAX_WORDS, MIN_WORDS
 from ..render.html import html_css, render_html_body
 from .intake import InputFailure
 
@@ -172,7 +172,7 @@ def _form(state: FormState) -> str:
     words_errors = _errors_for(state, "words")
     parts.append(
         '<fieldset><legend>Summary</legend><label for="words">Length in words</label> '
-        f'<input type="number" id="words" name="words" min="10" max="2000" '
+        f'<input type="number" id="words" name="words" min="{MIN_WORDS}" max="{MAX_WORDS}" '
         f'value="{q(state.words)}" inputmode="numeric"'
         + (' aria-describedby="err-words" aria-invalid="true"' if words_errors else "")
         + ">"

@@ -38,8 +38,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .model import Fact, FramingNote, Sentence, Source
-from .nlp.tokens import STOPWORDS, content_stems
+from ..model import Fact, FramingNote, Sentence, Source
+from ..nlp.tokens import STOPWORDS, content_stems
 
 # Loaded labels, epithets and verbs of tabloid and partisan news copy, each with the
 # family name used to check whether another outlet uses it too. Chosen from the kinds of

@@ -1,6 +1,6 @@
 """Single-source claims and coverage gaps: what one outlet alone says, what some leave out.
 
-The coverage part of :mod:`storyweave.diverge`, run after conflicts and superseded claims:
+Run after conflicts and superseded claims:
 
 - **single_source**: claims only one outlet makes. A fact alignment grouped across outlets
   still counts as one outlet's claim for a member that shares too few *specific* words
@@ -19,11 +19,11 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 
 import numpy as np
 
-from .model import Divergence, Fact, Sentence, Side
+from ..model import Divergence, Fact, Sentence, Side
+from .context import StoryContext
 
 #: Single-source claims listed: a reader scans a dozen, so ten plus two per outlet beyond
 #: the fourth, at most twenty (the per-outlet view lists the rest). Calibrated on the
@@ -94,27 +94,13 @@ _HOST_CHATTER = re.compile(
 _NARRATORS = ("HOST", "ANCHOR", "BYLINE", "CORRESPONDENT", "REPORTER", "PRESENTER")
 
 
-@dataclass(frozen=True, slots=True)
-class Coverage:
-    """What the coverage finders read: the story's sentences, facts and similarities."""
-
-    sentences: Sequence[Sentence]
-    similarity: np.ndarray
-    fact_of: Sequence[Fact | None]
-    position: Mapping[str, int]
-    labels: Mapping[str, str]
-    source_ids: tuple[str, ...]
-    kinds: Mapping[str, str]
-    stems: Sequence[frozenset[str]]  # content-word stems of each sentence
-
-
 def max_single_source(sources: int) -> int:
     """How many single-source claims to list for a story of ``sources`` outlets."""
     return min(MAX_SINGLE_SOURCE, max(MIN_SINGLE_SOURCE, PER_SOURCE * sources))
 
 
 def single_source(
-    story: Coverage, facts: Sequence[Fact], excluded: frozenset[str]
+    story: StoryContext, facts: Sequence[Fact], excluded: frozenset[str]
 ) -> tuple[Divergence, ...]:
     """Claims only one outlet makes, the most telling first. Never called false: the label
     says who reports it, nothing more.
@@ -196,7 +182,7 @@ def single_source(
 
 
 def _claims(
-    story: Coverage, facts: Sequence[Fact], specific: Sequence[frozenset[str]]
+    story: StoryContext, facts: Sequence[Fact], specific: Sequence[frozenset[str]]
 ) -> list[tuple[Fact, int]]:
     """(fact, sentence index) of every candidate claim: the representative of each
     one-outlet fact, and each member of a shared fact that shares too few specific words
@@ -260,7 +246,7 @@ def _is_claim(sentence: Sentence, kind: str) -> bool:
 
 
 def coverage_gaps(
-    story: Coverage, facts: Sequence[Fact], stale: frozenset[str]
+    story: StoryContext, facts: Sequence[Fact], stale: frozenset[str]
 ) -> tuple[Divergence, ...]:
     """Facts at least half the sources (and two or more) report that others leave out,
     the most central first."""

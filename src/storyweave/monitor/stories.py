@@ -21,7 +21,7 @@ smaller goes into the larger.
 The thresholds were calibrated on the Multi-News *validation* clusters
 (``tac_sample_validation_fulltext.jsonl``, 250 clusters, documents shuffled) with
 ``benchmarks/bench_stories.py --calibrate``; test-cluster scores are in the README.
-Nothing here touches the database: :mod:`storyweave.store` persists the decisions.
+Nothing here touches the database: :mod:`storyweave.monitor.store` persists the decisions.
 """
 
 from __future__ import annotations
@@ -36,8 +36,8 @@ from typing import Literal
 
 import numpy as np
 
-from .embed import Embedder
-from .model import Article, CleanedText
+from ..embed import Embedder
+from ..model import Article, CleanedText
 
 # --- calibrated on Multi-News validation (see module docstring) ------------------------
 #: Join when ``cosine + ENTITY_WEIGHT * overlap`` reaches this. Grid 0.35-0.75 by 0.05
@@ -393,7 +393,7 @@ def cluster_in_memory(
     """Story label of each article, clustering them in order without a store.
 
     Duplicates get the story of the article they duplicate. Used for calibration;
-    :class:`~storyweave.store.Store` runs the same rules with persistence.
+    :class:`~storyweave.monitor.store.Store` runs the same rules with persistence.
     """
     index = StoryIndex(params)
     story_of: dict[int, int] = {}  # article id -> story id at the time

@@ -1,7 +1,7 @@
 """The monitoring and scale-out commands: ``ingest``, ``stories``, ``batch``, ``brief --story``.
 
-Thin faces over :mod:`storyweave.store` and :mod:`storyweave.batch`; exit codes as in
-:mod:`storyweave.cli` (0 all done, 1 nothing done, 2 usage, 3 partly done, 130 Ctrl-C).
+Thin faces over :mod:`storyweave.monitor` and :mod:`storyweave.batch`; exit codes as in
+:mod:`.flags` (0 all done, 1 nothing done, 2 usage, 3 partly done, 130 Ctrl-C).
 """
 
 from __future__ import annotations
@@ -13,9 +13,26 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from .options import DEFAULT_MAX_INPUT_BYTES, DEFAULT_URL_TIMEOUT, DEFAULT_WORDS, BriefOptions
+from ..options import BriefOptions
+from .brief import write_output
+from .flags import (
+    EXIT_FAILURE,
+    EXIT_OK,
+    EXIT_PARTIAL,
+    EXIT_USAGE,
+    add_budget,
+    add_db,
+    add_input_limit,
+    add_model,
+    add_urls,
+    options_from_flags,
+    report_problems,
+)
 
-EXIT_OK, EXIT_FAILURE, EXIT_USAGE, EXIT_PARTIAL = 0, 1, 2, 3
+#: The model flag of the store's commands: a store keeps the model it was made with.
+STORE_MODEL_HELP = (
+    "embedding backend: 'minilm' (default) or 'lexical'; a store keeps the one it was made with"
+)
 
 INGEST_EXAMPLES = """\
 examples:
@@ -39,6 +56,8 @@ examples:
 
 def add_parser(commands: Any) -> None:
     """Register ``ingest``, ``stories`` and ``batch`` on the CLI's sub-command parser."""
+    from ..monitor.store import DEFAULT_DB  # the module imports SQLAlchemy only when used
+
     raw = argparse.RawDescriptionHelpFormatter
     ingest = commands.add_parser(
         "ingest",
@@ -56,23 +75,13 @@ def add_parser(commands: Any) -> None:
         "files or folders, URLs, '-' for stdin, or a dataset (.jsonl[.gz]; every cluster)",
     )
     ingest.add_argument("--feed", action="append", default=[], help="a feed URL or file (repeatable)")
-    _add_db(ingest)
-    _add_model(ingest)
+    add_db(ingest, DEFAULT_DB)
+    add_model(ingest, STORE_MODEL_HELP)
     ingest.add_argument(
         "--brief", action="store_true", help="rebuild the briefing of every story that changed"
     )
-    ingest.add_argument(
-        "--max-input-mb", type=float, default=DEFAULT_MAX_INPUT_BYTES / 2**20,
-        help="refuse inputs larger than this (default: %(default)g MB)",
-    )
-    ingest.add_argument(
-        "--url-timeout", type=float, default=DEFAULT_URL_TIMEOUT,
-        help="seconds to wait for each URL or feed (default: %(default)g)",
-    )
-    ingest.add_argument(
-        "--allow-private-urls", action="store_true",
-        help="allow URLs and feeds that resolve to loopback/private addresses",
-    )
+    add_input_limit(ingest)
+    add_urls(ingest, what="URL or feed")
     ingest.add_argument("-q", "--quiet", action="store_true", help="no progress bar or problem list")
     ingest.set_defaults(handler=run_ingest)
 
@@ -83,7 +92,7 @@ def add_parser(commands: Any) -> None:
         epilog=STORIES_EXAMPLES,
         formatter_class=raw,
     )
-    _add_db(stories)
+    add_db(stories, DEFAULT_DB)
     stories.add_argument("--json", action="store_true", help="print JSON (one list of stories)")
     stories.add_argument("--limit", type=int, help="show only the newest N stories")
     stories.set_defaults(handler=run_stories)
@@ -108,33 +117,10 @@ def add_parser(commands: Any) -> None:
         "--workers", type=int, default=2, help="LocalCluster worker processes (default: 2)"
     )
     batch.add_argument("--limit", type=int, help="only the first N clusters of the dataset")
-    _add_model(batch)
-    budget = batch.add_mutually_exclusive_group()
-    budget.add_argument(
-        "-w", "--words", type=int, default=DEFAULT_WORDS,
-        help=f"summary length in words (default: {DEFAULT_WORDS})",
-    )
-    budget.add_argument("-n", "--sentences", type=int, help="summary length in sentences")
+    add_model(batch, STORE_MODEL_HELP)
+    add_budget(batch)
     batch.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     batch.set_defaults(handler=run_batch)
-
-
-def _add_db(parser: argparse.ArgumentParser) -> None:
-    from .store import DEFAULT_DB
-
-    parser.add_argument(
-        "--db", default=DEFAULT_DB,
-        help="SQLite file or database URL, e.g. postgresql+psycopg://user@host/db "
-        "(default: %(default)s)",
-    )
-
-
-def _add_model(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--model", default="minilm",
-        help="embedding backend: 'minilm' (default) or 'lexical'; a store keeps the one "
-        "it was made with",
-    )
 
 
 def _progress(enabled: bool, unit: str, total: int | None = None) -> Any:
@@ -146,19 +132,14 @@ def _progress(enabled: bool, unit: str, total: int | None = None) -> Any:
 
 def run_ingest(args: argparse.Namespace) -> int:
     """``storyweave ingest``."""
-    from .ingest.feeds import iter_ingest_inputs
-    from .pipeline import Briefer
-    from .store import Store
+    from ..ingest.feeds import iter_ingest_inputs
+    from ..monitor.store import Store
+    from ..pipeline import Briefer
 
     if not args.inputs and not args.feed:
         print("storyweave ingest: give at least one INPUT or --feed", file=sys.stderr)
         return EXIT_USAGE
-    options = BriefOptions(
-        model=args.model,
-        max_input_bytes=int(args.max_input_mb * 2**20),
-        url_timeout=args.url_timeout,
-        allow_private_urls=args.allow_private_urls,
-    )
+    options = options_from_flags(args)
     briefer = Briefer(options)
     items = iter_ingest_inputs(args.inputs, options, feeds=args.feed)
     with Store(args.db) as store, _progress(not args.quiet, "article") as bar:
@@ -168,8 +149,7 @@ def run_ingest(args: argparse.Namespace) -> int:
             for story_id in sorted(summary.stories):
                 store.current_briefing(story_id, briefer)
     if not args.quiet:
-        for problem in summary.problems:
-            print(f"storyweave: failed {problem.input}: {problem.problem}", file=sys.stderr)
+        report_problems(summary.problems, verb="failed")
     print(f"storyweave ingest: {summary.line()}")
     if summary.failed and not (summary.ingested or summary.duplicates):
         return EXIT_FAILURE
@@ -205,7 +185,7 @@ def stories_json(records: list[Any]) -> list[dict[str, Any]]:
 
 def run_stories(args: argparse.Namespace) -> int:
     """``storyweave stories``."""
-    from .store import Store
+    from ..monitor.store import Store
 
     with Store(args.db) as store:
         records = store.stories(limit=args.limit)
@@ -228,9 +208,9 @@ def run_stories(args: argparse.Namespace) -> int:
 
 def run_story_brief(args: argparse.Namespace, options: BriefOptions) -> int:
     """``storyweave brief --story ID``: the story's current briefing (rebuilt if stale)."""
-    from .pipeline import Briefer
-    from .render import briefing_from_dict, render
-    from .store import DEFAULT_DB, Store
+    from ..monitor.store import DEFAULT_DB, Store
+    from ..pipeline import Briefer
+    from ..render import briefing_from_dict, render
 
     briefer = Briefer(options)
     with Store(args.db or DEFAULT_DB) as store:
@@ -242,22 +222,15 @@ def run_story_brief(args: argparse.Namespace, options: BriefOptions) -> int:
             # The stored JSON is the briefing: read it back rather than brief again.
             briefing = record.briefing or briefing_from_dict(json.loads(record.json))
             text = render(briefing, args.format)
-    if args.output:
-        args.output.write_text(text, encoding="utf-8")
-    else:
-        sys.stdout.write(text)
+    write_output(text, args.output)
     return EXIT_OK
 
 
 def run_batch(args: argparse.Namespace) -> int:
     """``storyweave batch``."""
-    from .batch import run_batch as batch
+    from ..batch import run_batch as batch
 
-    options = BriefOptions(
-        words=args.words if args.sentences is None else None,
-        sentences=args.sentences,
-        model=args.model,
-    )
+    options = options_from_flags(args)
     with _progress(not args.quiet, "cluster", total=args.limit) as bar:
         summary = batch(
             args.dataset,
@@ -270,8 +243,7 @@ def run_batch(args: argparse.Namespace) -> int:
             parquet=args.parquet,
             on_cluster=bar.update,
         )
-    for problem in summary.problems:
-        print(f"storyweave: skipped {problem.input}: {problem.problem}", file=sys.stderr)
+    report_problems(summary.problems)
     print(f"storyweave batch: {summary.line()}")
     if summary.written == summary.failed and summary.failed:
         return EXIT_FAILURE

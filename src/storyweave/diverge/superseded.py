@@ -1,4 +1,4 @@
-"""Superseded claims and weekday conflicts: the time-aware part of :mod:`storyweave.diverge`.
+"""Superseded claims: early predictions and doubts that later reports overtook.
 
 A story develops while outlets write about it: an early report says talks "could resume on
 Sunday" or that a deal "is unlikely before next week"; later reports say the deal was
@@ -11,17 +11,16 @@ sources' publication times when both are known, by tense when not.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
 import numpy as np
 
-from .model import Divergence, Fact, Sentence, Side
-from .nlp.tokens import STOPWORDS, content_stems, stem
-
-#: A stamp is (ISO date, minutes after midnight or None when only the date is known).
-Stamp = tuple[str, int | None]
+from ..model import Divergence, Sentence, Side
+from ..nlp.calendar import SHORT_MONTH_NAMES
+from ..nlp.tokens import STOPWORDS, content_stems, stem, wordset
+from .context import Stamp, StoryContext, is_later
 
 #: Cosine a later sentence needs to the stale claim to overtake it, on top of stating the
 #: same event as done. Calibrated on the answer keys with MiniLM: the planted overtaking
@@ -67,7 +66,7 @@ _FAR = re.compile(
 _QUOTED = re.compile(r'"[^"]*"|“[^”]*”|``.*?\'\'')
 _NARRATORS = ("HOST", "ANCHOR", "BYLINE", "CORRESPONDENT", "REPORTER", "PRESENTER")
 #: Words every news sentence has; sharing them says nothing about sharing an event.
-_GENERIC = frozenset(
+GENERIC_STEMS = frozenset(
     content_stems(
         "official officials spokesman spokeswoman spokesperson source sources people familiar "
         "matter senior ministry government report reports reported statement news agency "
@@ -77,62 +76,12 @@ _GENERIC = frozenset(
 )
 
 
-def _words(text: str) -> list[str]:
-    """A word list written as one string, one space between words."""
-    return text.split()
-
-
-_MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-_ON_WEEKDAY = re.compile(
-    r"\b(?:on|since|until|by|from)\s+(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
-    r"|\b(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)['’]s\b"
-)
-#: "said on Monday" dates the statement, not the event.
-_REPORTING_BEFORE = re.compile(
-    r"\b(?:said|says|told|announced|added|confirmed|stated|reported|wrote|insisted)\s*$"
-)
-
-
-def parse_stamp(published: str | None) -> Stamp | None:
-    """(date, minutes) from an ISO 8601 date or date-time; ``None`` when absent or unreadable."""
-    if not published:
-        return None
-    text = published.strip()
-    try:
-        if len(text) <= 10:
-            return (datetime.fromisoformat(text[:10]).date().isoformat(), None)
-        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    # Local wall-clock time: outlets of one story mostly share a zone, and mixing naive
-    # and aware stamps would otherwise make "later" undecidable.
-    return (moment.date().isoformat(), moment.hour * 60 + moment.minute)
-
-
-def is_later(first: Stamp | None, second: Stamp | None) -> bool | None:
-    """Whether ``second`` was published after ``first``; ``None`` when the stamps cannot tell."""
-    if first is None or second is None:
-        return None
-    if first[0] != second[0]:
-        return second[0] > first[0]
-    if first[1] is None or second[1] is None:
-        return None
-    return second[1] > first[1]
-
-
 def is_modal(text: str) -> bool:
     """Whether a sentence predicts, expects or doubts rather than reports something done."""
     return bool(_MODAL.search(text))
 
 
-def find_superseded(
-    sentences: Sequence[Sentence],
-    similarity: np.ndarray,
-    fact_of: Sequence[Fact | None],
-    labels: Mapping[str, str],
-    stamps: Mapping[str, Stamp | None],
-) -> tuple[Divergence, ...]:
+def find_superseded(story: StoryContext) -> tuple[Divergence, ...]:
     """Early predictions and doubts that later sentences of other sources overtook.
 
     A pair needs (1) the same event: the later sentence shares half the event words of the
@@ -142,6 +91,7 @@ def find_superseded(
     The stale sentence is the first side, the overtaking sentences the next ones: those
     covering most of the event first, then leads, then the earliest published.
     """
+    sentences, similarity, stamps = story.sentences, story.similarity, story.stamps
     events = [_predicted_event(s) if _usable(s) and _own_words(s) else None for s in sentences]
     if not any(events):
         return ()
@@ -211,7 +161,7 @@ def find_superseded(
             if len(chosen) == MAX_OVERTAKERS:
                 break
         if chosen:
-            result.append(_superseded(i, chosen, sentences, fact_of, labels, stamps))
+            result.append(_superseded(i, chosen, story))
     return tuple(result)
 
 
@@ -255,7 +205,7 @@ _EVENT_CLASS = {
 #: The cue words themselves ("expected", "no plans") say nothing about which event.
 _CUE_STEMS = frozenset(
     stem(w)
-    for w in _words(
+    for w in wordset(
         "could may might expected likely unlikely set due poised scheduled slated planning "
         "hoping plan plans yet too close call far remains remain still unclear uncertain "
         "undecided none reported confirmed announced made seems seem widely soon"
@@ -263,7 +213,7 @@ _CUE_STEMS = frozenset(
 )
 #: Verbs too light to name an event: "end up footing the bill" predicts the footing.
 _LIGHT = frozenset(
-    stem(w) for w in _words("take takes end ends up get gets go goes come comes make makes put")
+    stem(w) for w in wordset("take takes end ends up get gets go goes come comes make makes put")
 )
 #: Cue phrases that are themselves an event class: "too close to call" doubts the result.
 _CUE_EVENTS = ((re.compile(r"\btoo\s+close\s+to\s+call\b"), "@result"),)
@@ -300,15 +250,15 @@ MIN_COVERED = 2
 DIRECT_WINDOW = 4
 #: Attribution verbs are past but say nothing about the event.
 _ATTRIBUTION = frozenset(
-    _words(
+    wordset(
         "said told added stated reported claimed alleged insisted warned noted explained "
         "according quoted"
     )
 )
 #: Past participles used as adjectives or cues, not as events that happened.
-_NOT_DONE = frozenset(_words("expected scheduled alleged supposed planned proposed needed"))
+_NOT_DONE = frozenset(wordset("expected scheduled alleged supposed planned proposed needed"))
 _IRREGULAR_PAST = frozenset(
-    _words(
+    wordset(
         "struck won lost began begun met made took taken left came fell rose risen held found "
         "gave given sent paid sold broke broken shut fled ran beat went done got hit cut quit "
         "led set spoke spoken chose chosen drew drawn wrote written"
@@ -316,7 +266,7 @@ _IRREGULAR_PAST = frozenset(
 )
 #: Amounts and spans of time: a number difference is a conflict, not an event overtaken.
 _AMOUNT = frozenset(
-    _words(
+    wordset(
         "least most more less fewer than about around nearly almost some several dozen dozens "
         "hundred hundreds thousand thousands million two three four five six seven eight nine "
         "ten eleven twelve minutes hours days weeks months years percent"
@@ -401,7 +351,7 @@ def _event_words(text: str) -> list[str]:
         stemmed = stem(lower)
         if lower in STOPWORDS or stemmed in _CUE_STEMS or stemmed in _LIGHT:
             continue
-        if stemmed in _GENERIC or lower in _AMOUNT or lower.isdigit() or len(lower) < 3:
+        if stemmed in GENERIC_STEMS or lower in _AMOUNT or lower.isdigit() or len(lower) < 3:
             continue
         found.append(word)
     return found
@@ -452,7 +402,7 @@ def _dated_before(text: str, stamp: Stamp | None) -> bool:
     published = datetime.fromisoformat(stamp[0]).date()
     days = []
     for match in _MONTH_DAY.finditer(text):
-        month = _MONTH_NAMES.index(match.group(1)) + 1
+        month = SHORT_MONTH_NAMES.index(match.group(1)) + 1
         try:
             days.append(published.replace(month=month, day=int(match.group(2))))
         except ValueError:
@@ -479,14 +429,8 @@ def _publication_order(stamps: Mapping[str, Stamp | None]) -> dict[str, int]:
     return order
 
 
-def _superseded(
-    stale: int,
-    overtakers: list[int],
-    sentences: Sequence[Sentence],
-    fact_of: Sequence[Fact | None],
-    labels: Mapping[str, str],
-    stamps: Mapping[str, Stamp | None],
-) -> Divergence:
+def _superseded(stale: int, overtakers: list[int], story: StoryContext) -> Divergence:
+    sentences, fact_of, labels = story.sentences, story.fact_of, story.labels
     old = sentences[stale]
     sides = [Side(text=old.text, citations=(old.id,), source_ids=(old.source_id,))]
     sides += [
@@ -497,7 +441,7 @@ def _superseded(
         )
         for j in overtakers
     ]
-    when = _when(stamps.get(old.source_id))
+    when = _when(story.stamps.get(old.source_id))
     later = ", ".join(labels[sentences[j].source_id] for j in overtakers)
     summary = (
         f"Overtaken: {labels[old.source_id]}{when} reported “{old.text}”; "
@@ -520,85 +464,10 @@ def _when(stamp: Stamp | None) -> str:
     """ " (13 Mar, 06:10)" for a known stamp."""
     if stamp is None:
         return ""
-    # Month names spelt out here: strftime("%b") follows the machine's locale.
     date = datetime.fromisoformat(stamp[0])
-    day = f"{date.day} {_MONTH_NAMES[date.month - 1]}"
+    day = f"{date.day} {SHORT_MONTH_NAMES[date.month - 1]}"
     if stamp[1] is None:
         return f" ({day})"
     return f" ({day}, {stamp[1] // 60:02d}:{stamp[1] % 60:02d})"
 
 
-def weekday_conflicts(
-    sentences: Sequence[Sentence],
-    fact_of: Sequence[Fact | None],
-    labels: Mapping[str, str],
-) -> tuple[Divergence, ...]:
-    """Sentences of one aligned fact that put the event on different weekdays."""
-    by_fact: dict[str, list[tuple[int, str, str]]] = {}
-    for i, sentence in enumerate(sentences):
-        fact = fact_of[i]
-        if fact is None or len(fact.source_ids) < 2:
-            continue
-        if is_modal(sentence.text):
-            continue  # a prediction's day is for the superseded finder, not a dispute
-        days = _event_weekdays(sentence.text)
-        if len(days) == 1:
-            by_fact.setdefault(fact.id, []).append((i, days[0][0], days[0][1]))
-    result = []
-    for fact_id, mentions in by_fact.items():
-        values = sorted({day for _, day, _ in mentions}, key=_WEEKDAYS.index)
-        if len(values) < 2:
-            continue
-        # The same event only: the words just before the day must share a content word
-        # ("broke down on Thursday" vs "called ... back on Saturday" are two events).
-        leads = {i: _lead_stems(sentences[i].text) for i, _, _ in mentions}
-        if not any(
-            leads[i] & leads[j]
-            for i, day_i, _ in mentions
-            for j, day_j, _ in mentions
-            if day_i != day_j
-        ):
-            continue
-        sides = []
-        for day in values:
-            members = [(i, written) for i, d, written in mentions if d == day]
-            sides.append(
-                Side(
-                    text=sentences[members[0][0]].text,
-                    citations=tuple(sentences[i].id for i, _ in members),
-                    source_ids=tuple(dict.fromkeys(sentences[i].source_id for i, _ in members)),
-                    value=members[0][1],
-                )
-            )
-        fact = next(f for f in fact_of if f is not None and f.id == fact_id)
-        values_text = " vs ".join(
-            f"{side.value} ({', '.join(labels[s] for s in side.source_ids)})" for side in sides
-        )
-        result.append(
-            Divergence(
-                kind="conflict",
-                summary=f"Sources differ on the day: {values_text}.",
-                sides=tuple(sides),
-                fact_ids=(fact_id,),
-                score=fact.centrality,
-            )
-        )
-    return tuple(result)
-
-
-def _lead_stems(text: str) -> frozenset[str]:
-    """Content stems of the three words before the first weekday (the event's verb)."""
-    match = _ON_WEEKDAY.search(text)
-    before = text[: match.start()] if match else text
-    return frozenset(content_stems(" ".join(before.split()[-3:]))) - _GENERIC
-
-
-def _event_weekdays(text: str) -> list[tuple[str, str]]:
-    """(weekday, as written) for each weekday that dates an event (not a statement)."""
-    found = []
-    for match in _ON_WEEKDAY.finditer(text):
-        if _REPORTING_BEFORE.search(text[: match.start()]):
-            continue
-        day = (match.group(1) or match.group(2)).lower()
-        found.append((day, match.group().strip()))
-    return found

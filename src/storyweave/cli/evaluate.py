@@ -1,13 +1,15 @@
-"""``storyweave eval summaries``: the command-line face of the evaluation (thin on purpose)."""
+"""``storyweave eval summaries|analysis``: the command-line face of the evaluation (thin on purpose)."""
 
 from __future__ import annotations
 
 import argparse
 import json
 import sys
+from pathlib import Path
 from typing import Any
 
 from ..errors import OptionsError
+from ..options import BriefOptions
 
 EVAL_EXAMPLES = """\
 examples:
@@ -80,19 +82,17 @@ def add_parser(subparsers: Any) -> None:
     )
     summaries.add_argument("--no-progress", action="store_true", help="no progress bars")
     summaries.set_defaults(handler=run)
-    from .analysis import add_analysis_parser
-
     add_analysis_parser(jobs)
 
 
 def run(args: argparse.Namespace) -> int:
     """Run the evaluation the arguments describe; print the table; return the exit code."""
-    from . import data, report, rouge, runner, systems
+    from ..evaluate import data, report, rouge, runner, systems
 
     if args.limit is not None and args.limit < 1:
         raise OptionsError(f"--limit must be at least 1, got {args.limit}")
-    if args.words is not None and args.words < 10:
-        raise OptionsError(f"--words must be at least 10, got {args.words}")
+    if args.words is not None:
+        BriefOptions(words=args.words)  # the options object says what is too short
     clusters = list(data.read_clusters(args.dataset, limit=args.limit))
     if not clusters:
         raise OptionsError(f"{args.dataset}: no clusters to evaluate")
@@ -140,4 +140,55 @@ def run(args: argparse.Namespace) -> int:
             report.write_json(result, args.json)
     if args.plot:
         report.plot(result, args.plot)
+    return 0
+
+
+def add_analysis_parser(eval_subparsers: Any) -> None:
+    """Add ``analysis`` to the sub-commands of ``storyweave eval``."""
+    from ..evaluate.analysis import ANALYSIS_EXAMPLES, DEFAULT_STORIES
+
+    parser = eval_subparsers.add_parser(
+        "analysis",
+        help="score conflicts, quotes, entities, framing, timeline against answer keys",
+        description="Brief each story folder and score the cross-source analysis against "
+        "its answers.json: precision and recall per kind.",
+        epilog=ANALYSIS_EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "stories",
+        nargs="*",
+        help="story folders with answers.json, or folders of them "
+        f"(default: {' '.join(DEFAULT_STORIES)}, relative to the current directory)",
+    )
+    parser.add_argument("--verbose", action="store_true", help="per-story misses and errors")
+    parser.add_argument(
+        "--json", metavar="FILE", help="also write the result as JSON ('-': stdout)"
+    )
+    parser.add_argument("--model", help="embedding backend (default: the brief default)")
+    parser.set_defaults(handler=run_analysis)
+
+
+def run_analysis(args: argparse.Namespace) -> int:
+    """Score the stories the arguments name; print the table; return the exit code."""
+    from ..evaluate.analysis import (
+        DEFAULT_STORIES,
+        evaluate_stories,
+        story_folders,
+        to_json,
+        to_markdown,
+    )
+
+    folders = story_folders(args.stories or list(DEFAULT_STORIES))
+    totals, per_story = evaluate_stories(folders, model=getattr(args, "model", None))
+    result = to_json(totals, per_story)
+    if args.json == "-":
+        json.dump(result, sys.stdout, indent=1, ensure_ascii=False)
+        sys.stdout.write("\n")
+        return 0
+    print(to_markdown(totals, per_story, verbose=args.verbose))
+    if args.json:
+        Path(args.json).write_text(
+            json.dumps(result, indent=1, ensure_ascii=False) + "\n", encoding="utf-8"
+        )
     return 0

@@ -1,4 +1,4 @@
-"""The Dask engine of :mod:`storyweave.batch` (imported only when ``--engine dask`` runs).
+"""The Dask engine of the batch runner (:func:`storyweave.batch.run_batch`) (imported only when ``--engine dask`` runs).
 
 Each worker process holds one loaded :class:`~storyweave.pipeline.Briefer` in a worker
 plugin, so the model is loaded once per worker, never per task and never in a module
@@ -14,9 +14,9 @@ from typing import Any, cast
 
 from distributed import Client, LocalCluster, WorkerPlugin, get_worker, wait
 
-from .batch import DEFAULT_WORKERS, brief_record
-from .ingest.datasets import DatasetCluster
-from .options import BriefOptions
+from ..ingest.datasets import DatasetCluster
+from ..options import BriefOptions
+from .records import DEFAULT_WORKERS, brief_record
 
 #: Clusters in flight per Dask worker: enough to keep each busy while results travel
 #: back, few enough that a large dataset never sits in the scheduler's memory.
@@ -100,7 +100,7 @@ class BrieferPlugin(WorkerPlugin):
 
     def setup(self, worker: Any) -> None:
         """Load the model once when the worker starts (or when the plugin is registered)."""
-        from .pipeline import Briefer
+        from ..pipeline import Briefer
 
         self.briefer = Briefer(self.options)
         self.briefer.embedder  # noqa: B018 - load now, not inside the first task

@@ -25,10 +25,10 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from .model import Fact, Sentence, Source, TimelineEvent
-from .nlp import names
-from .nlp.dates import TimeMention, dateline, dateline_end, find_times, publication_date
-from .nlp.tokens import content_stems
+from ..model import Fact, Sentence, Source, TimelineEvent
+from ..nlp import names
+from ..nlp.dates import TimeMention, dateline, dateline_end, find_times, publication_date
+from ..nlp.tokens import content_stems
 
 #: Events shown at most; calibrated on the six answer keys (4-9 key events each, and a
 #: briefing reader skims past a longer list).

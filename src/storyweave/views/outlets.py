@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from .model import Divergence, Fact, FramingNote, OutletView, Source
+from ..model import Divergence, Fact, FramingNote, OutletView, Source
 
 #: A unique fact must have at least this many words: "Thank you, Nils." or "And it is."
 #: are unique to a transcript but are not reporting. Set on the bundled transcripts, where

@@ -19,7 +19,7 @@ Tables:
 - ``store_meta``: key/value settings fixed at creation (the embedding model of the vectors).
 
 The row helpers at the end turn clustering state into rows and back; they run inside
-the caller's transaction (:meth:`storyweave.store.Store.ingest`).
+the caller's transaction (:meth:`storyweave.monitor.store.Store.ingest`).
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ from typing import Any
 import numpy as np
 import sqlalchemy as sa
 
-from .model import Article, CleanedText, source_metadata
+from ..model import Article, CleanedText, source_metadata
 from .stories import ClusterParams, Features, StoryIndex, StoryState, cleaned_body
 
 metadata = sa.MetaData()

@@ -1,40 +1,32 @@
-"""Divergences: where the sources of one story part ways.
+"""Conflicts: the same thing reported with incompatible values by different sources.
 
-Runs after alignment (:func:`storyweave.align.align`) and finds four kinds, returned in
-this order, each sorted by ``score`` (the centrality of the facts concerned):
-
-1. **conflicts**: the same quantity reported with incompatible values ("about 40 ships"
-   vs "at least 52 vessels"; "a two-hour meeting" vs "more than three hours of talks"),
-   and the same event placed on different weekdays. Hedges are read as ranges
-   (:mod:`storyweave.nlp.quantities`), so "more than two hours" and "two and a half hours"
-   agree. Two sentences are compared when alignment grouped them into one fact or their
-   vectors are close, and two numbers only when they count the same thing (same unit or
-   casualty role, overlapping context words).
-2. **superseded**: an early prediction or doubt that later reporting overtook
-   (:mod:`storyweave.stale`).
-3. **single_source**: claims only one outlet makes (:mod:`storyweave.gaps`).
-4. **coverage_gap**: facts most outlets report that some leave out (:mod:`storyweave.gaps`).
-
-Everything is rules over the aligned facts, the sentence vectors and regexes: no model,
-deterministic, a few milliseconds for a ten-article story.
+* numbers, durations and percentages (:func:`number_conflicts`): "about 40 ships" vs "at
+  least 52 vessels"; "a two-hour meeting" vs "more than three hours of talks". Hedges are
+  read as ranges (:mod:`storyweave.nlp.quantities`), so "more than two hours" and "two and
+  a half hours" agree. Two sentences are compared when alignment grouped them into one fact
+  or their vectors are close, and two numbers only when they count the same thing (same
+  unit or casualty role, overlapping context words);
+* weekdays (:func:`weekday_conflicts`): one aligned fact put on different days.
 """
 
 from __future__ import annotations
 
 import math
+import re
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import TypeVar
 
 import numpy as np
 
-from .gaps import Coverage, coverage_gaps, single_source
-from .model import Divergence, Fact, Sentence, Side, Source
-from .nlp.quantities import MEASURES, Quantity, comparable, compatible, quantities
-from .nlp.tokens import STOPWORDS, stem, words
-from .stale import Stamp, find_superseded, parse_stamp, weekday_conflicts
+from ..model import Divergence, Side
+from ..nlp.calendar import WEEKDAYS
+from ..nlp.quantities import MEASURES, Quantity, comparable, compatible, quantities
+from ..nlp.tokens import content_stems
+from .context import StoryContext
+from .superseded import GENERIC_STEMS, is_modal
 
 T = TypeVar("T")
 
@@ -72,156 +64,17 @@ UPDATE_DAYS = 2
 
 
 @dataclass(frozen=True, slots=True)
-class _Story:
-    """What every finder reads: sentences, their facts, similarities and source labels."""
-
-    sentences: Sequence[Sentence]
-    similarity: np.ndarray
-    fact_of: Sequence[Fact | None]
-    position: Mapping[str, int]
-    labels: Mapping[str, str]
-    stamps: Mapping[str, Stamp | None]
-    source_ids: tuple[str, ...]
-    kinds: Mapping[str, str]
-    stems: Sequence[frozenset[str]]  # content-word stems of each sentence
-
-
-def find_divergences(
-    sources: Sequence[Source],
-    facts: Sequence[Fact],
-    sentences: Sequence[Sentence],
-    vectors: np.ndarray,
-) -> tuple[Divergence, ...]:
-    """Conflicts, superseded claims, single-source claims and coverage gaps, in that order.
-
-    ``sentences`` are all sentences of all ``sources`` in source order and ``vectors[i]``
-    is the unit embedding of ``sentences[i]``.
-
-    Example::
-
-        divergences = find_divergences(sources, facts, sentences, vectors)
-        for d in divergences:
-            print(d.kind, d.summary)
-    """
-    if len(sentences) != vectors.shape[0]:
-        raise ValueError(f"{len(sentences)} sentences but {vectors.shape[0]} vectors")
-    if not sentences:
-        return ()
-    story = _story(sources, facts, sentences, vectors)
-    conflicts = _conflicts(story) + weekday_conflicts(story.sentences, story.fact_of, story.labels)
-    superseded = find_superseded(
-        story.sentences, story.similarity, story.fact_of, story.labels, story.stamps
-    )
-    stale = stale_sentence_ids(superseded)
-    coverage = Coverage(
-        sentences=story.sentences,
-        similarity=story.similarity,
-        fact_of=story.fact_of,
-        position=story.position,
-        labels=story.labels,
-        source_ids=story.source_ids,
-        kinds=story.kinds,
-        stems=story.stems,
-    )
-    # A sentence already shown as a side of a conflict or a superseded claim is one outlet's
-    # version of something several report, not a claim of its own.
-    shown = frozenset(c for d in conflicts + superseded for side in d.sides for c in side.citations)
-    single = single_source(coverage, facts, shown)
-    gaps = coverage_gaps(coverage, facts, stale)
-    return _ordered(conflicts, story) + _ordered(superseded, story) + single + gaps
-
-
-def stale_sentence_ids(divergences: Sequence[Divergence]) -> frozenset[str]:
-    """Sentence ids of superseded claims (the first side of each ``superseded`` divergence),
-    so that the summary can leave them out."""
-    return frozenset(
-        sentence_id
-        for d in divergences
-        if d.kind == "superseded" and d.sides
-        for sentence_id in d.sides[0].citations
-    )
-
-
-def _story(
-    sources: Sequence[Source],
-    facts: Sequence[Fact],
-    sentences: Sequence[Sentence],
-    vectors: np.ndarray,
-) -> _Story:
-    matrix = np.asarray(vectors, dtype=np.float32)
-    if matrix.shape[1] > matrix.shape[0]:
-        # Wide hashed lexical vectors: unused columns add nothing to a dot product.
-        matrix = matrix[:, np.flatnonzero(matrix.any(axis=0))]
-    fact_by_sentence = {sid: fact for fact in facts for sid in fact.sentence_ids}
-    return _Story(
-        sentences=sentences,
-        similarity=matrix @ matrix.T,
-        fact_of=[fact_by_sentence.get(s.id) for s in sentences],
-        position={s.id: i for i, s in enumerate(sentences)},
-        labels=source_labels(sources),
-        stamps={s.id: parse_stamp(s.published) for s in sources},
-        source_ids=tuple(s.id for s in sources),
-        kinds={s.id: s.kind for s in sources},
-        stems=_content_stems(sentences),
-    )
-
-
-def _content_stems(sentences: Sequence[Sentence]) -> list[frozenset[str]]:
-    """Content stems per sentence, stemming each distinct word once (a story repeats most)."""
-    memo: dict[str, str] = {}
-    result = []
-    for sentence in sentences:
-        found = set()
-        for word in words(sentence.text):
-            if word not in STOPWORDS:
-                if word not in memo:
-                    memo[word] = stem(word)
-                found.add(memo[word])
-        result.append(frozenset(found))
-    return result
-
-
-def source_labels(sources: Sequence[Source]) -> dict[str, str]:
-    """A readable, unique name per source: the outlet, else title, else origin; outlets that
-    appear more than once (wire copies: "APW", "APW") get their date or id added."""
-    names = {s.id: s.outlet or s.title or s.origin for s in sources}
-    counts: dict[str, int] = defaultdict(int)
-    for name in names.values():
-        counts[name] += 1
-    labels: dict[str, str] = {}
-    for source in sources:
-        name = names[source.id]
-        if counts[name] > 1:
-            extra = source.published[:10] if source.published else source.id
-            name = f"{name} ({extra})"
-            if name in labels.values():
-                name = f"{names[source.id]} ({source.id})"
-        labels[source.id] = name
-    return labels
-
-
-def _ordered(divergences: Sequence[Divergence], story: _Story) -> tuple[Divergence, ...]:
-    """Score descending, ties by the position of the first cited sentence."""
-
-    def key(d: Divergence) -> tuple[float, int]:
-        first = min(
-            (story.position.get(c, 0) for side in d.sides for c in side.citations), default=0
-        )
-        return (-d.score, first)
-
-    return tuple(sorted(divergences, key=key))
-
-
-# --------------------------------------------------------------------------- conflicts
-
-
-@dataclass(frozen=True, slots=True)
 class _Mention:
     sentence: int  # index into story.sentences
     quantity: Quantity
 
 
-def _conflicts(story: _Story) -> tuple[Divergence, ...]:
+def find_conflicts(story: StoryContext) -> tuple[Divergence, ...]:
+    """Every conflict of the story: numbers first, then weekdays."""
+    return number_conflicts(story) + weekday_conflicts(story)
+
+
+def number_conflicts(story: StoryContext) -> tuple[Divergence, ...]:
     """Numbers, durations and percentages that two sources give differently."""
     found = [quantities(s.text) for s in story.sentences]
     with_numbers = [i for i, qs in enumerate(found) if qs]
@@ -352,7 +205,7 @@ def _same_role(a: Quantity, b: Quantity, same_fact: bool, cosine: float) -> bool
     return shared >= 1 and (same_fact or cosine >= UNIT_FREE_COSINE)
 
 
-def _conflict(story: _Story, mentions: list[_Mention]) -> Divergence | None:
+def _conflict(story: StoryContext, mentions: list[_Mention]) -> Divergence | None:
     """One conflict divergence from mentions of one quantity: one side per value group.
 
     Precise values found the groups (narrowest range first); a vague value that fits more
@@ -408,7 +261,7 @@ def _conflict(story: _Story, mentions: list[_Mention]) -> Divergence | None:
     )
 
 
-def _close_in_time(story: _Story, sides: Sequence[Side]) -> bool:
+def _close_in_time(story: StoryContext, sides: Sequence[Side]) -> bool:
     """Whether some two sides were published close enough to dispute rather than update."""
     for k, first in enumerate(sides):
         for second in sides[k + 1 :]:
@@ -456,7 +309,7 @@ def _plural(noun: str) -> str:
     return noun + "s"
 
 
-def _score(story: _Story, indices: Sequence[int]) -> float:
+def _score(story: StoryContext, indices: Sequence[int]) -> float:
     """The centrality of the most central fact among the sentences concerned."""
     return max(
         ((f.centrality if (f := story.fact_of[i]) is not None else 0.0) for i in indices),
@@ -467,3 +320,86 @@ def _score(story: _Story, indices: Sequence[int]) -> float:
 def _unique(items: Iterable[T]) -> list[T]:
     """The items in first-seen order, each once."""
     return list(dict.fromkeys(items))
+
+
+_ON_WEEKDAY = re.compile(
+    r"\b(?:on|since|until|by|from)\s+(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+    r"|\b(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)['’]s\b"
+)
+#: "said on Monday" dates the statement, not the event.
+_REPORTING_BEFORE = re.compile(
+    r"\b(?:said|says|told|announced|added|confirmed|stated|reported|wrote|insisted)\s*$"
+)
+
+
+def weekday_conflicts(story: StoryContext) -> tuple[Divergence, ...]:
+    """Sentences of one aligned fact that put the event on different weekdays."""
+    sentences, fact_of, labels = story.sentences, story.fact_of, story.labels
+    by_fact: dict[str, list[tuple[int, str, str]]] = {}
+    for i, sentence in enumerate(sentences):
+        fact = fact_of[i]
+        if fact is None or len(fact.source_ids) < 2:
+            continue
+        if is_modal(sentence.text):
+            continue  # a prediction's day is for the superseded finder, not a dispute
+        days = _event_weekdays(sentence.text)
+        if len(days) == 1:
+            by_fact.setdefault(fact.id, []).append((i, days[0][0], days[0][1]))
+    result = []
+    for fact_id, mentions in by_fact.items():
+        values = sorted({day for _, day, _ in mentions}, key=WEEKDAYS.index)
+        if len(values) < 2:
+            continue
+        # The same event only: the words just before the day must share a content word
+        # ("broke down on Thursday" vs "called ... back on Saturday" are two events).
+        leads = {i: _lead_stems(sentences[i].text) for i, _, _ in mentions}
+        if not any(
+            leads[i] & leads[j]
+            for i, day_i, _ in mentions
+            for j, day_j, _ in mentions
+            if day_i != day_j
+        ):
+            continue
+        sides = []
+        for day in values:
+            members = [(i, written) for i, d, written in mentions if d == day]
+            sides.append(
+                Side(
+                    text=sentences[members[0][0]].text,
+                    citations=tuple(sentences[i].id for i, _ in members),
+                    source_ids=tuple(dict.fromkeys(sentences[i].source_id for i, _ in members)),
+                    value=members[0][1],
+                )
+            )
+        fact = next(f for f in fact_of if f is not None and f.id == fact_id)
+        values_text = " vs ".join(
+            f"{side.value} ({', '.join(labels[s] for s in side.source_ids)})" for side in sides
+        )
+        result.append(
+            Divergence(
+                kind="conflict",
+                summary=f"Sources differ on the day: {values_text}.",
+                sides=tuple(sides),
+                fact_ids=(fact_id,),
+                score=fact.centrality,
+            )
+        )
+    return tuple(result)
+
+
+def _lead_stems(text: str) -> frozenset[str]:
+    """Content stems of the three words before the first weekday (the event's verb)."""
+    match = _ON_WEEKDAY.search(text)
+    before = text[: match.start()] if match else text
+    return frozenset(content_stems(" ".join(before.split()[-3:]))) - GENERIC_STEMS
+
+
+def _event_weekdays(text: str) -> list[tuple[str, str]]:
+    """(weekday, as written) for each weekday that dates an event (not a statement)."""
+    found = []
+    for match in _ON_WEEKDAY.finditer(text):
+        if _REPORTING_BEFORE.search(text[: match.start()]):
+            continue
+        day = (match.group(1) or match.group(2)).lower()
+        found.append((day, match.group().strip()))
+    return found

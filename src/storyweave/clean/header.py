@@ -12,8 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from . import clean_rules as R
-from .clean_rules import FUNCTION_WORDS, LineShape
+from . import rules as R
+from .rules import FUNCTION_WORDS, LineShape
 
 #: UTC offsets of the zone abbreviations news sites print after a time. Ambiguous ones
 #: (IST: India, Ireland or Israel; CST: China or US Central) are left out on purpose:

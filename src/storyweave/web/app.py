@@ -1,7 +1,7 @@
 """The web face: an HTML page and a JSON HTTP API over the same library calls as the CLI.
 
 ``create_app`` builds a FastAPI app that holds its own state (options, one loaded model,
-a briefing store); nothing is global. Routes:
+a briefing cache); nothing is global. Routes:
 
 ==========================  ===============================================================
 ``GET  /``                  the form: paste articles, upload files, list URLs
@@ -23,7 +23,7 @@ the app itself.
 
 Example::
 
-    from storyweave.server import create_app
+    from storyweave.web.app import create_app
     app = create_app(BriefOptions(words=120))   # serve with: uvicorn --factory ...
 """
 
@@ -36,8 +36,8 @@ from contextlib import asynccontextmanager
 from importlib import resources
 from typing import Any
 
-from .errors import MissingDependency, ModelError, OptionsError
-from .options import BriefOptions
+from ..errors import MissingDependency, ModelError, OptionsError
+from ..options import DEFAULT_MAX_INPUT_BYTES, MAX_WORDS, MIN_WORDS, BriefOptions
 
 try:
     import anyio
@@ -53,17 +53,17 @@ try:
 except ImportError as error:  # pragma: no cover - depends on the installed extras
     raise MissingDependency(error.name or "fastapi", "web") from None
 
-from . import __version__
-from .pipeline import Briefer
-from .render.from_json import briefing_from_dict
-from .web.intake import Engine, InputFailure, Outcome, PastedArticle, Submission, Upload
-from .web.pages import Box, FormState, briefing_page, error_page, form_page
-from .web.store import BriefingStore, MemoryStore
+from ..pipeline import Briefer
+from ..render.json import briefing_from_dict
+from ..version import __version__
+from .cache import BriefingCache, MemoryCache
+from .intake import Engine, InputFailure, Outcome, PastedArticle, Submission, Upload
+from .pages import Box, FormState, briefing_page, error_page, form_page
 
 #: Briefings computed at once; one per core of a small server (see create_app).
 BRIEFING_SLOTS = 2
 #: Request bodies above this are refused (413): the CLI's per-input limit, for a whole request.
-DEFAULT_MAX_REQUEST_BYTES = 20 * 1024 * 1024
+DEFAULT_MAX_REQUEST_BYTES = DEFAULT_MAX_INPUT_BYTES
 #: Scripts only from this app, no framing, forms only back to it; styles may be inline
 #: (the briefing's colour rules are).
 CSP = (
@@ -92,7 +92,7 @@ class OptionsIn(BaseModel):
     """The summary budget: words, or sentences instead."""
 
     model_config = ConfigDict(extra="forbid")
-    words: int | None = Field(None, ge=10, le=2000)
+    words: int | None = Field(None, ge=MIN_WORDS, le=MAX_WORDS)
     sentences: int | None = Field(None, ge=1, le=100)
 
 
@@ -167,19 +167,19 @@ def _error_response(path: str, status: int, message: str) -> Response:
 def create_app(
     options: BriefOptions | None = None,
     *,
-    store: BriefingStore | None = None,
+    cache: BriefingCache | None = None,
     max_request_bytes: int = DEFAULT_MAX_REQUEST_BYTES,
     briefer: Briefer | None = None,
 ) -> FastAPI:
     """The web app: the form page, stored briefing pages and the JSON API.
 
     ``options`` are the server's (model, limits, URL rules; a request may only change
-    the summary length); ``store`` keeps briefings (default: an in-memory LRU);
+    the summary length); ``cache`` keeps briefings (default: an in-memory LRU);
     ``briefer`` lets a caller share an already loaded model.
     """
     options = options or BriefOptions()
     engine = Engine(options, briefer)
-    briefings: BriefingStore = store if store is not None else MemoryStore()
+    briefings: BriefingCache = cache if cache is not None else MemoryCache()
     # Briefing is CPU-bound: running more at once than there are cores only multiplies
     # memory (measured: ~800 MB more with 40 in flight) without finishing any sooner.
     # Extra requests wait their turn; health checks and pages are not held up.
@@ -198,7 +198,7 @@ def create_app(
         lifespan=lifespan,
     )
     app.state.engine = engine
-    app.state.store = briefings
+    app.state.cache = briefings
     app.add_middleware(_BodyLimit, limit=max_request_bytes)
     static = resources.files("storyweave.web").joinpath("static")
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
@@ -257,8 +257,10 @@ def create_app(
 
     async def _brief_form(state: FormState, files: list[Upload]) -> Response:
         words = state.words or str(options.words or "")
-        if not words.isdigit() or not 10 <= int(words) <= 2000:
-            state.errors.append(InputFailure("words", "give a number of words from 10 to 2000"))
+        if not words.isdigit() or not MIN_WORDS <= int(words) <= MAX_WORDS:
+            state.errors.append(
+                InputFailure("words", f"give a number of words from {MIN_WORDS} to {MAX_WORDS}")
+            )
             return HTMLResponse(form_page(state), status_code=422, headers=PAGE_HEADERS)
         articles = tuple(
             PastedArticle(f"articles[{i}]", box.text, box.title, box.outlet)

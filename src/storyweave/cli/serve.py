@@ -1,4 +1,4 @@
-"""``storyweave serve``: the web page and HTTP API on this machine (see :mod:`storyweave.server`)."""
+"""``storyweave serve``: the web page and HTTP API on this machine (see :mod:`storyweave.web`)."""
 
 from __future__ import annotations
 
@@ -10,16 +10,9 @@ import time
 import webbrowser
 from typing import Any
 
-from .options import (
-    DEFAULT_MAX_ARTICLES,
-    DEFAULT_MODEL,
-    DEFAULT_URL_TIMEOUT,
-    BriefOptions,
-)
+from ..options import DEFAULT_MAX_INPUT_BYTES
+from .flags import EXIT_FAILURE, EXIT_OK, add_max_articles, add_model, add_urls, options_from_flags
 
-#: Default request limit in MB (the server's DEFAULT_MAX_REQUEST_BYTES, kept here so that
-#: ``storyweave --help`` does not import FastAPI).
-DEFAULT_MAX_REQUEST_MB = 20.0
 #: How long to wait for the server to listen before opening the browser anyway.
 BROWSER_WAIT_SECONDS = 30.0
 
@@ -47,32 +40,16 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     )
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: %(default)s)")
     serve.add_argument("--port", type=int, default=8000, help="port (default: %(default)d)")
-    serve.add_argument(
-        "--allow-private-urls",
-        action="store_true",
-        help="let users brief URLs that resolve to loopback/private/link-local addresses",
-    )
+    add_urls(serve)
     serve.add_argument(
         "--max-request-mb",
+        dest="max_input_mb",  # a request is the server's one input: the same limit as brief's
         type=float,
-        default=DEFAULT_MAX_REQUEST_MB,
+        default=DEFAULT_MAX_INPUT_BYTES / 2**20,
         help="refuse request bodies larger than this (default: %(default)g MB)",
     )
-    serve.add_argument(
-        "--max-articles",
-        type=int,
-        default=DEFAULT_MAX_ARTICLES,
-        help="refuse more articles than this in one briefing (default: %(default)d)",
-    )
-    serve.add_argument(
-        "--url-timeout",
-        type=float,
-        default=DEFAULT_URL_TIMEOUT,
-        help="seconds to wait for each URL (default: %(default)g)",
-    )
-    serve.add_argument(
-        "--model", default=DEFAULT_MODEL, help="embedding backend, as for `brief` (default: minilm)"
-    )
+    add_max_articles(serve)
+    add_model(serve, "embedding backend, as for `brief` (default: minilm)")
     serve.add_argument(
         "--no-browser", action="store_true", help="do not open the page in a browser"
     )
@@ -89,21 +66,14 @@ def run(args: argparse.Namespace) -> int:
             "storyweave: serving needs the web extra: pip install 'storyweave[web]'",
             file=sys.stderr,
         )
-        return 1
-    from .server import create_app
+        return EXIT_FAILURE
+    from ..web.app import create_app
 
-    if args.max_request_mb <= 0:
+    if args.max_input_mb <= 0:
         print("storyweave: --max-request-mb must be positive", file=sys.stderr)
-        return 1
-    max_bytes = int(args.max_request_mb * 2**20)
-    options = BriefOptions(
-        model=args.model,
-        max_articles=args.max_articles,
-        url_timeout=args.url_timeout,
-        allow_private_urls=args.allow_private_urls,
-        max_input_bytes=max_bytes,
-    )
-    app = create_app(options, max_request_bytes=max_bytes)
+        return EXIT_FAILURE
+    options = options_from_flags(args)
+    app = create_app(options, max_request_bytes=options.max_input_bytes)
     if not _is_loopback(args.host):
         print(
             f"storyweave: listening on {args.host}: anyone who can reach this address can "
@@ -116,7 +86,7 @@ def run(args: argparse.Namespace) -> int:
         threading.Thread(target=_open_when_started, args=(server, url), daemon=True).start()
     server.run()
     # uvicorn returns normally after Ctrl-C; a failed start (port in use) leaves it unstarted.
-    return 0 if server.started else 1
+    return EXIT_OK if server.started else EXIT_FAILURE
 
 
 def _open_when_started(server: Any, url: str) -> None:

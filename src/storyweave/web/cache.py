@@ -1,9 +1,10 @@
-"""Where the web server keeps briefings so that ``/briefings/{id}`` can show them later.
+"""The web server's cache of briefings, so that ``/briefings/{id}`` can show them later.
 
-:class:`BriefingStore` is the interface the server needs; :class:`MemoryStore` is the
-default, an LRU held by the app object. A SQLite-backed store only has to provide the
-same two methods. Ids are derived from the stored document's content, so the same
-briefing gets the same link and ids cannot be enumerated.
+:class:`BriefingCache` is the interface the server needs; :class:`MemoryCache` is the
+default, an LRU held by the app object; a persistent cache only has to provide the same
+two methods. (The monitoring store, :mod:`storyweave.monitor`, is another thing.) Ids are
+derived from the cached document's content, so the same briefing gets the same link and
+ids cannot be enumerated.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ DEFAULT_CAPACITY = 200
 ID_LENGTH = 20
 
 
-class BriefingStore(Protocol):
+class BriefingCache(Protocol):
     """Keeps JSON-ready briefing documents under ids (must be safe to call from threads)."""
 
     def put(self, document: dict[str, Any]) -> str:
@@ -39,14 +40,14 @@ def document_id(document: dict[str, Any]) -> str:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:ID_LENGTH]
 
 
-class MemoryStore:
-    """A bounded in-memory store: the least recently used briefing goes first when full.
+class MemoryCache:
+    """A bounded in-memory cache: the least recently used briefing goes first when full.
 
     Example::
 
-        store = MemoryStore(capacity=10)
-        briefing_id = store.put({"briefing": {...}, "errors": []})
-        store.get(briefing_id)
+        cache = MemoryCache(capacity=10)
+        briefing_id = cache.put({"briefing": {...}, "errors": []})
+        cache.get(briefing_id)
     """
 
     def __init__(self, capacity: int = DEFAULT_CAPACITY) -> None:

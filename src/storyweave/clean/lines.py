@@ -8,7 +8,7 @@ generalise across sites:
    cookie notices, social-embed residue) by anchored patterns;
 2. title, outlet, byline and timestamp lines at the top, kept as metadata (menus,
    kickers and pitches passed over; dates, times and zones read by
-   :mod:`storyweave.clean_meta`);
+   :mod:`storyweave.clean.header`);
 3. chrome vocabulary (subscribe, share, app...) on short or reader-addressing lines;
 4. "Related"/"Most read" headers and the headline lists under them; author bios;
    lines repeated inside the article or across the cluster;
@@ -26,12 +26,12 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from . import clean_meta as M
-from . import clean_rules as R
-from .clean_meta import Meta
-from .clean_rules import LineShape, Rules, normalise, shape
-from .errors import InputUnreadable
-from .model import Article, CleanedText, RemovedLine, SourceKind
+from ..errors import InputUnreadable
+from ..model import Article, CleanedText, RemovedLine, SourceKind
+from . import header as M
+from . import rules as R
+from .header import Meta
+from .rules import LineShape, Rules, normalise, shape
 
 #: Share of characters that may be control or replacement characters before an input
 #: counts as binary. Real scrapes in ../shared/data have none; 2 % leaves room for a

@@ -2,14 +2,14 @@
 
 One code path (SQLAlchemy Core) for both: ``Store("storyweave.db")`` opens or creates
 an SQLite file (WAL journal, foreign keys on), ``Store("postgresql+psycopg://...")``
-a PostgreSQL database. Tables and migrations: :mod:`storyweave.store_schema`.
+a PostgreSQL database. Tables and migrations: :mod:`storyweave.monitor.schema`.
 
 Ingest (:meth:`Store.ingest`) commits every article in its own transaction together
 with its story update, so a run killed at any moment loses at most the article in
 flight and leaves the store consistent; the next run skips what is already there.
 An article already stored is recognised by its canonical URL, by the hash of its
 cleaned words, or as a near-duplicate of a member of a matching story
-(:mod:`storyweave.stories`); it then only gains an origin row.
+(:mod:`storyweave.monitor.stories`); it then only gains an origin row.
 
 Example::
 
@@ -29,8 +29,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from .errors import InputError, StoreError
-from .model import Article, Briefing, InputProblem
+from ..errors import InputError, StoreError
+from ..model import Article, Briefing, InputProblem
 from .stories import (
     ClusterParams,
     StoryIndex,
@@ -42,7 +42,7 @@ from .stories import (
 if TYPE_CHECKING:
     import sqlalchemy as sa
 
-    from .pipeline import Briefer
+    from ..pipeline import Briefer
 
 #: The store used when ``--db`` is not given.
 DEFAULT_DB = "storyweave.db"
@@ -143,10 +143,10 @@ class Store:
         try:
             import sqlalchemy as sa
         except ImportError as error:
-            from .errors import MissingDependency
+            from ..errors import MissingDependency
 
             raise MissingDependency("sqlalchemy", "monitor") from error
-        from . import store_schema
+        from . import schema as store_schema
 
         self._sa = sa
         self._rows = store_schema
@@ -257,7 +257,7 @@ class Store:
         return summary
 
     def _ingest_one(self, article: Article, briefer: Briefer, summary: IngestSummary) -> str:
-        from . import clean as clean_stage
+        from .. import clean as clean_stage
 
         sa, t = self._sa, self._t
         canonical = canonical_url(article.url or article.origin)
@@ -464,7 +464,7 @@ class Store:
         With ``rebuild=False`` the latest stored one is returned even if stale (``None``
         when there is none).
         """
-        from .render.json import render_json
+        from ..render.json import render_json
 
         sa, t = self._sa, self._t
         story_id = self.resolve_story(story_id)

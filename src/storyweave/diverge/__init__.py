@@ -1,0 +1,88 @@
+"""The diverge stage: where the sources of one story part ways.
+
+Runs after alignment (:func:`storyweave.align.align`) on one shared
+:class:`~.context.StoryContext` and finds four kinds, returned in this order, each sorted by
+``score`` (the centrality of the facts concerned):
+
+1. **conflicts** (:mod:`.conflicts`): the same quantity reported with incompatible values
+   ("about 40 ships" vs "at least 52 vessels"), or the same event on different weekdays;
+2. **superseded** (:mod:`.superseded`): an early prediction or doubt that later reporting
+   overtook;
+3. **single_source** (:mod:`.coverage`): claims only one outlet makes;
+4. **coverage_gap** (:mod:`.coverage`): facts most outlets report that some leave out.
+
+Everything is rules over the aligned facts, the sentence similarities and regexes: no model,
+deterministic, a few milliseconds for a ten-article story.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from ..model import Divergence, Fact, Sentence, Source
+from .conflicts import find_conflicts
+from .context import StoryContext, story_context
+from .coverage import coverage_gaps, single_source
+from .superseded import find_superseded
+
+__all__ = ["find_divergences", "stale_sentence_ids"]
+
+
+def find_divergences(
+    sources: Sequence[Source],
+    facts: Sequence[Fact],
+    sentences: Sequence[Sentence],
+    similarity: np.ndarray,
+) -> tuple[Divergence, ...]:
+    """Conflicts, superseded claims, single-source claims and coverage gaps, in that order.
+
+    ``sentences`` are all sentences of all ``sources`` in source order and ``similarity``
+    their cosine matrix, as alignment computed it
+    (:func:`storyweave.align.similarity_matrix`).
+
+    Example::
+
+        similarity = similarity_matrix(vectors)
+        divergences = find_divergences(sources, facts, sentences, similarity)
+        for d in divergences:
+            print(d.kind, d.summary)
+    """
+    if similarity.shape != (len(sentences), len(sentences)):
+        raise ValueError(f"{len(sentences)} sentences but a {similarity.shape} similarity matrix")
+    if not sentences:
+        return ()
+    story = story_context(sources, facts, sentences, similarity)
+    conflicts = find_conflicts(story)
+    superseded = find_superseded(story)
+    stale = stale_sentence_ids(superseded)
+    # A sentence already shown as a side of a conflict or a superseded claim is one outlet's
+    # version of something several report, not a claim of its own.
+    shown = frozenset(c for d in conflicts + superseded for side in d.sides for c in side.citations)
+    single = single_source(story, facts, shown)
+    gaps = coverage_gaps(story, facts, stale)
+    return _ordered(conflicts, story) + _ordered(superseded, story) + single + gaps
+
+
+def stale_sentence_ids(divergences: Sequence[Divergence]) -> frozenset[str]:
+    """Sentence ids of superseded claims (the first side of each ``superseded`` divergence),
+    so that the summary can leave them out."""
+    return frozenset(
+        sentence_id
+        for d in divergences
+        if d.kind == "superseded" and d.sides
+        for sentence_id in d.sides[0].citations
+    )
+
+
+def _ordered(divergences: Sequence[Divergence], story: StoryContext) -> tuple[Divergence, ...]:
+    """Score descending, ties by the position of the first cited sentence."""
+
+    def key(d: Divergence) -> tuple[float, int]:
+        first = min(
+            (story.position.get(c, 0) for side in d.sides for c in side.citations), default=0
+        )
+        return (-d.score, first)
+
+    return tuple(sorted(divergences, key=key))

@@ -1,0 +1,117 @@
+"""The story as every divergence finder reads it, built once per briefing.
+
+:class:`StoryContext` holds the sentences in source order, the sentence-similarity matrix
+alignment computed, each sentence's fact, source labels, publication stamps and content
+stems; the finders of :mod:`.conflicts`, :mod:`.superseded` and :mod:`.coverage` read it and
+never recompute any of it.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..model import Fact, Sentence, Source
+from ..nlp.calendar import has_time_of_day, parse_published
+from ..nlp.tokens import STOPWORDS, stem, words
+
+#: A stamp is (ISO date, minutes after midnight or None when only the date is known).
+Stamp = tuple[str, int | None]
+
+
+@dataclass(frozen=True, slots=True)
+class StoryContext:
+    """What every finder reads: sentences, their facts, similarities and source labels."""
+
+    sentences: Sequence[Sentence]
+    similarity: np.ndarray
+    fact_of: Sequence[Fact | None]
+    position: Mapping[str, int]
+    labels: Mapping[str, str]
+    stamps: Mapping[str, Stamp | None]
+    source_ids: tuple[str, ...]
+    kinds: Mapping[str, str]
+    stems: Sequence[frozenset[str]]  # content-word stems of each sentence
+
+
+def story_context(
+    sources: Sequence[Source],
+    facts: Sequence[Fact],
+    sentences: Sequence[Sentence],
+    similarity: np.ndarray,
+) -> StoryContext:
+    """The context of one story: ``sentences`` are all sentences of all ``sources`` in
+    source order and ``similarity`` their cosine matrix
+    (:func:`storyweave.align.similarity_matrix`)."""
+    fact_by_sentence = {sid: fact for fact in facts for sid in fact.sentence_ids}
+    return StoryContext(
+        sentences=sentences,
+        similarity=similarity,
+        fact_of=[fact_by_sentence.get(s.id) for s in sentences],
+        position={s.id: i for i, s in enumerate(sentences)},
+        labels=source_labels(sources),
+        stamps={s.id: parse_stamp(s.published) for s in sources},
+        source_ids=tuple(s.id for s in sources),
+        kinds={s.id: s.kind for s in sources},
+        stems=_content_stems(sentences),
+    )
+
+
+def _content_stems(sentences: Sequence[Sentence]) -> list[frozenset[str]]:
+    """Content stems per sentence, stemming each distinct word once (a story repeats most)."""
+    memo: dict[str, str] = {}
+    result = []
+    for sentence in sentences:
+        found = set()
+        for word in words(sentence.text):
+            if word not in STOPWORDS:
+                if word not in memo:
+                    memo[word] = stem(word)
+                found.add(memo[word])
+        result.append(frozenset(found))
+    return result
+
+
+def source_labels(sources: Sequence[Source]) -> dict[str, str]:
+    """A readable, unique name per source: the outlet, else title, else origin; outlets that
+    appear more than once (wire copies: "APW", "APW") get their date or id added."""
+    names = {s.id: s.outlet or s.title or s.origin for s in sources}
+    counts: dict[str, int] = defaultdict(int)
+    for name in names.values():
+        counts[name] += 1
+    labels: dict[str, str] = {}
+    for source in sources:
+        name = names[source.id]
+        if counts[name] > 1:
+            extra = source.published[:10] if source.published else source.id
+            name = f"{name} ({extra})"
+            if name in labels.values():
+                name = f"{names[source.id]} ({source.id})"
+        labels[source.id] = name
+    return labels
+
+
+def parse_stamp(published: str | None) -> Stamp | None:
+    """(date, minutes) from an ISO 8601 date or date-time; ``None`` when absent or unreadable."""
+    moment = parse_published(published)
+    if published is None or moment is None:
+        return None
+    if not has_time_of_day(published):
+        return (moment.date().isoformat(), None)
+    # Local wall-clock time: outlets of one story mostly share a zone, and mixing naive
+    # and aware stamps would otherwise make "later" undecidable.
+    return (moment.date().isoformat(), moment.hour * 60 + moment.minute)
+
+
+def is_later(first: Stamp | None, second: Stamp | None) -> bool | None:
+    """Whether ``second`` was published after ``first``; ``None`` when the stamps cannot tell."""
+    if first is None or second is None:
+        return None
+    if first[0] != second[0]:
+        return second[0] > first[0]
+    if first[1] is None or second[1] is None:
+        return None
+    return second[1] > first[1]
