@@ -109,8 +109,8 @@ def run_store(articles: list, model: str) -> dict[str, object]:
     """The real path: ingest into a temporary SQLite store, score `stories --json`."""
     from storyweave import BriefOptions
     from storyweave.cli.monitor import stories_json
-    from storyweave.pipeline import Briefer
     from storyweave.monitor.store import Store
+    from storyweave.pipeline import Briefer
 
     briefer = Briefer(BriefOptions(model=model))
     with tempfile.TemporaryDirectory() as folder:
@@ -141,8 +141,8 @@ def calibrate(articles: list, model: str) -> dict[str, object]:
     from storyweave import BriefOptions
     from storyweave import clean as clean_stage
     from storyweave.errors import InputError
-    from storyweave.pipeline import Briefer
     from storyweave.monitor.stories import ClusterParams, article_features, cluster_in_memory
+    from storyweave.pipeline import Briefer
 
     embedder = Briefer(BriefOptions(model=model)).embedder
     features, truth = [], []

@@ -12,8 +12,8 @@ import pytest
 
 from storyweave.align import align, similarity_matrix
 from storyweave.diverge import find_divergences, stale_sentence_ids
-from storyweave.embed import Embedder, load_embedder
 from storyweave.diverge.coverage import max_single_source
+from storyweave.embed import Embedder, load_embedder
 from storyweave.model import Divergence, Source
 
 from .builders import make_source

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from storyweave.cli.evaluate import add_parser, run
 from storyweave.evaluate import (
     DEFAULT_SYSTEMS,
     EvalCluster,
@@ -21,7 +22,6 @@ from storyweave.evaluate import (
     to_json,
     to_markdown,
 )
-from storyweave.cli.evaluate import add_parser, run
 from storyweave.evaluate.text import fill_budget, truncate_words
 from storyweave.model import Article
 

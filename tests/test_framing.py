@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from storyweave.align import align, similarity_matrix
 from storyweave.embed import load_embedder
-from storyweave.views.framing import find_framing
 from storyweave.model import FramingNote, Source
+from storyweave.views.framing import find_framing
 
 from .builders import make_source
 

@@ -18,8 +18,8 @@ httpx = pytest.importorskip("httpx", reason="httpx is not installed: pip install
 
 from storyweave.options import BriefOptions
 from storyweave.render import render_html, schema, to_dict
-from storyweave.web.app import create_app
 from storyweave.render.json import briefing_from_dict
+from storyweave.web.app import create_app
 from storyweave.web.cache import MemoryCache
 
 from .builders import make_briefing

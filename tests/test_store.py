@@ -21,10 +21,10 @@ from storyweave.cli import main
 from storyweave.ingest import load
 from storyweave.ingest.feeds import iter_ingest_inputs
 from storyweave.model import Article
+from storyweave.monitor.schema import LATEST_VERSION, MIGRATIONS, applied_versions
+from storyweave.monitor.store import Store, StoreError, canonical_url
 from storyweave.options import BriefOptions
 from storyweave.pipeline import Briefer
-from storyweave.monitor.store import Store, StoreError, canonical_url
-from storyweave.monitor.schema import LATEST_VERSION, MIGRATIONS, applied_versions
 
 REPO = Path(__file__).resolve().parents[1]
 DATA = Path(__file__).parent / "data"

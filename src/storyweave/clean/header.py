@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ..nlp.calendar import WEEKDAY_ABBREVIATIONS, WEEKDAYS
 from . import rules as R
 from .rules import FUNCTION_WORDS, LineShape
 
@@ -51,8 +52,8 @@ _DATE_WORDS = frozenset(
         *("published", "updated", "posted", "modified", "last", "first", "on", "at"),
         *("ago", "just", "now", "hours", "hour", "minutes", "minute", "mins", "min"),
         *("days", "day", "am", "pm", "a.m.", "p.m."),
-        *("mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat", "sun"),
-        *("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"),
+        *WEEKDAY_ABBREVIATIONS,
+        *WEEKDAYS,
     }
 )
 _ZONE_WORD = re.compile(r"^(?:[A-Z]{1,5}|(?:GMT|UTC)[+-]\d{1,2}(?::?\d{2})?)$")

@@ -12,6 +12,9 @@ import re
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from ..nlp.calendar import MONTH_NUMBER, WEEKDAY_ABBREVIATIONS, WEEKDAYS
+from ..nlp.tokens import alternation
+
 # Reason labels shown in the cleaning report.
 TITLE = "title"
 OUTLET = "outlet"
@@ -37,34 +40,8 @@ REPEATED = "repeated across cluster"
 IMAGE = "image"
 CALLOUT = "reader call-out"
 
-_MONTHS = (
-    "jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
-    "|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
-)
-_WEEKDAYS = (
-    "monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tues?|wed|thur?s?|fri|sat|sun"
-)
-_MONTH_NUMBER = {
-    name: number
-    for number, names in enumerate(
-        (
-            ("jan", "january"),
-            ("feb", "february"),
-            ("mar", "march"),
-            ("apr", "april"),
-            ("may",),
-            ("jun", "june"),
-            ("jul", "july"),
-            ("aug", "august"),
-            ("sep", "sept", "september"),
-            ("oct", "october"),
-            ("nov", "november"),
-            ("dec", "december"),
-        ),
-        start=1,
-    )
-    for name in names
-}
+_MONTHS = alternation(MONTH_NUMBER)
+_WEEKDAYS = alternation(WEEKDAYS + WEEKDAY_ABBREVIATIONS)
 
 # Words that mark a line as running prose rather than a label, headline or menu.
 FUNCTION_WORDS = frozenset(
@@ -259,7 +236,7 @@ def normalise(line: str) -> str:
 
 def month_number(name: str) -> int | None:
     """1..12 for a month name or abbreviation, else ``None``."""
-    return _MONTH_NUMBER.get(name.lower().rstrip("."))
+    return MONTH_NUMBER.get(name.lower().rstrip("."))
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from .flags import (
     add_urls,
     options_from_flags,
     report_problems,
+    write_output,
 )
 
 BRIEF_EXAMPLES = """\
@@ -121,14 +122,6 @@ def run_brief(args: argparse.Namespace) -> int:
         return EXIT_FAILURE
     write_output(render(briefing, args.format), args.output)
     return EXIT_PARTIAL if briefing.problems else EXIT_OK
-
-
-def write_output(text: str, output: Path | None) -> None:
-    """Write a rendered briefing to ``output``, or to stdout when there is none."""
-    if output:
-        output.write_text(text, encoding="utf-8")
-    else:
-        sys.stdout.write(text)
 
 
 def run_schema(args: argparse.Namespace) -> int:

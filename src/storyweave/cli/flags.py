@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 from typing import Any
 
 from ..options import (
@@ -132,3 +133,11 @@ def report_problems(problems: Any, verb: str = "skipped") -> None:
     """One line per input that could not be used, on stderr."""
     for problem in problems:
         print(f"storyweave: {verb} {problem.input}: {problem.problem}", file=sys.stderr)
+
+
+def write_output(text: str, output: Path | None) -> None:
+    """Write a rendered briefing to ``output``, or to stdout when there is none."""
+    if output:
+        output.write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)

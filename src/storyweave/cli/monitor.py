@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any
 
 from ..options import BriefOptions
-from .brief import write_output
 from .flags import (
     EXIT_FAILURE,
     EXIT_OK,
@@ -27,6 +26,7 @@ from .flags import (
     add_urls,
     options_from_flags,
     report_problems,
+    write_output,
 )
 
 #: The model flag of the store's commands: a store keeps the model it was made with.

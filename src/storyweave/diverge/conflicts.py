@@ -322,9 +322,9 @@ def _unique(items: Iterable[T]) -> list[T]:
     return list(dict.fromkeys(items))
 
 
+_DAY_NAMES = "|".join(day.capitalize() for day in WEEKDAYS)
 _ON_WEEKDAY = re.compile(
-    r"\b(?:on|since|until|by|from)\s+(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
-    r"|\b(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)['’]s\b"
+    rf"\b(?:on|since|until|by|from)\s+({_DAY_NAMES})|\b({_DAY_NAMES})['’]s\b"
 )
 #: "said on Monday" dates the statement, not the event.
 _REPORTING_BEFORE = re.compile(

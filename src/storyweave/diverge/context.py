@@ -8,13 +8,12 @@ never recompute any of it.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
-from ..model import Fact, Sentence, Source
+from ..model import Fact, Sentence, Source, source_labels
 from ..nlp.calendar import has_time_of_day, parse_published
 from ..nlp.tokens import STOPWORDS, stem, words
 
@@ -73,25 +72,6 @@ def _content_stems(sentences: Sequence[Sentence]) -> list[frozenset[str]]:
                 found.add(memo[word])
         result.append(frozenset(found))
     return result
-
-
-def source_labels(sources: Sequence[Source]) -> dict[str, str]:
-    """A readable, unique name per source: the outlet, else title, else origin; outlets that
-    appear more than once (wire copies: "APW", "APW") get their date or id added."""
-    names = {s.id: s.outlet or s.title or s.origin for s in sources}
-    counts: dict[str, int] = defaultdict(int)
-    for name in names.values():
-        counts[name] += 1
-    labels: dict[str, str] = {}
-    for source in sources:
-        name = names[source.id]
-        if counts[name] > 1:
-            extra = source.published[:10] if source.published else source.id
-            name = f"{name} ({extra})"
-            if name in labels.values():
-                name = f"{names[source.id]} ({source.id})"
-        labels[source.id] = name
-    return labels
 
 
 def parse_stamp(published: str | None) -> Stamp | None:

@@ -23,6 +23,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 
 from ..model import Divergence, Fact, Sentence, Side
+from ..nlp.names import is_narrator
 from .context import StoryContext
 
 #: Single-source claims listed: a reader scans a dozen, so ten plus two per outlet beyond
@@ -91,7 +92,6 @@ _QUOTED = re.compile(r'"[^"]*"|“[^”]*”|``.*?\'\'')
 _HOST_CHATTER = re.compile(
     r"^[A-Z][a-z]+, |\bcorrespondent\b|\bjoins us\b|\breports from\b|\bthanks? (?:you|for)\b"
 )
-_NARRATORS = ("HOST", "ANCHOR", "BYLINE", "CORRESPONDENT", "REPORTER", "PRESENTER")
 
 
 def max_single_source(sources: int) -> int:
@@ -237,8 +237,7 @@ def _is_claim(sentence: Sentence, kind: str) -> bool:
     if any(len(span.split()) >= STATEMENT_WORDS for span in spans):
         return False  # a quoted statement: the quotes stage consolidates it across outlets
     if kind == "transcript" and sentence.turn_speaker:
-        label = sentence.turn_speaker.upper()
-        if not any(role in label for role in _NARRATORS):
+        if not is_narrator(sentence.turn_speaker):
             return False  # a guest's words are a quote, consolidated by the quotes stage
         if _HOST_CHATTER.search(text):
             return False

@@ -18,7 +18,8 @@ from datetime import datetime
 import numpy as np
 
 from ..model import Divergence, Sentence, Side
-from ..nlp.calendar import SHORT_MONTH_NAMES
+from ..nlp.calendar import SHORT_MONTH_NAMES, WEEKDAYS
+from ..nlp.names import is_narrator
 from ..nlp.tokens import STOPWORDS, content_stems, stem, wordset
 from .context import Stamp, StoryContext, is_later
 
@@ -64,14 +65,13 @@ _FAR = re.compile(
     r"|\bin\s+the\s+(?:coming|next)\s+(?:months|years|decade)\b"
 )
 _QUOTED = re.compile(r'"[^"]*"|“[^”]*”|``.*?\'\'')
-_NARRATORS = ("HOST", "ANCHOR", "BYLINE", "CORRESPONDENT", "REPORTER", "PRESENTER")
 #: Words every news sentence has; sharing them says nothing about sharing an event.
 GENERIC_STEMS = frozenset(
     content_stems(
         "official officials spokesman spokeswoman spokesperson source sources people familiar "
         "matter senior ministry government report reports reported statement news agency "
-        "told saying week next monday tuesday wednesday thursday friday saturday sunday "
-        "today yesterday day night morning evening late early"
+        "told saying week next today yesterday day night morning evening late early "
+        + " ".join(WEEKDAYS)
     )
 )
 
@@ -167,7 +167,7 @@ def find_superseded(story: StoryContext) -> tuple[Divergence, ...]:
 
 def _own_words(sentence: Sentence) -> bool:
     """Whether a sentence is the outlet's own report, not mostly a quote or a guest's turn."""
-    if sentence.turn_speaker and not any(r in sentence.turn_speaker.upper() for r in _NARRATORS):
+    if sentence.turn_speaker and not is_narrator(sentence.turn_speaker):
         return False
     quoted = sum(len(m.group()) for m in _QUOTED.finditer(sentence.text))
     return quoted <= 0.5 * len(sentence.text)
@@ -236,7 +236,7 @@ _FIGURE = re.compile(
 #: forecast the outlet makes.
 _ATTITUDE = re.compile(r"\bhop(?:e|es|ed|ing)\s+that\s+(?:\w+\s+){0,3}$", re.IGNORECASE)
 _MONTH_DAY = re.compile(
-    r"\b(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?\s+(\d{1,2})\b(?!,?\s*\d{3})"
+    r"\b(" + "|".join(SHORT_MONTH_NAMES) + r")[a-z]*\.?\s+(\d{1,2})\b(?!,?\s*\d{3})"
 )
 #: Words of the subject (before the cue) and predicate (after it) that name the event.
 SUBJECT_WORDS = 3

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import codecs
 import gzip
+import io
 import os
 import re
 from collections.abc import Iterator
@@ -114,11 +115,33 @@ def read_article_file(path: Path, max_bytes: int, *, origin: str | None = None) 
         raise InputUnreadable(name, "is a directory") from None
     except OSError as error:
         raise InputUnreadable(name, f"cannot read: {error.strerror or error}") from None
+    return _article_from_bytes(data, path, name, max_bytes)
+
+
+def read_article_bytes(data: bytes, name: str, max_bytes: int, *, origin: str) -> Article:
+    """An article from a file's bytes held in memory (an upload), read exactly like a file on
+    disk: gzip when ``name`` ends in ``.gz``, the same size limit, decoding and format rules.
+
+    Raises :class:`InputTooLarge` or :class:`InputUnreadable`.
+    """
+    path = Path(name)
+    if path.name.lower().endswith(".gz"):
+        try:
+            with gzip.GzipFile(fileobj=io.BytesIO(data)) as handle:
+                # One byte over the limit tells a file that inflates too far from one that fits.
+                data = handle.read(max_bytes + 1)
+        except (OSError, EOFError):
+            raise InputUnreadable(origin, "not a valid gzip file") from None
+    return _article_from_bytes(data, path, origin, max_bytes)
+
+
+def _article_from_bytes(data: bytes, path: Path, origin: str, max_bytes: int) -> Article:
+    """The size check, decoding and format of a file's (inflated) bytes."""
     if len(data) > max_bytes:
-        raise InputTooLarge(name, too_large_message(max_bytes))
-    text = decode_text(data, name)
+        raise InputTooLarge(origin, too_large_message(max_bytes))
+    text = decode_text(data, origin)
     fmt = ARTICLE_FORMATS.get(article_suffix(path)) or sniff_format(text)
-    return Article(text=text, origin=name, format=fmt)
+    return Article(text=text, origin=origin, format=fmt)
 
 
 def read_stream(stream: TextIO | BinaryIO, max_bytes: int, origin: str = "<stdin>") -> Article:

@@ -31,13 +31,14 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
 from typing import Literal
 
 import numpy as np
 
 from ..embed import Embedder
 from ..model import Article, CleanedText
+from ..nlp.calendar import MONTHS, WEEKDAYS, epoch_seconds
+from ..nlp.tokens import wordset
 
 # --- calibrated on Multi-News validation (see module docstring) ------------------------
 #: Join when ``cosine + ENTITY_WEIGHT * overlap`` reaches this. Grid 0.35-0.75 by 0.05
@@ -91,13 +92,12 @@ _LANGUAGE_STOPWORDS: dict[str, frozenset[str]] = {
     "pl": frozenset("i w na z się nie do że to jest o jak po przez od za dla".split()),
 }
 #: Capitalised words that start sentences or are calendar words, not names.
-_NOT_NAMES = frozenset(
+_NOT_NAMES = wordset(
     """The A An In On At But And Or If When While After Before He She It They We I You His Her
-    Their Its This That These Those There Here What Who Why How Mr Mrs Ms Dr Monday Tuesday
-    Wednesday Thursday Friday Saturday Sunday January February March April May June July
-    August September October November December Yesterday Today Tomorrow According As For
-    From By With Of To Also More Most Some Many One Two Three Photo AP CNN""".split()
-)
+    Their Its This That These Those There Here What Who Why How Mr Mrs Ms Dr Yesterday Today
+    Tomorrow According As For From By With Of To Also More Most Some Many One Two Three Photo
+    AP CNN"""
+) | frozenset(word.capitalize() for word in WEEKDAYS + MONTHS)
 
 
 @dataclass(frozen=True)
@@ -135,15 +135,7 @@ def content_hash(text: str) -> str:
 
 def event_time(published: str | None, fallback: float) -> float:
     """Epoch seconds of an ISO 8601 ``published`` value, else ``fallback``."""
-    if published:
-        try:
-            moment = datetime.fromisoformat(published.replace("Z", "+00:00"))
-        except ValueError:
-            return fallback
-        if moment.tzinfo is None:
-            moment = moment.replace(tzinfo=timezone.utc)
-        return moment.timestamp()
-    return fallback
+    return epoch_seconds(published, fallback)
 
 
 def detect_language(text: str) -> str:

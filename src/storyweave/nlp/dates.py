@@ -19,30 +19,31 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from .calendar import MONTH_ABBREVIATIONS, MONTH_NUMBER, MONTHS, WEEKDAYS, parse_published
+from .tokens import alternation
+
 TimeKind = Literal["date", "weekday", "relative", "month", "year"]
 
-_MONTHS = {
-    "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7,
-    "august": 8, "september": 9, "october": 10, "november": 11, "december": 12,
-    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9,
-    "sept": 9, "oct": 10, "nov": 11, "dec": 12,
-}  # fmt: skip
-_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_MONTHS = MONTH_NUMBER
 _NUMBERS = {
     "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
     "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
 }  # fmt: skip
 _SEASON_MONTH = {"spring": 3, "summer": 6, "autumn": 9, "fall": 9, "winter": 12}
 
+# Full names first ("March" before "Mar."), then abbreviations, longest first ("Sept" before "Sep").
 _MONTH = (
-    r"(?P<{g}>January|February|March|April|May|June|July|August|September|October|November|"
-    r"December|Jan\.?|Feb\.?|Mar\.?|Apr\.?|Jun\.?|Jul\.?|Aug\.?|Sept?\.?|Oct\.?|Nov\.?|Dec\.?)"
+    "(?P<{g}>"
+    + "|".join(month.capitalize() for month in MONTHS)
+    + "|"
+    + alternation(MONTH_ABBREVIATIONS).title().replace("|", r"\.?|")
+    + r"\.?)"
 )
 _DAY = r"(?P<{g}>[0-3]?\d)(?:st|nd|rd|th)?"
 _YEAR = r"(?P<{g}>1[89]\d\d|20\d\d)(?![\d,.]\d)"
 _DAYPART = r"(?:\s+(?:morning|afternoon|evening|night))"
 _LEAD = r"(?:(?:late|early|later|earlier)\s+)?(?:(?:on|from|since|until|by|before|after)\s+)?"
-_WEEKDAY = r"(?P<wd>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)(?:['’]s)?"
+_WEEKDAY = "(?P<wd>" + "|".join(day.capitalize() for day in WEEKDAYS) + r")(?:['’]s)?"
 
 # One pattern per shape; overlapping matches are resolved longest-first in find_times.
 _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
@@ -187,15 +188,8 @@ def dateline_end(text: str) -> int:
 
 def publication_date(published: str | None) -> dt.date | None:
     """The calendar day of an ISO publication date or date-time ("2026-03-15T14:32")."""
-    if not published:
-        return None
-    match = re.match(r"(\d{4})-(\d{2})-(\d{2})", published.strip())
-    if not match:
-        return None
-    try:
-        return dt.date(int(match[1]), int(match[2]), int(match[3]))
-    except ValueError:
-        return None
+    moment = parse_published(published)
+    return moment.date() if moment is not None else None
 
 
 def find_times(
@@ -265,7 +259,7 @@ def _mention(
             return TimeMention(written, start, end, date, "date", reported)
         if kind == "date":
             return None
-        weekday = _WEEKDAYS.index(groups["wd"].lower())
+        weekday = WEEKDAYS.index(groups["wd"].lower())
         relation = (groups.get("wrel") or "").lower()
         lead = written.split()[0].lower()
         # "Monday's earthquake", "since Monday", "last Monday" look back whatever the verb.

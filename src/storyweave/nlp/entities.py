@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 
 from ..model import Entity, EntityType, Quote, Source
 from . import names, roles
-from .tokens import STOPWORDS, wordset
+from .tokens import STOPWORDS, alternation, wordset
 
 #: How many entities a briefing lists; beyond this they are minor names a reader skims past.
 MAX_ENTITIES = 25
@@ -58,7 +58,7 @@ PLACE_HEADS = wordset(
     """
 )
 #: Roles of the people who report the story rather than appear in it.
-JOURNALIST_ROLES = wordset("host byline correspondent reporter editor anchor presenter")
+JOURNALIST_ROLES = names.NARRATOR_ROLES | {"editor"}
 #: Apposition nouns that make the named thing a place ("the regional capital, Brask").
 PLACE_ROLE_NOUNS = wordset("capital city town village country region province port island")
 _EVENT_WORDS = wordset("hurricane typhoon cyclone storm tropical operation")
@@ -588,16 +588,11 @@ def _mention_pattern(
     if head.type == "person" and bare_surname:
         last = head.name.split()[-1]
         forms |= {last, last.upper()}
-    alternatives = sorted(
-        (re.sub("['’]", "['’]", re.escape(f)) for f in forms), key=lambda f: (-len(f), f)
-    )
-    return re.compile(r"(?<![\w'’-])(?:" + "|".join(alternatives) + r")(?![\w-])")
+    alternatives = alternation(re.sub("['’]", "['’]", re.escape(f)) for f in forms)
+    return re.compile(r"(?<![\w'’-])(?:" + alternatives + r")(?![\w-])")
 
 
 def _org_pattern(reader: _Reader) -> re.Pattern[str] | None:
     """Organisation names, blanked before looking for a surname ("Aske" in "Aske Structural")."""
-    forms = [org.name for org in reader.orgs.values() if len(org.name.split()) > 1]
-    if not forms:
-        return None
-    alternatives = sorted((re.escape(f) for f in forms), key=lambda f: (-len(f), f))
-    return re.compile("|".join(alternatives))
+    forms = [re.escape(org.name) for org in reader.orgs.values() if len(org.name.split()) > 1]
+    return re.compile(alternation(forms)) if forms else None

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
+from .calendar import MONTH_NUMBER, WEEKDAYS
 from .tokens import STOPWORDS, wordset
 
 #: Honorifics dropped from a name ("Ms. Smith" is "Smith").
@@ -49,12 +50,10 @@ NOT_NAME_WORDS = wordset(
     """
     the a an this that these those he she it they we i you his her its their our my but
     and or so yet if when while after before as at in on of for from with by to into
-    under over monday tuesday wednesday thursday friday saturday sunday january february
-    march april may june july august september october november december jan feb mar apr
-    jun jul aug sep sept oct nov dec today yesterday tomorrow last next this meanwhile
-    however asked speaking according earlier later
+    under over today yesterday tomorrow last next this meanwhile however asked speaking
+    according earlier later
     """
-)
+) | frozenset(WEEKDAYS) | frozenset(MONTH_NUMBER)
 
 #: Role words that are also common names; they only count as a title at the front.
 _NAME_LIKE = frozenset(
@@ -110,6 +109,21 @@ def split_label(label: str) -> PersonName:
     name = parts[0].strip()
     role = parts[1].strip().lower() if len(parts) > 1 else ""
     return PersonName(name, role)
+
+
+#: Transcript roles of the programme's own staff: their turns narrate the story, while a
+#: guest's turn is a quote. Written in the label after a comma ("JANE SMITH, HOST") or as
+#: the label itself ("UNIDENTIFIED REPORTER").
+NARRATOR_ROLES = frozenset({"host", "byline", "anchor", "correspondent", "reporter", "presenter"})
+
+
+def is_narrator(label: str | None) -> bool:
+    """Whether a transcript speaker label names one of the programme's own staff.
+
+    >>> is_narrator("JANE SMITH, HOST"), is_narrator("OSKAR BRANDT"), is_narrator(None)
+    (True, False, False)
+    """
+    return bool(label) and not NARRATOR_ROLES.isdisjoint(re.findall(r"[a-z]+", label.lower()))
 
 
 def is_role_word(word: str) -> bool:

@@ -20,6 +20,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from .calendar import MONTH_NUMBER, WEEKDAYS
 from .tokens import STOPWORDS, stem, wordset
 
 QuantityKind = Literal["count", "percent", "money", "duration"]
@@ -96,8 +97,7 @@ _CURRENCIES = wordset(
     "dollar euro pound crown krona krone franc yen yuan rupee peso rouble ruble cent"
 )
 _PERCENT_WORDS = {("percent",), ("per", "cent"), ("percentage", "points"), ("points",)}
-_MONTHS = wordset("""january february march april may june july august september october november
-    december jan feb mar apr jun jul aug sep sept oct nov dec""")
+_MONTHS = frozenset(MONTH_NUMBER)
 #: Words after which a number is a label, a date part or an age, not an amount.
 _LABEL_BEFORE = wordset("aged age no number page route room flight platform chapter")
 #: After "the"/"both"/... a small word number refers back ("the two ministers").
@@ -107,8 +107,7 @@ _IRREGULAR_VERBS = wordset("""were was are is struck heard said told met made to
     rose won lost held found gave saw set put hit cut ran got kept sent spent built
     paid sold brought thought stood led broke shut fled swept tore""")
 #: Time adverbs end a noun phrase: "five years yesterday" counts years.
-_TIME_WORDS = wordset("""yesterday today tomorrow tonight ago earlier later now monday tuesday wednesday
-    thursday friday saturday sunday""")
+_TIME_WORDS = wordset("yesterday today tomorrow tonight ago earlier later now") | set(WEEKDAYS)
 #: A prison term is worded as "jailed for", "sentenced to", "years in prison".
 _PRISON_WORDS = wordset("jailed jail sentenced sentence prison imprisonment imprisoned")
 #: Casualty wording differs more than any other count ("14 killed", "death toll of 14",

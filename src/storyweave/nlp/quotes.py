@@ -184,18 +184,15 @@ def _transcript_turns(source: Source) -> Iterable[QuoteMention]:
             run.append(sentence)
 
 
-#: Transcript roles of the programme's own staff, whose turns narrate rather than quote.
-NARRATOR_ROLES = frozenset({"host", "byline", "anchor", "correspondent", "reporter", "presenter"})
-
-
 def _narrators(source: Source) -> set[str]:
     """Lower-case surnames of the speakers labelled with a narrator role in ``source``."""
     found = set()
     for sentence in source.sentences:
-        if sentence.turn_speaker:
-            label = names.split_label(sentence.turn_speaker)
-            if label.role in NARRATOR_ROLES and label.name:
-                found.add(names.surname(label.name).lower())
+        label = sentence.turn_speaker
+        if label and names.is_narrator(label):
+            name = names.split_label(label).name
+            if name:
+                found.add(names.surname(name).lower())
     return found
 
 

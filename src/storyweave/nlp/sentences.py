@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 
 from ..model import CleanedText, Sentence
+from .calendar import MONTH_ABBREVIATIONS
 from .tokens import wordset
 
 #: Longest sentence kept whole, in words. Real news sentences rarely pass 60 words
@@ -52,11 +53,7 @@ _BEFORE_NUMBER = wordset(
     no nos vol vols pp p art fig figs ch sec op ed
     """
 )
-_MONTHS = wordset(
-    """
-    jan feb mar apr jun jul aug sep sept oct nov dec
-    """
-)
+_MONTHS = frozenset(MONTH_ABBREVIATIONS)
 #: Abbreviations that may end a sentence; they do only before a known sentence starter.
 _ABBREVIATIONS = wordset(
     """

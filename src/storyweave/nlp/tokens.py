@@ -7,6 +7,7 @@ sentences by their words. Pure Python, deterministic, no downloads.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from itertools import pairwise
 
 
@@ -14,6 +15,12 @@ def wordset(text: str) -> frozenset[str]:
     """A word list written as one string, words separated by whitespace (easier to read and
     extend than a literal): ``wordset("said told added")``."""
     return frozenset(text.split())
+
+
+def alternation(patterns: Iterable[str]) -> str:
+    """A regex alternation of ``patterns``, longest first, so that "sept" is tried before
+    "sep" and "january" before "jan" (the same matches as "jan(?:uary)?")."""
+    return "|".join(sorted(set(patterns), key=lambda pattern: (-len(pattern), pattern)))
 
 
 WORD_RE = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)?(?:[.,][0-9]+)*")

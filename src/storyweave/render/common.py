@@ -7,7 +7,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from ..model import Briefing, Fact, Quote
+from ..model import Briefing, Fact, Quote, source_labels
 
 #: Control characters (ANSI escapes included) that must never reach a terminal or a page.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
@@ -52,36 +52,14 @@ def headline(briefing: Briefing) -> str:
 
 
 def labels(briefing: Briefing) -> dict[str, str]:
-    """Source id -> a label that tells the sources apart.
-
-    The outlet alone when it is unique; else the outlet with the publication date; else
-    with the source number too (ten wire stories from one agency are common).
-    """
-    base = {s.id: plain(s.outlet or s.title or _short_origin(s.origin)) for s in briefing.sources}
-    counts = Counter(base.values())
-    result = {}
-    for source in briefing.sources:
-        label = base[source.id]
-        if counts[label] > 1 and source.published:
-            label = f"{label} ({source.published[:10]})"
-        result[source.id] = label
-    counts = Counter(result.values())
-    for source in briefing.sources:
-        if counts[result[source.id]] > 1:
-            result[source.id] = f"{result[source.id]} #{source_number(source.id)}"
-    return result
+    """Source id -> the label that tells the sources apart
+    (:func:`~storyweave.model.source_labels`), safe to print."""
+    return {source_id: plain(label) for source_id, label in source_labels(briefing.sources).items()}
 
 
 def agreed_facts(briefing: Briefing) -> list[Fact]:
     """Facts reported by at least two sources, strongest first."""
     return [f for f in briefing.facts if len(f.source_ids) >= 2][:MAX_LISTED_FACTS]
-
-
-def _short_origin(origin: str) -> str:
-    """A file's name, a URL's host, a dataset document's ``cluster/index``."""
-    if origin.startswith(("http://", "https://")):
-        return origin.split("/")[2]
-    return origin.rstrip("/").rsplit("/", 1)[-1]
 
 
 @dataclass(frozen=True, slots=True)

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 
 from ..model import Fact, Sentence, Source, TimelineEvent
 from ..nlp import names
+from ..nlp.calendar import MONTHS, WEEKDAYS
 from ..nlp.dates import TimeMention, dateline, dateline_end, find_times, publication_date
 from ..nlp.tokens import content_stems
 
@@ -41,9 +42,9 @@ MAX_EVENTS = 15
 SAME_EVENT_OVERLAP = 0.25
 _TIME_WORDS = frozenset(
     content_stems(
-        "monday tuesday wednesday thursday friday saturday sunday morning afternoon evening "
-        "night yesterday today tomorrow week month year early late earlier later last next "
-        "january february march april may june july august september october november december"
+        " ".join(WEEKDAYS + MONTHS)
+        + " morning afternoon evening night yesterday today tomorrow week month year early late"
+        " earlier later last next"
     )
 )
 # Predictions and doubts: the clause names a day on which nothing is known to have happened.
@@ -51,7 +52,6 @@ _SPECULATIVE = re.compile(
     r"\b(?:[Cc]ould|[Mm]ight|may|[Uu]nlikely|[Ll]ikely|[Pp]ossibly|[Pp]erhaps|hopes?|if|"
     r"expected)\b"
 )
-_JOURNALISTS = frozenset({"host", "byline", "correspondent", "reporter", "anchor", "presenter"})
 _SPECIFICITY = {10: 3, 7: 2, 4: 1}  # ISO length -> day, month, year
 
 
@@ -152,10 +152,9 @@ def _narrators(source: Source) -> frozenset[str]:
     """Surnames of the journalists in a transcript ("NILS AUREN, HOST" -> "auren")."""
     found = set()
     for sentence in source.sentences:
-        if sentence.turn_speaker:
-            label = names.split_label(sentence.turn_speaker)
-            if label.role in _JOURNALISTS:
-                found.add(names.surname(label.name))
+        label = sentence.turn_speaker
+        if label and names.is_narrator(label):
+            found.add(names.surname(names.split_label(label).name))
     return frozenset(found)
 
 

@@ -9,8 +9,6 @@ caused it, named as in the API: ``articles[1]``, ``urls[0]``, ``files[2]``.
 
 from __future__ import annotations
 
-import gzip
-import io
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
@@ -22,8 +20,8 @@ from ..ingest import fetch_url, normalise_date
 from ..ingest.files import (
     ARTICLE_FORMATS,
     article_suffix,
-    decode_text,
     is_dataset_path,
+    read_article_bytes,
     sniff_format,
     too_large_message,
 )
@@ -237,14 +235,4 @@ def _uploaded_article(data: bytes, origin: str, options: BriefOptions) -> Articl
     suffix = article_suffix(path)
     if suffix and suffix not in ARTICLE_FORMATS:
         raise InputError(origin, f"unsupported file type {suffix}; upload .txt, .md or .html")
-    if path.name.lower().endswith(".gz"):
-        try:
-            with gzip.GzipFile(fileobj=io.BytesIO(data)) as handle:
-                # One byte over the limit tells a file that inflates too far from one that fits.
-                data = handle.read(options.max_input_bytes + 1)
-        except (OSError, EOFError):
-            raise InputError(origin, "not a valid gzip file") from None
-    if len(data) > options.max_input_bytes:
-        raise InputError(origin, too_large_message(options.max_input_bytes))
-    text = decode_text(data, origin)
-    return Article(text=text, origin=origin, format=ARTICLE_FORMATS.get(suffix) or sniff_format(text))
+    return read_article_bytes(data, origin, options.max_input_bytes, origin=origin)
