@@ -123,7 +123,9 @@ def is_narrator(label: str | None) -> bool:
     >>> is_narrator("JANE SMITH, HOST"), is_narrator("OSKAR BRANDT"), is_narrator(None)
     (True, False, False)
     """
-    return bool(label) and not NARRATOR_ROLES.isdisjoint(re.findall(r"[a-z]+", label.lower()))
+    if not label:
+        return False
+    return not NARRATOR_ROLES.isdisjoint(re.findall(r"[a-z]+", label.lower()))
 
 
 def is_role_word(word: str) -> bool:
