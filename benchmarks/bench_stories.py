@@ -14,7 +14,7 @@ Two modes:
 
 ``--calibrate``  on the validation clusters: features are computed once, then the
                  clustering thresholds are searched on a grid in memory (the same
-                 rules as the store, :func:`storyweave.monitor.stories.cluster_in_memory`).
+                 rules as the store, :func:`storyweave.stories.clustering.cluster_in_memory`).
 (default)        on the test clusters (LongBench + TAC sample, 341 distinct): the real
                  path, `Store.ingest` into a temporary SQLite file, then the stories as
                  `storyweave stories --json` lists them.
@@ -141,7 +141,7 @@ def calibrate(articles: list, model: str) -> dict[str, object]:
     from storyweave import BriefOptions
     from storyweave import clean as clean_stage
     from storyweave.errors import InputError
-    from storyweave.monitor.stories import ClusterParams, article_features, cluster_in_memory
+    from storyweave.stories.clustering import ClusterParams, article_features, cluster_in_memory
     from storyweave.pipeline import Briefer
 
     embedder = Briefer(BriefOptions(model=model)).embedder

@@ -86,3 +86,35 @@ def test_sentence_budget_bounds_a_huge_article_and_says_so(briefer: Briefer) -> 
     assert sum(counts) <= 60
     assert counts[1:] == [3, 3, 3]  # short sources keep every sentence
     assert any("huge.txt" in note and "60 sentences" in note for note in briefing.notes)
+
+
+def test_the_story_check_names_the_stories_an_input_mixes() -> None:
+    from storyweave import Briefer, BriefOptions
+    from storyweave.model import Article
+
+    strike = [
+        "Dock workers in Velmora ended their nine-day strike on Sunday after overnight talks "
+        "with the port authority. The union said the new contract raises wages by six percent "
+        "over two years. About 40 ships were still waiting offshore on Sunday evening.",
+        "The Velmora port strike is over: dockers accepted a contract raising wages by six "
+        "percent over two years after talks with the port authority ended on Sunday. Dozens "
+        "of ships were still waiting offshore, the union said.",
+    ]
+    quake = [
+        "A magnitude 6.1 earthquake struck the mountain town of Tarsin before dawn on Friday, "
+        "collapsing two schools and killing at least 14 people, the regional governor said. "
+        "Rescue teams searched the rubble through the morning.",
+        "At least 14 people died when a 6.1 magnitude quake hit Tarsin early on Friday, "
+        "officials said. Two school buildings collapsed and rescuers dug through the rubble "
+        "for survivors.",
+    ]
+    articles = [Article(text, f"r{k}.txt") for k, text in enumerate([strike[0], quake[0], strike[1], quake[1]])]
+    briefer = Briefer(BriefOptions(model="lexical"))
+    briefing = briefer.brief(articles)
+    assert not briefing.story_check.one_story
+    assert sorted(g.source_ids for g in briefing.story_check.stories) == [("s1", "s3"), ("s2", "s4")]
+    stories = briefer.brief_each_story(articles)
+    assert [tuple(s.id for s in b.sources) for b in stories] == [("s1", "s3"), ("s2", "s4")]
+    assert all(b.story_check.one_story for b in stories)
+    one = briefer.brief([articles[0], articles[2]])
+    assert one.story_check.one_story and one.story_check.off_topic == ()

@@ -110,3 +110,9 @@ def test_sentences_without_numbers_have_no_quantities() -> None:
     assert [q.text for q in quantities("The ferry crews voted by a margin of one hundred.")] == [
         "one hundred"
     ]
+
+
+def test_nearly_five_years_agrees_with_five_years() -> None:
+    # A real briefing once set these against each other as a conflict.
+    assert compatible(only("He was jailed for nearly five years."), only("He was jailed for five years."))
+    assert not compatible(only("He was jailed for nearly five years."), only("He was jailed for three years."))

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 
-from storyweave.monitor.stories import (
+from storyweave.stories.clustering import (
     ClusterParams,
     Features,
     StoryIndex,

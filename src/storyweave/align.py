@@ -27,7 +27,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from .model import Fact, Sentence
-from .nlp.sentences import stands_alone
+from .nlp.sentences import is_claim, stands_alone
 
 #: Sentences shorter than this many words stand alone: "He said." or "No one was hurt."
 #: carry too little to match reliably, and a false link puts words in a source's mouth.
@@ -79,9 +79,16 @@ def align(
         raise ValueError(f"{n} sentences but a {similarity.shape} similarity matrix")
     if n == 0:
         return ()
-    order_keys = [_position(s) for s in sentences]
+    return facts_of_groups(sentences, similarity, _group(sentences, similarity, threshold))
 
-    groups = _group(sentences, similarity, threshold)
+
+def facts_of_groups(
+    sentences: Sequence[Sentence], similarity: np.ndarray, groups: Sequence[list[int]]
+) -> tuple[Fact, ...]:
+    """Facts from groups of sentence indices (every sentence in exactly one group), numbered
+    and ordered as :func:`align` does; the divergence stage uses it to take a sentence out
+    of a fact it no longer agrees with."""
+    order_keys = [_position(s) for s in sentences]
     facts = [_make_fact(members, sentences, similarity, order_keys) for members in groups]
     facts.sort(key=lambda item: (-len(item[0].source_ids), -item[0].centrality, item[1]))
     return tuple(
@@ -92,6 +99,7 @@ def align(
             sentence_ids=fact.sentence_ids,
             source_ids=fact.source_ids,
             centrality=fact.centrality,
+            claim=fact.claim,
         )
         for number, (fact, _) in enumerate(facts, start=1)
     )
@@ -145,9 +153,12 @@ def _make_fact(
         mean_to_others = (block.sum(axis=1) - np.diag(block)) / (len(group) - 1)
         # Round so that float noise cannot pick a later sentence over an earlier tie.
         scores = np.round(mean_to_others, CENTRALITY_DECIMALS)
-        # A fact is shown by its representative: prefer a member that reads on its own
-        # over half of a split quotation, whatever their similarity.
-        scores = scores + np.array([stands_alone(sentences[i].text) for i in by_source])
+        # A fact is shown by its representative: prefer a member that states something
+        # (not a host's question) and reads on its own (not half of a split quotation),
+        # whatever their similarity.
+        scores = scores + np.array(
+            [2 * is_claim(sentences[i].text) + stands_alone(sentences[i].text) for i in by_source]
+        )
         representative = by_source[int(np.argmax(scores))]  # argmax keeps the first tie
     n = len(sentences)
     if n > 1:
@@ -163,6 +174,7 @@ def _make_fact(
         sentence_ids=tuple(sentences[i].id for i in ordered),
         source_ids=tuple(sentences[i].source_id for i in by_source),
         centrality=round(centrality, CENTRALITY_DECIMALS),
+        claim=is_claim(sentences[representative].text),
     )
     return fact, order_keys[by_source[0]]
 

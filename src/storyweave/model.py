@@ -129,6 +129,8 @@ class Fact:
     ``text`` is the representative sentence's text (always a real source sentence);
     ``sentence_ids`` lists every supporting sentence, ``source_ids`` every outlet.
     ``centrality`` is how central the fact is to the story (higher is more central).
+    ``claim`` is false when the fact states nothing a source can be said to report (a
+    question, a lead-in, a headline): such a fact is never an agreed fact or a source's own.
     """
 
     id: str
@@ -137,6 +139,7 @@ class Fact:
     sentence_ids: tuple[str, ...]
     source_ids: tuple[str, ...]
     centrality: float = 0.0
+    claim: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -283,6 +286,44 @@ def source_labels(sources: Sequence[Source]) -> dict[str, str]:
 
 
 @dataclass(frozen=True, slots=True)
+class StoryGroup:
+    """Articles of a briefing that tell one story, and a title to name it by."""
+
+    source_ids: tuple[str, ...]
+    title: str
+
+
+@dataclass(frozen=True, slots=True)
+class StoryCheck:
+    """Whether a briefing's inputs tell one story: their groups, largest first.
+
+    One group (or none, for an empty briefing) is one story. Otherwise the groups of two or
+    more articles are the stories the inputs mix, and an article alone next to them is
+    off-topic; when every article is alone, the inputs are unrelated.
+    """
+
+    groups: tuple[StoryGroup, ...] = ()
+
+    @property
+    def one_story(self) -> bool:
+        return len(self.groups) <= 1
+
+    @property
+    def stories(self) -> tuple[StoryGroup, ...]:
+        """The groups that are stories: those of two or more articles (or every group, when
+        no article shares a story with another)."""
+        several = tuple(g for g in self.groups if len(g.source_ids) > 1)
+        return several or self.groups
+
+    @property
+    def off_topic(self) -> tuple[str, ...]:
+        """Articles that share nothing with the others, next to a story of several."""
+        if all(len(g.source_ids) == 1 for g in self.groups):
+            return ()
+        return tuple(g.source_ids[0] for g in self.groups if len(g.source_ids) == 1)
+
+
+@dataclass(frozen=True, slots=True)
 class InputProblem:
     """An input that could not be briefed, with a one-line reason."""
 
@@ -306,6 +347,7 @@ class Briefing:
     entities: tuple[Entity, ...] = ()
     timeline: tuple[TimelineEvent, ...] = ()
     outlets: tuple[OutletView, ...] = ()
+    story_check: StoryCheck = field(default_factory=StoryCheck)
 
     def sentence(self, sentence_id: str) -> Sentence:
         """Look a sentence up by id (raises ``KeyError`` for an unknown id)."""

@@ -2,20 +2,25 @@
 
 1. **clean**     raw article -> story paragraphs + removal report      (:mod:`storyweave.clean`)
 2. **sentences** paragraphs -> sentences with stable ids               (:mod:`storyweave.nlp.sentences`)
-3. **quotes**    sentences -> quote mentions; speakers resolved and
+3. **embed**     sentences -> unit vectors                             (:mod:`storyweave.embed`)
+4. **stories**   do the articles tell one story? their groups,
+                 off-topic articles                                    (:mod:`storyweave.stories`)
+5. **quotes**    sentences -> quote mentions; speakers resolved and
                  statements consolidated across the cluster            (:mod:`storyweave.nlp.quotes`)
-4. **embed**     sentences -> unit vectors                             (:mod:`storyweave.embed`)
-5. **align**     vectors -> their similarity matrix -> facts with
+6. **align**     vectors -> their similarity matrix -> facts with
                  their supporting sentences                            (:mod:`storyweave.align`)
-6. **diverge**   conflicts, superseded claims, single-source claims and
+7. **diverge**   conflicts, superseded claims, single-source claims and
                  coverage gaps                                         (:mod:`storyweave.diverge`)
-7. **views**     each outlet's framing (loaded labels, one-sided hedges,
+8. **views**     each outlet's framing (loaded labels, one-sided hedges,
                  scare quotes), what it alone reports and leaves out,
                  and the timeline                                      (:mod:`storyweave.views`)
-8. **entities**  people and organisations with their roles             (:mod:`storyweave.nlp.entities`)
-9. **summarize** facts -> a budgeted, ordered, cited summary, leaving
+9. **entities**  people and organisations with their roles             (:mod:`storyweave.nlp.entities`)
+10. **summarize** facts -> a budgeted, ordered, cited summary, leaving
                  out claims that later reports overtook                (:mod:`storyweave.summarize`)
-10. assemble the :class:`~storyweave.model.Briefing` that every renderer reads.
+11. assemble the :class:`~storyweave.model.Briefing` that every renderer reads.
+
+Stages 1-4 run once per call (:meth:`Briefer._prepare`); 5-11 run over all the sources
+(:meth:`Briefer.brief`) or over each story's (:meth:`Briefer.brief_each_story`).
 
 One bad article fails alone: an error in cleaning or segmenting it becomes an
 :class:`~storyweave.model.InputProblem` and the others are still briefed.
@@ -26,7 +31,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Iterable, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -36,11 +41,12 @@ from . import diverge as diverge_stage
 from . import summarize as summarize_stage
 from .embed import Embedder, load_embedder
 from .errors import InputError, OptionsError
-from .model import Article, Briefing, InputProblem, Source, source_metadata
+from .model import Article, Briefing, InputProblem, Source, StoryCheck, source_metadata
 from .nlp import entities as entity_stage
 from .nlp import quotes as quote_stage
 from .nlp import sentences as sentence_stage
 from .options import BriefOptions
+from .stories.check import check_story
 from .views import framing as framing_stage
 from .views import outlets as outlets_stage
 from .views import timeline as timeline_stage
@@ -75,7 +81,50 @@ class Briefer:
         return self._embedder
 
     def brief(self, articles: Iterable[Article], problems: Sequence[InputProblem] = ()) -> Briefing:
-        """Brief ``articles``; ``problems`` from loading are carried into the briefing."""
+        """Brief ``articles`` as one story; ``problems`` from loading are carried into the
+        briefing. When the articles do not tell one story, ``briefing.story_check`` says so
+        and names the groups (see :meth:`brief_each_story`)."""
+        prepared = self._prepare(articles, problems)
+        return self._weave(prepared, prepared.sources, prepared.check)
+
+    def brief_each_story(
+        self, articles: Iterable[Article], problems: Sequence[InputProblem] = ()
+    ) -> tuple[Briefing, ...]:
+        """One briefing per story the articles tell (an off-topic article gets its own).
+
+        The articles are cleaned and embedded once; each group is then woven on its own.
+        Sources keep their numbers (``s3`` stays ``s3``), so citations mean the same in
+        every briefing. When the articles tell one story this is ``(brief(articles),)``.
+        """
+        prepared = self._prepare(articles, problems)
+        if prepared.check.one_story:
+            return (self._weave(prepared, prepared.sources, prepared.check),)
+        return self._each_story(prepared)
+
+    def brief_with_stories(
+        self, articles: Iterable[Article], problems: Sequence[InputProblem] = ()
+    ) -> tuple[Briefing, tuple[Briefing, ...]]:
+        """The briefing of all ``articles`` and, when they tell several stories, one
+        briefing per story (none when they tell one), cleaning and embedding once."""
+        prepared = self._prepare(articles, problems)
+        whole = self._weave(prepared, prepared.sources, prepared.check)
+        return whole, () if prepared.check.one_story else self._each_story(prepared)
+
+    def _each_story(self, prepared: _Prepared) -> tuple[Briefing, ...]:
+        by_id = {source.id: source for source in prepared.sources}
+        return tuple(
+            self._weave(
+                prepared,
+                [by_id[source_id] for source_id in group.source_ids],
+                StoryCheck(groups=(group,)),
+            )
+            for group in prepared.check.groups
+        )
+
+    def _prepare(
+        self, articles: Iterable[Article], problems: Sequence[InputProblem]
+    ) -> _Prepared:
+        """Stages 1-4: clean, split, embed, and check that the articles tell one story."""
         options = self.options
         articles = list(articles)
         if len(articles) > options.max_articles:
@@ -122,23 +171,51 @@ class Briefer:
         sources, cut_note = _within_sentence_budget(sources, options.max_sentences)
         timings["clean+segment"] = time.perf_counter() - started
 
-        started = time.perf_counter()
-        quotes = quote_stage.find_quotes(sources)
-        timings["quotes"] = time.perf_counter() - started
-
         sentences = tuple(s for source in sources for s in source.sentences)
         started = time.perf_counter()
         vectors = _encode_unique(self.embedder, [s.text for s in sentences])
         timings["embed"] = time.perf_counter() - started
 
         started = time.perf_counter()
-        threshold = options.similarity or self.embedder.default_threshold
         similarity = align_stage.similarity_matrix(vectors)
+        check = check_story(sources, sentences, vectors, similarity)
+        timings["story check"] = time.perf_counter() - started
+        self.last_timings = timings
+        return _Prepared(
+            sources=tuple(sources),
+            problems=tuple(all_problems),
+            notes=(cut_note,) if cut_note else (),
+            row={s.id: i for i, s in enumerate(sentences)},
+            vectors=vectors,
+            similarity=similarity,
+            check=check,
+        )
+
+    def _weave(
+        self, prepared: _Prepared, sources: Sequence[Source], check: StoryCheck
+    ) -> Briefing:
+        """Stages 5-11 over ``sources`` (all prepared sources, or one story's)."""
+        options = self.options
+        timings = self.last_timings
+        sentences = tuple(s for source in sources for s in source.sentences)
+        rows = [prepared.row[s.id] for s in sentences]
+        if len(rows) == len(prepared.row):
+            vectors, similarity = prepared.vectors, prepared.similarity
+        else:
+            vectors = prepared.vectors[rows]
+            similarity = prepared.similarity[np.ix_(rows, rows)]
+
+        started = time.perf_counter()
+        quotes = quote_stage.find_quotes(sources)
+        timings["quotes"] = time.perf_counter() - started
+
+        started = time.perf_counter()
+        threshold = options.similarity or self.embedder.default_threshold
         facts = align_stage.align(sentences, similarity, threshold=threshold)
         timings["align"] = time.perf_counter() - started
 
         started = time.perf_counter()
-        divergences = diverge_stage.find_divergences(sources, facts, sentences, similarity)
+        facts, divergences = diverge_stage.find_divergences(sources, facts, sentences, similarity)
         timings["diverge"] = time.perf_counter() - started
 
         started = time.perf_counter()
@@ -153,14 +230,13 @@ class Briefer:
         summary = summarize_stage.summarize(facts, sentences, vectors, options, exclude=stale)
         timings["summarize"] = time.perf_counter() - started
 
-        notes = [cut_note] if cut_note else []
+        notes = list(prepared.notes)
         if len(sources) < 2:
             notes.append(
                 f"Only {len(sources)} usable article(s): nothing can be cross-checked, "
                 "so every fact is single-source."
             )
         # Timings stay out of the briefing itself so that equal input gives an equal briefing.
-        self.last_timings = timings
         settings = options.as_dict() | {"embedder": self.embedder.name, "similarity": threshold}
         del settings["threads"]  # how fast, not what: the briefing is the same either way
         return Briefing(
@@ -168,14 +244,28 @@ class Briefer:
             summary=summary,
             facts=facts,
             quotes=quotes,
-            problems=tuple(all_problems),
+            problems=prepared.problems,
             notes=tuple(notes),
             settings=settings,
             divergences=divergences,
             entities=entities,
             timeline=timeline,
             outlets=outlets,
+            story_check=check,
         )
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    """What every story of one call shares: cleaned sources, vectors, the story check."""
+
+    sources: tuple[Source, ...]
+    problems: tuple[InputProblem, ...]
+    notes: tuple[str, ...]
+    row: dict[str, int]  # sentence id -> row of ``vectors`` and ``similarity``
+    vectors: np.ndarray
+    similarity: np.ndarray
+    check: StoryCheck
 
 
 def _well_formed(article: Article) -> Article:

@@ -59,6 +59,12 @@ def add_parser(commands: Any) -> None:
     add_budget(brief)
     brief.add_argument("--cluster", help="cluster id to brief from a dataset file")
     brief.add_argument(
+        "--split",
+        action="store_true",
+        help="when the inputs tell several stories, brief each on its own (Markdown: one "
+        "after the other; JSON: an array of briefings; HTML: one page)",
+    )
+    brief.add_argument(
         "--story",
         type=int,
         metavar="ID",
@@ -101,7 +107,7 @@ def run_brief(args: argparse.Namespace) -> int:
     """``storyweave brief``."""
     from ..ingest import load
     from ..pipeline import Briefer
-    from ..render import render
+    from ..render import render_many
 
     options = options_from_flags(args)
     if args.story is not None:
@@ -114,13 +120,24 @@ def run_brief(args: argparse.Namespace) -> int:
     if not loaded.articles:
         print("storyweave: no usable article to brief", file=sys.stderr)
         return EXIT_FAILURE
-    briefing = Briefer(options).brief(loaded.articles, loaded.problems)
+    briefer = Briefer(options)
+    if args.split:
+        briefings = briefer.brief_each_story(loaded.articles, loaded.problems)
+    else:
+        briefings = (briefer.brief(loaded.articles, loaded.problems),)
+    briefing = briefings[0]
     if not args.quiet:
         report_problems(briefing.problems[len(loaded.problems) :])
     if not briefing.sources:
         print("storyweave: no usable article to brief", file=sys.stderr)
         return EXIT_FAILURE
-    write_output(render(briefing, args.format), args.output)
+    if not args.quiet and not briefing.story_check.one_story and not args.split:
+        print(
+            "storyweave: these inputs do not tell one story (see the top of the briefing); "
+            "--split briefs each story on its own",
+            file=sys.stderr,
+        )
+    write_output(render_many(briefings, args.format), args.output)
     return EXIT_PARTIAL if briefing.problems else EXIT_OK
 
 

@@ -11,6 +11,10 @@ Runs after alignment (:func:`storyweave.align.align`) on one shared
 3. **single_source** (:mod:`.coverage`): claims only one outlet makes;
 4. **coverage_gap** (:mod:`.coverage`): facts most outlets report that some leave out.
 
+Then every sentence has at most one of these roles: a sentence that is a side of a conflict,
+an overtaken claim or one outlet's own claim leaves the fact alignment put it in (it is no
+longer "agreed" by the others), and coverage gaps are found among the facts that remain.
+
 Everything is rules over the aligned facts, the sentence similarities and regexes: no model,
 deterministic, a few milliseconds for a ten-article story.
 """
@@ -18,9 +22,11 @@ deterministic, a few milliseconds for a ten-article story.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 import numpy as np
 
+from ..align import facts_of_groups
 from ..model import Divergence, Fact, Sentence, Source
 from .conflicts import find_conflicts
 from .context import StoryContext, story_context
@@ -35,24 +41,26 @@ def find_divergences(
     facts: Sequence[Fact],
     sentences: Sequence[Sentence],
     similarity: np.ndarray,
-) -> tuple[Divergence, ...]:
-    """Conflicts, superseded claims, single-source claims and coverage gaps, in that order.
+) -> tuple[tuple[Fact, ...], tuple[Divergence, ...]]:
+    """The facts as the divergences leave them, and the conflicts, superseded claims,
+    single-source claims and coverage gaps, in that order.
 
     ``sentences`` are all sentences of all ``sources`` in source order and ``similarity``
     their cosine matrix, as alignment computed it
-    (:func:`storyweave.align.similarity_matrix`).
+    (:func:`storyweave.align.similarity_matrix`). The facts returned are ``facts`` with each
+    sentence that a divergence shows taken out into a fact of its own (see the module
+    docstring); the divergences cite those facts.
 
     Example::
 
-        similarity = similarity_matrix(vectors)
-        divergences = find_divergences(sources, facts, sentences, similarity)
+        facts, divergences = find_divergences(sources, facts, sentences, similarity)
         for d in divergences:
             print(d.kind, d.summary)
     """
     if similarity.shape != (len(sentences), len(sentences)):
         raise ValueError(f"{len(sentences)} sentences but a {similarity.shape} similarity matrix")
     if not sentences:
-        return ()
+        return tuple(facts), ()
     story = story_context(sources, facts, sentences, similarity)
     conflicts = find_conflicts(story)
     superseded = find_superseded(story)
@@ -61,8 +69,17 @@ def find_divergences(
     # version of something several report, not a claim of its own.
     shown = frozenset(c for d in conflicts + superseded for side in d.sides for c in side.citations)
     single = single_source(story, facts, shown)
+    shown_alone = frozenset(
+        sentence_id
+        for d in conflicts + superseded + single
+        for side in (d.sides[:1] if d.kind == "superseded" else d.sides)
+        for sentence_id in side.citations
+    )
+    facts = _without(facts, shown_alone, story)
+    story = replace(story, fact_of=_fact_of(facts, sentences))
     gaps = coverage_gaps(story, facts, stale)
-    return _ordered(conflicts, story) + _ordered(superseded, story) + single + gaps
+    found = _ordered(conflicts, story) + _ordered(superseded, story) + single
+    return facts, tuple(_cite_facts(d, story) for d in found) + gaps
 
 
 def stale_sentence_ids(divergences: Sequence[Divergence]) -> frozenset[str]:
@@ -74,6 +91,37 @@ def stale_sentence_ids(divergences: Sequence[Divergence]) -> frozenset[str]:
         if d.kind == "superseded" and d.sides
         for sentence_id in d.sides[0].citations
     )
+
+
+def _without(
+    facts: Sequence[Fact], alone: frozenset[str], story: StoryContext
+) -> tuple[Fact, ...]:
+    """``facts`` with every sentence of ``alone`` in a fact of its own, renumbered."""
+    if not any(len(fact.sentence_ids) > 1 and alone.intersection(fact.sentence_ids) for fact in facts):
+        return tuple(facts)
+    groups: list[list[int]] = []
+    for fact in facts:
+        members = [story.position[sentence_id] for sentence_id in fact.sentence_ids]
+        kept = sorted(i for i in members if story.sentences[i].id not in alone)
+        groups += [kept] if kept else []
+        groups += [[i] for i in sorted(members) if story.sentences[i].id in alone]
+    return facts_of_groups(story.sentences, story.similarity, groups)
+
+
+def _fact_of(facts: Sequence[Fact], sentences: Sequence[Sentence]) -> list[Fact | None]:
+    by_sentence = {sentence_id: fact for fact in facts for sentence_id in fact.sentence_ids}
+    return [by_sentence.get(s.id) for s in sentences]
+
+
+def _cite_facts(divergence: Divergence, story: StoryContext) -> Divergence:
+    """The divergence citing the facts its sentences now belong to."""
+    ids = [
+        fact.id
+        for side in divergence.sides
+        for sentence_id in side.citations
+        if (fact := story.fact_of[story.position[sentence_id]]) is not None
+    ]
+    return replace(divergence, fact_ids=tuple(dict.fromkeys(ids)))
 
 
 def _ordered(divergences: Sequence[Divergence], story: StoryContext) -> tuple[Divergence, ...]:

@@ -14,11 +14,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..model import Fact, Sentence, Source, source_labels
-from ..nlp.calendar import has_time_of_day, parse_published
+from ..nlp.calendar import Stamp, parse_stamp
 from ..nlp.tokens import STOPWORDS, stem, words
-
-#: A stamp is (ISO date, minutes after midnight or None when only the date is known).
-Stamp = tuple[str, int | None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,26 +69,3 @@ def _content_stems(sentences: Sequence[Sentence]) -> list[frozenset[str]]:
                 found.add(memo[word])
         result.append(frozenset(found))
     return result
-
-
-def parse_stamp(published: str | None) -> Stamp | None:
-    """(date, minutes) from an ISO 8601 date or date-time; ``None`` when absent or unreadable."""
-    moment = parse_published(published)
-    if published is None or moment is None:
-        return None
-    if not has_time_of_day(published):
-        return (moment.date().isoformat(), None)
-    # Local wall-clock time: outlets of one story mostly share a zone, and mixing naive
-    # and aware stamps would otherwise make "later" undecidable.
-    return (moment.date().isoformat(), moment.hour * 60 + moment.minute)
-
-
-def is_later(first: Stamp | None, second: Stamp | None) -> bool | None:
-    """Whether ``second`` was published after ``first``; ``None`` when the stamps cannot tell."""
-    if first is None or second is None:
-        return None
-    if first[0] != second[0]:
-        return second[0] > first[0]
-    if first[1] is None or second[1] is None:
-        return None
-    return second[1] > first[1]

@@ -23,6 +23,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 
 from ..model import Divergence, Fact, Sentence, Side
+from ..nlp.calendar import could_have_reported
 from ..nlp.names import is_narrator
 from .context import StoryContext
 
@@ -262,8 +263,13 @@ def coverage_gaps(
         members = [story.position[s] for s in fact.sentence_ids]
         near = np.flatnonzero(story.similarity[members].max(axis=0) >= COVERED_COSINE)
         near_sources = {story.sentences[j].source_id for j in near.tolist()}
+        reporters = [story.stamps.get(s) for s in fact.source_ids]
         missing = tuple(
-            s for s in story.source_ids if s not in fact.source_ids and s not in near_sources
+            s
+            for s in story.source_ids
+            if s not in fact.source_ids
+            and s not in near_sources
+            and could_have_reported(reporters, story.stamps.get(s))
         )
         if not missing:
             continue

@@ -18,10 +18,10 @@ from datetime import datetime
 import numpy as np
 
 from ..model import Divergence, Sentence, Side
-from ..nlp.calendar import SHORT_MONTH_NAMES, WEEKDAYS
+from ..nlp.calendar import SHORT_MONTH_NAMES, WEEKDAYS, Stamp, is_later
 from ..nlp.names import is_narrator
 from ..nlp.tokens import STOPWORDS, content_stems, stem, wordset
-from .context import Stamp, StoryContext, is_later
+from .context import StoryContext
 
 #: Cosine a later sentence needs to the stale claim to overtake it, on top of stating the
 #: same event as done. Calibrated on the answer keys with MiniLM: the planted overtaking

@@ -3,7 +3,8 @@
 * :mod:`.store`   :class:`Store` over SQLite or PostgreSQL (SQLAlchemy Core): ingest, stories,
   current briefings;
 * :mod:`.schema`  the tables and their versioned migrations;
-* :mod:`.stories` incremental story clustering (embedding + names + time window), no database.
+* story clustering itself (embedding + names + time window, no database) lives in
+  :mod:`storyweave.stories`, shared with the one-story check of every briefing.
 
 Needs the ``monitor`` extra; nothing here is imported by the briefing pipeline.
 """

@@ -35,7 +35,7 @@ import numpy as np
 import sqlalchemy as sa
 
 from ..model import Article, CleanedText, source_metadata
-from .stories import ClusterParams, Features, StoryIndex, StoryState, cleaned_body
+from ..stories.clustering import ClusterParams, Features, StoryIndex, StoryState, cleaned_body
 
 metadata = sa.MetaData()
 

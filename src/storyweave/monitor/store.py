@@ -9,7 +9,7 @@ with its story update, so a run killed at any moment loses at most the article i
 flight and leaves the store consistent; the next run skips what is already there.
 An article already stored is recognised by its canonical URL, by the hash of its
 cleaned words, or as a near-duplicate of a member of a matching story
-(:mod:`storyweave.monitor.stories`); it then only gains an origin row.
+(:mod:`storyweave.stories.clustering`); it then only gains an origin row.
 
 Example::
 
@@ -31,7 +31,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from ..errors import InputError, StoreError
 from ..model import Article, Briefing, InputProblem
-from .stories import (
+from ..stories.clustering import (
     ClusterParams,
     StoryIndex,
     article_features,

@@ -8,6 +8,7 @@ date from a name or a number; :func:`parse_published` is the one reader of the I
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime, timezone
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -61,3 +62,38 @@ def epoch_seconds(published: str | None, fallback: float) -> float:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=timezone.utc)
     return moment.timestamp()
+
+
+#: A stamp is (ISO date, minutes after midnight or None when only the date is known).
+Stamp = tuple[str, int | None]
+
+
+def parse_stamp(published: str | None) -> Stamp | None:
+    """(date, minutes) from an ISO 8601 date or date-time; ``None`` when absent or unreadable."""
+    moment = parse_published(published)
+    if published is None or moment is None:
+        return None
+    if not has_time_of_day(published):
+        return (moment.date().isoformat(), None)
+    # Local wall-clock time: outlets of one story mostly share a zone, and mixing naive
+    # and aware stamps would otherwise make "later" undecidable.
+    return (moment.date().isoformat(), moment.hour * 60 + moment.minute)
+
+
+def is_later(first: Stamp | None, second: Stamp | None) -> bool | None:
+    """Whether ``second`` was published after ``first``; ``None`` when the stamps cannot tell."""
+    if first is None or second is None:
+        return None
+    if first[0] != second[0]:
+        return second[0] > first[0]
+    if first[1] is None or second[1] is None:
+        return None
+    return second[1] > first[1]
+
+
+def could_have_reported(reporters: Iterable[Stamp | None], stamp: Stamp | None) -> bool:
+    """Whether an outlet published at ``stamp`` could have reported what sources published at
+    ``reporters`` did: some of them came out no later than it (or the stamps cannot tell).
+    An outlet that published before anyone reported an event did not "leave it out".
+    """
+    return any(is_later(reporter, stamp) is not False for reporter in reporters)

@@ -15,7 +15,6 @@ sentences about different things far more often than they signal a dispute.
 
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass
 from typing import Literal
@@ -437,7 +436,9 @@ def _interval(
     if hedge == "about":
         return low * (1 - ABOUT_SPREAD), high * (1 + ABOUT_SPREAD)
     if hedge == "nearly":
-        return low * NEARLY_FLOOR, math.nextafter(high, -math.inf)
+        # Inclusive, as for "above": readers take "nearly five years" and "five years" for
+        # one claim (a real briefing flagged them as a conflict when the number was excluded).
+        return low * NEARLY_FLOOR, high
     if hedge == "above":
         # Inclusive: "more than three months" and "a three-month deadlock" are read as one
         # claim by readers, not as a dispute over a day.

@@ -248,3 +248,26 @@ def stands_alone(text: str) -> bool:
     """Whether a sentence reads on its own: no half quotation, no lower-case start."""
     stripped = text.lstrip("\"'“‘`([ ")
     return bool(stripped) and not stripped[0].islower() and not unbalanced_quotes(text)
+
+
+#: Fewer words than this make an aside ("He declined."), not a claim.
+MIN_CLAIM_WORDS = 5
+#: A statement ends with a full stop or an exclamation mark, perhaps inside a closing quote
+#: or bracket; a headline, a teaser or the text of a link does not.
+_STATEMENT_END = re.compile(r"[.!…][\"'’”)\]]*$")
+
+
+def is_claim(text: str) -> bool:
+    """Whether a sentence states something a source can be said to report: not a question,
+    not a lead-in to an embed or a list ("Twitter seemed confused:"), not a headline,
+    teaser or link text (no full stop), not a short aside.
+
+    >>> is_claim("The strike ended on Sunday after 14 hours of talks."), is_claim("And the ships?")
+    (True, False)
+    """
+    stripped = text.strip()
+    if len(stripped.split()) < MIN_CLAIM_WORDS:
+        return False
+    if stripped.rstrip("\"'’”)]").endswith(("?", ":")):
+        return False
+    return bool(_STATEMENT_END.search(stripped))

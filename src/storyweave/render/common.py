@@ -39,7 +39,9 @@ HEADLINE_WORDS = 14
 def headline(briefing: Briefing) -> str:
     """A title for the whole briefing: the most common source title, else the first
     summary line, shortened."""
-    titles = [s.title for s in briefing.sources if s.title]
+    # The largest story's titles: an off-topic article must not name the briefing.
+    main = set(briefing.story_check.groups[0].source_ids) if briefing.story_check.groups else None
+    titles = [s.title for s in briefing.sources if s.title and (main is None or s.id in main)]
     if titles:
         counts = Counter(titles)
         text = plain(max(titles, key=lambda t: (counts[t], -titles.index(t))))
@@ -57,9 +59,61 @@ def labels(briefing: Briefing) -> dict[str, str]:
     return {source_id: plain(label) for source_id, label in source_labels(briefing.sources).items()}
 
 
+@dataclass(frozen=True, slots=True)
+class StoryWarning:
+    """What the top of a briefing says when its inputs do not tell one story."""
+
+    headline: str  # "These 5 articles tell 2 different stories."
+    stories: list[tuple[tuple[str, ...], str]]  # (source ids, title) of each story
+    off_topic: list[tuple[str, str]]  # (source id, title) of each off-topic article
+    advice: str
+
+
+#: A group's title in the warning is cut to this many words.
+GROUP_TITLE_WORDS = 16
+
+
+def story_warning(briefing: Briefing) -> StoryWarning | None:
+    """The warning a briefing of several stories (or of off-topic articles) leads with;
+    ``None`` when its inputs tell one story."""
+    check = briefing.story_check
+    if check.one_story:
+        return None
+    n = len(briefing.sources)
+    stories = [(g.source_ids, _short(g.title)) for g in check.stories]
+    off_topic = [(g.source_ids[0], _short(g.title)) for g in check.groups
+                 if g.source_ids[0] in check.off_topic]
+    if len(check.stories) == len(check.groups) and all(len(g.source_ids) == 1 for g in check.groups):
+        headline = f"These {n} articles share no story: each tells its own."
+    elif len(stories) > 1:
+        headline = f"These {n} articles tell {len(stories)} different stories."
+    else:
+        count = len(off_topic)
+        headline = (
+            f"{count} of these {n} articles share{'s' if count == 1 else ''} nothing with the "
+            "others (off-topic)."
+        )
+    if len(stories) > 1 or not off_topic:
+        advice = (
+            "The briefing below mixes them: agreement, gaps and single-source claims across "
+            "stories mean little. Brief each story on its own (command line: --split)."
+        )
+    else:
+        advice = (
+            "It is still in the briefing below, where it counts as leaving out what the "
+            "others report; --split briefs it apart."
+        )
+    return StoryWarning(headline, stories, off_topic, advice)
+
+
+def _short(title: str) -> str:
+    words = plain(title).split()
+    return " ".join(words[:GROUP_TITLE_WORDS]) + (" …" if len(words) > GROUP_TITLE_WORDS else "")
+
+
 def agreed_facts(briefing: Briefing) -> list[Fact]:
-    """Facts reported by at least two sources, strongest first."""
-    return [f for f in briefing.facts if len(f.source_ids) >= 2][:MAX_LISTED_FACTS]
+    """Facts reported by at least two sources that state something, strongest first."""
+    return [f for f in briefing.facts if len(f.source_ids) >= 2 and f.claim][:MAX_LISTED_FACTS]
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,11 +8,19 @@ keyboard focus (pure CSS) and link to the sentence in its source, highlighted.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 from importlib import resources
 
 from ..model import Briefing, Source
-from .common import agreed_facts, headline, labels, quote_variants, source_number
+from .common import (
+    agreed_facts,
+    headline,
+    labels,
+    quote_variants,
+    source_number,
+    story_warning,
+)
 from .html_analysis import analysis_sections
 from .html_base import PALETTE, badge, cites, e
 from .html_matrix import MATRIX_CSS, matrix_section
@@ -41,6 +49,34 @@ def render_html(briefing: Briefing, *, matrix: bool = False) -> str:
     return "\n".join(parts) + "\n"
 
 
+def render_html_many(briefings: Sequence[Briefing]) -> str:
+    """Several briefings (one per story) as one page, each in its own article."""
+    title = " · ".join(e(headline(b)) for b in briefings)
+    # Sources keep their numbers across the stories, so sentence and source anchors are
+    # already unique on the page; section headings get the story's number.
+    bodies = "\n".join(
+        '<article class="story">'
+        + render_html_body(b)
+        .replace('id="h-', f'id="story{k}-h-')
+        .replace('aria-labelledby="h-', f'aria-labelledby="story{k}-h-')
+        + "</article>"
+        for k, b in enumerate(briefings, start=1)
+    )
+    return "\n".join(
+        [
+            "<!doctype html>",
+            '<html lang="en"><head><meta charset="utf-8">',
+            '<meta name="viewport" content="width=device-width, initial-scale=1">',
+            CSP_META,
+            f"<title>{title} · storyweave</title>",
+            f"<style>{html_css()}</style>",
+            "</head><body><main>",
+            bodies,
+            "</main></body></html>",
+        ]
+    ) + "\n"
+
+
 def html_css(*, matrix: bool = False) -> str:
     """The stylesheet the briefing body needs (for pages that embed :func:`render_html_body`)."""
     css = resources.files(__package__).joinpath("briefing.css").read_text("utf-8")
@@ -57,6 +93,7 @@ def render_html_body(briefing: Briefing, *, matrix: bool = False) -> str:
     )
     title = e(headline(briefing))
     parts = [f'<header><h1>{title}</h1><p class="meta">{_meta(briefing)}</p></header>']
+    parts.append(_story_warning(briefing))
     parts += [f'<p class="note" role="note">{e(note)}</p>' for note in briefing.notes]
     parts.append(_summary(briefing))
     parts.append(_facts(briefing))
@@ -68,6 +105,26 @@ def render_html_body(briefing: Briefing, *, matrix: bool = False) -> str:
     parts.append(_problems(briefing))
     parts.append(_cleaning(briefing))
     return "\n".join(p for p in parts if p)
+
+
+def _story_warning(briefing: Briefing) -> str:
+    """The alert a briefing of several stories starts with."""
+    warning = story_warning(briefing)
+    if warning is None:
+        return ""
+    items = []
+    if len(warning.stories) > 1:
+        items += [
+            "<li>" + " ".join(badge(briefing, s) for s in ids) + f" “{e(title)}”</li>"
+            for ids, title in warning.stories
+        ]
+    items += [
+        f"<li>off-topic: {badge(briefing, sid)} “{e(title)}”</li>" for sid, title in warning.off_topic
+    ]
+    return (
+        '<div class="story-check" role="alert"><p><strong>Not one story.</strong> '
+        f"{e(warning.headline)}</p><ul>{''.join(items)}</ul><p>{e(warning.advice)}</p></div>"
+    )
 
 
 def _meta(briefing: Briefing) -> str:

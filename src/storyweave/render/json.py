@@ -31,13 +31,16 @@ from ..model import (
     Sentence,
     Side,
     Source,
+    StoryCheck,
+    StoryGroup,
     SummarySentence,
     TimelineEvent,
 )
 from ..version import __version__
 from .common import fact_index, quote_variants
 
-SCHEMA_VERSION = "1.1"  # 1.1: divergences, entities, timeline, outlets, quote variants
+#: 1.1: divergences, entities, timeline, outlets, quote variants; 1.2: story_check, fact claim.
+SCHEMA_VERSION = "1.2"
 
 
 def to_dict(briefing: Briefing) -> dict[str, Any]:
@@ -47,6 +50,14 @@ def to_dict(briefing: Briefing) -> dict[str, Any]:
         "generator": f"storyweave {__version__}",
         "settings": dict(briefing.settings),
         "notes": list(briefing.notes),
+        "story_check": {
+            "one_story": briefing.story_check.one_story,
+            "groups": [
+                {"sources": list(g.source_ids), "title": g.title}
+                for g in briefing.story_check.groups
+            ],
+            "off_topic": list(briefing.story_check.off_topic),
+        },
         "problems": [
             {"input": p.input, "problem": p.problem, "stage": p.stage} for p in briefing.problems
         ],
@@ -67,6 +78,7 @@ def to_dict(briefing: Briefing) -> dict[str, Any]:
                 "citations": list(fact.sentence_ids),
                 "sources": list(fact.source_ids),
                 "centrality": round(fact.centrality, 4),
+                "claim": fact.claim,
             }
             for fact in briefing.facts
         ],
@@ -200,7 +212,13 @@ def briefing_from_dict(data: dict[str, Any]) -> Briefing:
     """Rebuild a Briefing from :func:`~storyweave.render.json.to_dict` output."""
     sources = tuple(_source_from(s) for s in data["sources"])
     text_of = {s.id: s.text for source in sources for s in source.sentences}
+    check = data.get("story_check") or {}
     return Briefing(
+        story_check=StoryCheck(
+            groups=tuple(
+                StoryGroup(tuple(g["sources"]), g.get("title", "")) for g in check.get("groups", ())
+            )
+        ),
         sources=sources,
         summary=tuple(
             SummarySentence(
@@ -219,6 +237,7 @@ def briefing_from_dict(data: dict[str, Any]) -> Briefing:
                 sentence_ids=tuple(f["citations"]),
                 source_ids=tuple(f["sources"]),
                 centrality=float(f.get("centrality", 0.0)),
+                claim=bool(f.get("claim", True)),
             )
             for f in data.get("facts", [])
         ),

@@ -9,7 +9,16 @@ from __future__ import annotations
 import re
 
 from ..model import Briefing, Source
-from .common import agreed_facts, fact_index, headline, labels, marker, plain, quote_variants
+from .common import (
+    agreed_facts,
+    fact_index,
+    headline,
+    labels,
+    marker,
+    plain,
+    quote_variants,
+    story_warning,
+)
 
 _MD_ACTIVE = re.compile(r"([\\`*_\[\]<>#|])")
 
@@ -30,6 +39,7 @@ def render_markdown(briefing: Briefing) -> str:
         "sentences · citations [n] refer to the sources listed below*"
     )
     out.append("")
+    out += _story_warning(briefing)
     for note in briefing.notes:
         out += [f"> **Note:** {md(note)}", ""]
 
@@ -177,3 +187,15 @@ def _outlets(briefing: Briefing, label: dict[str, str]) -> list[str]:
             ]
             out.append("")
     return out
+
+
+def _story_warning(briefing: Briefing) -> list[str]:
+    """The block a briefing of several stories starts with."""
+    warning = story_warning(briefing)
+    if warning is None:
+        return []
+    out = [f"> **Not one story.** {md(warning.headline)}"]
+    if len(warning.stories) > 1:
+        out += [f"> - {marker(ids)} “{md(title)}”" for ids, title in warning.stories]
+    out += [f"> - off-topic: {marker((sid,))} “{md(title)}”" for sid, title in warning.off_topic]
+    return out + [f"> {md(warning.advice)}", ""]

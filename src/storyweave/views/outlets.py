@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from ..model import Divergence, Fact, FramingNote, OutletView, Source
+from ..nlp.calendar import could_have_reported, parse_stamp
 
 #: A unique fact must have at least this many words: "Thank you, Nils." or "And it is."
 #: are unique to a transcript but are not reporting. Set on the bundled transcripts, where
@@ -44,13 +45,24 @@ def outlet_views(
         views = outlet_views(briefing.sources, briefing.facts, briefing.divergences, notes)
         views[0].unique  # ("f31", "f40")
     """
-    text_of = {s.id: s.text for source in sources for s in source.sentences}
     flagged = {
         fact_id
         for divergence in divergences
         if divergence.kind == "single_source"
         for fact_id in divergence.fact_ids
     }
+    # A side of a conflict or an overtaken claim is shown there, not as what the outlet
+    # alone reports.
+    fact_of = {sentence_id: fact.id for fact in facts for sentence_id in fact.sentence_ids}
+    disputed = {
+        fact_of[sentence_id]
+        for divergence in divergences
+        if divergence.kind in ("conflict", "superseded")
+        for side in (divergence.sides if divergence.kind == "conflict" else divergence.sides[:1])
+        for sentence_id in side.citations
+        if sentence_id in fact_of
+    } - flagged
+    stamps = {source.id: parse_stamp(source.published) for source in sources}
     views = []
     for source in sources:
         others = len(sources) - 1
@@ -58,14 +70,19 @@ def outlet_views(
             fact
             for fact in facts
             if fact.source_ids == (source.id,)
-            and (fact.id in flagged or _reports(text_of.get(fact.representative, fact.text)))
+            and fact.id not in disputed
+            and (fact.id in flagged or (fact.claim and _reports(fact.text)))
         ]
         unique.sort(key=lambda f: (-f.centrality, _order(f.id)))
         needed = max(MIN_MISSING_SUPPORT, others * MISSING_SHARE)
         missing = [
             fact
             for fact in facts
-            if source.id not in fact.source_ids and others and len(fact.source_ids) >= needed
+            if source.id not in fact.source_ids
+            and others
+            and len(fact.source_ids) >= needed
+            # Not "left out" by an outlet that published before anyone reported it.
+            and could_have_reported((stamps[s] for s in fact.source_ids), stamps[source.id])
         ]
         missing.sort(key=lambda f: (-len(f.source_ids), -f.centrality, _order(f.id)))
         views.append(

@@ -94,6 +94,11 @@ class OptionsIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     words: int | None = Field(None, ge=MIN_WORDS, le=MAX_WORDS)
     sentences: int | None = Field(None, ge=1, le=100)
+    split: bool = Field(
+        False,
+        description="when the inputs tell several stories, also return each story's briefing "
+        "inline under stories[].briefing (their ids are always listed)",
+    )
 
 
 class BriefingRequest(BaseModel):
@@ -102,7 +107,9 @@ class BriefingRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
     articles: list[ArticleIn] = Field(default_factory=list)
     urls: list[str] = Field(default_factory=list)
-    options: OptionsIn = Field(default_factory=lambda: OptionsIn(words=None, sentences=None))
+    options: OptionsIn = Field(
+        default_factory=lambda: OptionsIn(words=None, sentences=None, split=False)
+    )
 
 
 class InputErrorOut(BaseModel):
@@ -112,12 +119,26 @@ class InputErrorOut(BaseModel):
     problem: str
 
 
+class StoryOut(BaseModel):
+    """One story of inputs that mix several, briefed on its own under its own id."""
+
+    id: str
+    title: str
+    sources: list[str]
+    briefing: dict[str, Any] | None = Field(None, description="inline when options.split")
+
+
 class BriefingOut(BaseModel):
-    """A briefing (the JSON of ``storyweave brief --format json``) under its id."""
+    """A briefing (the JSON of ``storyweave brief --format json``) under its id.
+
+    ``stories`` is empty when the inputs tell one story; otherwise it lists each story's
+    own briefing (``GET /api/briefings/{id}``), as the briefing's ``story_check`` groups them.
+    """
 
     id: str
     briefing: dict[str, Any]
     errors: list[InputErrorOut] = Field(default_factory=list)
+    stories: list[StoryOut] = Field(default_factory=list)
 
 
 class _BodyLimit:
@@ -289,7 +310,12 @@ def create_app(
         if not outcome.errors:
             return RedirectResponse(f"/briefings/{outcome.briefing_id}", status_code=303)
         # Some inputs failed: show why next to each, and the briefing of the rest below.
-        page = form_page(state, briefing=outcome.briefing, briefing_id=outcome.briefing_id)
+        page = form_page(
+            state,
+            briefing=outcome.briefing,
+            briefing_id=outcome.briefing_id,
+            stories=(outcome.document or {}).get("stories", []),
+        )
         return HTMLResponse(page, headers=PAGE_HEADERS)
 
     @app.get("/briefings/{briefing_id}", response_class=HTMLResponse, include_in_schema=False)
@@ -298,7 +324,8 @@ def create_app(
         if document is None:
             raise HTTPException(404, f"no briefing with id {briefing_id!r} (it may have expired)")
         briefing = briefing_from_dict(document["briefing"])
-        return HTMLResponse(briefing_page(briefing, briefing_id), headers=PAGE_HEADERS)
+        page = briefing_page(briefing, briefing_id, document.get("stories", []))
+        return HTMLResponse(page, headers=PAGE_HEADERS)
 
     @app.post("/api/briefings", status_code=201, response_model=BriefingOut)
     async def create_briefing(body: BriefingRequest, response: Response) -> Any:
@@ -315,6 +342,7 @@ def create_app(
             urls=tuple((f"urls[{i}]", url) for i, url in enumerate(body.urls)),
             words=body.options.words,
             sentences=body.options.sentences,
+            split=body.options.split,
         )
         if submission.count() == 0:
             raise HTTPException(422, "nothing to brief: give articles or urls")

@@ -65,6 +65,7 @@ class Submission:
     uploads: tuple[Upload, ...] = ()
     words: int | None = None
     sentences: int | None = None
+    split: bool = False  # also return each story's briefing inline (the API's options.split)
 
     def count(self) -> int:
         """How many inputs (each one at most one article)."""
@@ -123,14 +124,25 @@ class Engine:
         articles, problems, keys = self._gather(submission)
         if not articles:
             return Outcome(None, None, None, _failures(problems, keys))
-        briefing = self.briefer(submission.words, submission.sentences).brief(articles, problems)
+        briefer = self.briefer(submission.words, submission.sentences)
+        briefing, stories = briefer.brief_with_stories(articles, problems)
         errors = _failures(briefing.problems, keys)
         if not briefing.sources:
             return Outcome(None, None, None, errors)
-        document = {
-            "briefing": to_dict(briefing),
-            "errors": [{"input": f.input, "problem": f.problem} for f in errors],
-        }
+        error_list = [{"input": f.input, "problem": f.problem} for f in errors]
+        # Inputs that mix stories: each story is briefed on its own too, behind its own link.
+        story_links = []
+        for story in stories:
+            story_document = {"briefing": to_dict(story), "errors": error_list, "stories": []}
+            link: dict[str, Any] = {
+                "id": cache.put(story_document),
+                "title": story.story_check.groups[0].title,
+                "sources": list(story.story_check.groups[0].source_ids),
+            }
+            if submission.split:
+                link["briefing"] = story_document["briefing"]
+            story_links.append(link)
+        document = {"briefing": to_dict(briefing), "errors": error_list, "stories": story_links}
         return Outcome(cache.put(document), briefing, document, errors)
 
     def _gather(

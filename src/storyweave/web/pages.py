@@ -9,8 +9,10 @@ form works as a plain POST without it.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from html import escape
+from typing import Any
 
 from ..model import Briefing
 from ..options import DEFAULT_WORDS, MAX_WORDS, MIN_WORDS
@@ -74,6 +76,7 @@ def form_page(
     briefing: Briefing | None = None,
     briefing_id: str | None = None,
     notice: str | None = None,
+    stories: Sequence[Mapping[str, Any]] = (),
 ) -> str:
     """The input form, with per-input problems; below it the briefing when there is one."""
     body = [
@@ -93,14 +96,18 @@ def form_page(
         body.append('<div class="result" id="result">')
         if briefing_id:
             body.append(_permalink(briefing_id))
+        body.append(_story_links(stories))
         body.append(render_html_body(briefing, matrix=True))
         body.append("</div>")
     return layout("Brief a story", "".join(body), css=css)
 
 
-def briefing_page(briefing: Briefing, briefing_id: str) -> str:
-    """A stored briefing on its own page."""
-    body = _permalink(briefing_id) + render_html_body(briefing, matrix=True)
+def briefing_page(
+    briefing: Briefing, briefing_id: str, stories: Sequence[Mapping[str, Any]] = ()
+) -> str:
+    """A stored briefing on its own page; ``stories`` link to each story's own briefing when
+    the inputs mix several."""
+    body = _permalink(briefing_id) + _story_links(stories) + render_html_body(briefing, matrix=True)
     title = briefing.sources[0].title if briefing.sources and briefing.sources[0].title else ""
     return layout(title or "Briefing", f'<div class="result">{body}</div>', css=html_css(matrix=True))
 
@@ -128,6 +135,21 @@ def _permalink(briefing_id: str) -> str:
     return (
         f'<p class="permalink">Link to this briefing: <a href="{href}">{href}</a> '
         f'· <a href="/api/briefings/{q(briefing_id)}">JSON</a></p>'
+    )
+
+
+def _story_links(stories: Sequence[Mapping[str, Any]]) -> str:
+    """Buttons to the briefing of each story, for inputs that mix several."""
+    if not stories:
+        return ""
+    links = "".join(
+        f'<li><a class="button" href="/briefings/{q(str(story["id"]))}">Story {k}: '
+        f'{q(str(story.get("title") or "untitled")[:200])}</a></li>'
+        for k, story in enumerate(stories, start=1)
+    )
+    return (
+        '<nav class="stories" aria-label="Each story on its own">'
+        f"<p>These inputs tell more than one story. Brief each on its own:</p><ul>{links}</ul></nav>"
     )
 
 

@@ -1,0 +1,10 @@
+"""Stories: which articles tell the same story.
+
+* :mod:`.clustering` incremental story clustering of a stream of articles (the monitoring
+  store's), from each article's lead vector, names, time and language;
+* :mod:`.check` the one-story check every briefing runs on its own inputs.
+"""
+
+from .check import check_story
+
+__all__ = ["check_story"]
