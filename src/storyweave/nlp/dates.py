@@ -31,6 +31,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from .date_values import ago, holiday, iso_day, month_day, month_of, relative, weekday_of
 from .tense import Tense, clause_tense
 
 TimeKind = Literal["date", "weekday", "relative", "month", "year", "quarter"]
@@ -49,8 +50,6 @@ _NUMBERS = {
     "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
     "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90,
 }  # fmt: skip
-_SEASONS = {"spring": ("SP", 3), "summer": ("SU", 6), "autumn": ("FA", 9), "fall": ("FA", 9),
-            "winter": ("WI", 12)}  # fmt: skip
 _QUARTERS = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4,
              "4th": 4}  # fmt: skip
 
@@ -62,7 +61,9 @@ _DAY = r"(?P<{g}>[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?(?![\d%]|[.,:]\d)"
 _SPELLED_YEAR = (
     r"(?i:nineteen[\s-]+(?:hundred(?:\s+and)?[\s-]+)?(?:(?:twenty|thirty|forty|fifty|sixty|"
     r"seventy|eighty|ninety)(?:[\s-]+(?:one|two|three|four|five|six|seven|eight|nine))?|"
-    r"ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen))"
+    r"ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen)|"
+    r"two\s+thousand(?:\s+and)?(?:[\s-]+(?:one|two|three|four|five|six|seven|eight|nine|ten|"
+    r"eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen))?)"
 )
 _YEAR = rf"(?P<{{g}}>1[7-9]\d\d|20\d\d|{_SPELLED_YEAR})(?![\d%]|[,.]\d|-\w)"
 _YEAR_REL = r"(?P<yrel>(?i:this|last|next))\s+year\b(?!['’])"
@@ -74,9 +75,7 @@ _LEAD = (
 )
 # Lead words a weekday keeps ("on Monday"); a date or month may also follow these.
 _MORE_LEADS = r"|of|as\s+of|to|through|in|during|between|and|for|around"
-_MODIFIER = (
-    r"(?:(?P<mod>(?i:early|late|mid|the\s+(?:end|beginning|middle|start)\s+of))(?:\s+|-))?"
-)
+_MODIFIER = r"(?:(?P<mod>(?i:early|late|mid|the\s+(?:end|beginning|middle|start)\s+of))(?:\s+|-))?"
 _WEEKDAY = r"(?P<wd>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)(?P<poss>['’]s)?"
 _SHORT_WEEKDAY = r"(?P<wd>Mon|Tues?|Wed|Thu(?:rs?)?|Fri|Sat|Sun)\.?"
 _MONTH_DAY = (
@@ -85,7 +84,7 @@ _MONTH_DAY = (
 )
 _HOLIDAY = (
     r"(?P<h>Christmas(?:\s+(?:Day|Eve))?|Thanksgiving(?:\s+Day)?|Independence\s+Day|Halloween|"
-    r"New\s+Year['’]s\s+(?:Day|Eve)|Valentine['’]s\s+Day)"
+    r"New\s+Year['’]s\s+(?:Day|Eve)|Valentine['’]s\s+Day|Election\s+Day)"
 )
 _COUNT = (
     r"(?P<n>a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|"
@@ -129,7 +128,8 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "quarter",
         re.compile(
-            r"\b(?P<qrel>(?i:this|last|next)\s+year['’]s\s+)?(?:(?P<y>(?:19|20)\d\d)\s+)?"
+            r"\b(?:(?i:the|its|their|a|an)\s+)?(?P<qrel>(?i:this|last|next)\s+year['’]s\s+)?"
+            r"(?:(?P<y>(?:19|20)\d\d)\s+)?"
             r"(?i:fiscal[\s-]+)?(?P<q>(?i:first|second|third|fourth|1st|2nd|3rd|4th))[\s-]+"
             r"(?i:fiscal[\s-]+)?(?i:quarter)(?!s)(?:\s+of\s+(?P<y2>(?:19|20)\d\d))?\b"
         ),
@@ -161,30 +161,19 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
 _PRECISION = {"weekday": 3, "short_weekday": 3, "date": 3, "iso": 3, "holiday": 3, "month": 2,
               "relative": 2, "quarter": 2, "year": 1}  # fmt: skip
 
-# Any word that can start a temporal expression; sentences without one are skipped.
-_TRIGGER = re.compile(
-    r"\d|day|night|tonight|tomorrow|morning|afternoon|evening|week|month|year|ago|spring|"
-    r"summer|autumn|fall|winter|quarter|nineteen|Christmas|Thanksgiving|Halloween|"
-    r"Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec|Mon|Tue|Wed|Thu|Fri|Sat|Sun",
-    re.IGNORECASE,
-)
 _MONTH_TRIGGER = re.compile(r"\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)")
-# A cheap test per shape before its full pattern runs (the patterns open with optional words).
-_KIND_TRIGGER = {
-    "weekday": re.compile(r"day\b|day['’]s"),
-    "short_weekday": re.compile(r"\b(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)\b"),
-    "date": _MONTH_TRIGGER,
-    "iso": re.compile(r"\d{4}-\d"),
-    "month": _MONTH_TRIGGER,
-    "year": re.compile(r"\b(?:1[7-9]|20)\d\d\b|nineteen", re.IGNORECASE),
-    "quarter": re.compile(r"quarter", re.IGNORECASE),
-    "holiday": re.compile(r"Christmas|Thanksgiving|Independence|Halloween|New Year|Valentine"),
-    "relative": re.compile(
-        r"day|night|tomorrow|week|month|year|ago|morning|afternoon|evening|spring|summer|"
-        r"autumn|fall|winter",
-        re.IGNORECASE,
-    ),
-}
+_YEAR_TRIGGER = re.compile(r"(?:1[7-9]|20)\d\d")
+# Words one of which each shape needs, looked for in the lower-cased sentence before the
+# shape's pattern runs (most sentences have no time at all, and a substring test is far
+# cheaper than a pattern that opens with optional words).
+_KIND_WORDS = {
+    "weekday": ("day",),
+    "quarter": ("quarter",),
+    "holiday": ("christmas", "thanksgiving", "independence", "halloween", "new year", "valentine",
+                "election day"),
+    "relative": ("day", "night", "tomorrow", "week", "month", "year", "ago", "morning",
+                 "afternoon", "evening", "spring", "summer", "autumn", "fall", "winter"),
+}  # fmt: skip
 
 # "said on Monday", "told reporters on Tuesday": the time of the statement, not the event.
 _REPORTED = re.compile(
@@ -202,14 +191,17 @@ _MOVED_FORWARD = re.compile(
 # A bare year ("the 1996 Olympics", "That 1978 resolution", "both 1990 and 1991") is a year
 # unless a lower-case word follows that makes it a count ("2000 people").
 _AFTER_BARE_YEAR = frozenset(
-    "and or to through when after before as with in on at for but was were is are had has "
-    "will would could than that which while until from since by of".split()
-)
+    {"and", "or", "to", "through", "when", "after", "before", "as", "with", "in", "on", "at",
+     "for", "but", "was", "were", "is", "are", "had", "has", "will", "would", "could", "than",
+     "that", "which", "while", "until", "from", "since", "by", "of"}
+)  # fmt: skip
+_OWNER_BEFORE = re.compile(r"(?:\b(?:[Aa]n?|[Ii]ts|[Hh]is|[Hh]er|[Tt]heir|[Oo]ur)|\w['’]s)\s+$")
+# A value inside the calendar (years 1-9999): relative counts near its edges fall outside.
+_ON_CALENDAR = re.compile(r"(?!0000)\d{4}(?:-\d{2}(?:-\d{2})?)?$")
+# Words before "two thousand" that make it a year ("in two thousand", "by two thousand").
+_TIME_LEADS = frozenset({"in", "by", "since", "until", "before", "after", "from", "during"})
 _SPELLED_UNITS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
                   "seven": 7, "eight": 8, "nine": 9}  # fmt: skip
-#: Years either side of the anchor searched for a weekday that matches a written date
-#: ("Saturday, May 18"): a day of the year falls on each weekday within any 11 years.
-WEEKDAY_YEAR_SPAN = 6
 
 
 @dataclass(frozen=True, slots=True)
@@ -232,18 +224,6 @@ class TimeMention:
     value: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class _Anchor:
-    """What a sentence's times are anchored to: the publication day, else a known year."""
-
-    day: dt.date | None
-    year: int | None
-
-    @property
-    def known_year(self) -> int | None:
-        return self.day.year if self.day is not None else self.year
-
-
 _DATELINE = re.compile(
     rf"^[A-Z][A-Z .'’-]{{1,30}},\s+{_MONTH.format(g='m')}\s+(?P<d>[0-3]?\d)\b(?:,?\s+(?P<y>\d{{4}}))?"
     r"\s*(?:\([^)]{1,40}\)\s*)?[-–—_]"
@@ -259,7 +239,7 @@ def dateline(text: str, year: int | None = None) -> dt.date | None:
     chosen = int(match["y"]) if match["y"] else year
     if chosen is None:
         return None
-    iso = _iso_day(chosen, _MONTHS[match["m"].lower().rstrip(".")], int(match["d"]))
+    iso = iso_day(chosen, _MONTHS[match["m"].lower().rstrip(".")], int(match["d"]))
     return dt.date.fromisoformat(iso) if iso else None
 
 
@@ -294,29 +274,29 @@ def find_times(
     [('on Monday, March 2', None)]
     >>> [t.date for t in find_times("Talks began on Monday.", dt.date(2026, 3, 4))]
     ['2026-03-02']
-    >>> [t.date for t in find_times("He was shot on the night of Oct. 23.", dt.date(2026, 5, 5))]
-    ['2025-10-23']
+    >>> [(t.text, t.date) for t in find_times("He was shot the night of Oct. 23.", dt.date(2026, 5, 5))]
+    [('Oct. 23', '2025-10-23')]
     """
-    if not _TRIGGER.search(text):
-        return ()  # most sentences have no time at all; one cheap search settles it
+    wanted = _triggered(text)
+    if not wanted:
+        return ()  # most sentences have no time at all
     found: list[tuple[int, int, int, str, re.Match[str]]] = []
     for kind, pattern in _PATTERNS:
-        if not _KIND_TRIGGER[kind].search(text):
+        if kind not in wanted:
             continue
         for match in pattern.finditer(text):
             found.append((match.start(), match.end(), _PRECISION[kind], kind, match))
     # The most precise expression wins an overlap, then the longest: "Oct. 23" over "of
     # Oct.", "on Monday, March 2" over "March 2" and "Monday".
     found.sort(key=lambda item: (-item[2], -(item[1] - item[0]), item[0]))
-    anchor = _Anchor(published, year)
     taken: list[tuple[int, int]] = []
     mentions: list[TimeMention] = []
     for start, end, _, kind, match in found:
         if any(start < other_end and other_start < end for other_start, other_end in taken):
             continue
         try:
-            mention = _mention(text, start, end, kind, match, anchor)
-        except OverflowError:
+            mention = _Reading(text, kind, match, published, year).mention()
+        except (OverflowError, ValueError):
             # Anchored to a publication date at the calendar's edge (year 1 or 9999),
             # the day falls outside it: no date rather than a crash of the briefing.
             mention = None
@@ -326,318 +306,214 @@ def find_times(
     return tuple(sorted(mentions, key=lambda m: m.start))
 
 
-def _mention(
-    text: str, start: int, end: int, kind: str, match: re.Match[str], anchor: _Anchor
-) -> TimeMention | None:
-    written = text[start:end]
-    groups = match.groupdict()
-    lead = " ".join((groups.get("lead") or "").lower().split())
-    reported = bool(_REPORTED.search(text[:start]))
+def _triggered(text: str) -> frozenset[str]:
+    """The shapes worth looking for in ``text``: those whose telltale words it has."""
+    lowered = text.lower()
+    kinds = {kind for kind, words in _KIND_WORDS.items() if any(w in lowered for w in words)}
+    if _MONTH_TRIGGER.search(text):
+        kinds.update(("date", "month", "short_weekday"))
+    if _YEAR_TRIGGER.search(text):
+        kinds.update(("year", "iso"))
+    elif "nineteen" in lowered or "thousand" in lowered:
+        kinds.add("year")
+    return frozenset(kinds)
 
-    core = match.end("lead") if "lead" in groups and groups["lead"] else start
-    relation = " ".join((groups.get("drel") or "").lower().split())
 
-    def tense() -> Tense:
+class _Reading:
+    """One pattern match read into a :class:`TimeMention` (or rejected)."""
+
+    def __init__(
+        self,
+        text: str,
+        kind: str,
+        match: re.Match[str],
+        published: dt.date | None,
+        year: int | None,
+    ) -> None:
+        self.text = text
+        self.kind = kind
+        self.match = match
+        self.groups = match.groupdict()
+        self.published = published
+        self.known_year = published.year if published is not None else year
+        self.lead = self._words("lead")
+        self.start, self.end = self._shown_span()
+
+    def _words(self, group: str) -> str:
+        """A group's words, lower-cased and single-spaced ("" when it did not match)."""
+        return " ".join((self.groups.get(group) or "").lower().split())
+
+    def _shown_span(self) -> tuple[int, int]:
+        # Words that only told us this is a time stay out of what is shown: "the 1996
+        # Olympics" -> "1996", "the night of Oct. 23" -> "Oct. 23", "Monday's" -> "Monday".
+        start, end = self.match.span()
+        if self._words("det") in ("the", "that", "this") and not self.groups.get("mod"):
+            start = self.match.end("det")
+        elif self.lead in ("of", "for"):
+            start = self.match.end("lead")
+        for possessive in ("poss", "mposs", "yposs"):
+            if self.groups.get(possessive):
+                end = self.match.start(possessive)
+        return start, end
+
+    def tense(self) -> Tense:
+        """The tense that places this expression: its own words first, then its clause's."""
+        relation = self._words("drel")
         if relation in ("last", "past", "this past"):
             return "past"
         if relation in ("next", "coming", "this coming"):
             return "future"
-        if lead.endswith(("since", "after")) or groups.get("poss") or groups.get("mposs"):
+        if self.lead.endswith(("since", "after")) or self.groups.get("poss"):
             return "past"  # "since Monday", "Monday's quake" look back whatever the verb
-        limit = lead.split()[-1:] in (["until"], ["till"], ["to"], ["through"], ["by"])
-        if limit and _MOVED_FORWARD.search(text[:start]):
-            return "future"  # "postponed until Tuesday"
-        found = clause_tense(text, core, end)
+        if self.groups.get("mposs"):
+            return "past"
+        before = self.text[: self.match.start()]
+        limit = self.lead.split()[-1:] in (["until"], ["till"], ["to"], ["through"], ["by"])
+        if limit and _MOVED_FORWARD.search(before):
+            return "future"  # "postponed until Tuesday", "extended its bid to Nov. 6"
+        core = self.match.end("lead") if self.groups.get("lead") else self.match.start()
+        found = clause_tense(self.text, core, self.match.end())
         if limit and found == "past":
             return "unknown"  # "gave them until mid-November", "asked it to reply by Oct. 31"
         return found
 
-    def make(date: str | None, what: TimeKind, value: str | None = None) -> TimeMention:
-        return TimeMention(written, start, end, date, what, reported, value or date)
+    def mention(self) -> TimeMention | None:
+        kind, groups = self.kind, self.groups
+        if kind == "iso":
+            return self._make(iso_day(int(groups["y"]), int(groups["m"]), int(groups["d"])), "date")
+        month_word = groups.get("m1") or groups.get("m2")
+        day_text = groups.get("d1") or groups.get("d2")
+        if kind in ("weekday", "short_weekday", "date") and month_word and day_text:
+            weekday = _weekday_index(groups["wd"]) if groups.get("wd") else None
+            date = month_day(
+                _MONTHS[month_word.lower().rstrip(".")],
+                int(day_text),
+                self._written_year(),
+                weekday,
+                self.tense,
+                self.published,
+                self.known_year,
+            )
+            return self._make(date, "date")
+        if kind == "weekday":
+            weekday = _weekday_index(groups["wd"])
+            date = weekday_of(weekday, self._words("wrel"), self.tense, self.published)
+            return self._make(date, "weekday")
+        if kind == "month":
+            return self._month()
+        if kind == "year":
+            return self._year()
+        if kind == "quarter":
+            return self._quarter()
+        if kind == "holiday":
+            name = self._words("h").replace("’", "'")
+            date = holiday(
+                name, self._words("hrel"), self._written_year(), self.tense, self.published,
+                self.known_year,
+            )  # fmt: skip
+            return self._make(date, "date")
+        if kind == "relative":
+            return self._relative()
+        return None  # a shape that needs a day ("date") but lacks one
 
-    if kind == "iso":
-        return make(_iso_day(int(groups["y"]), int(groups["m"]), int(groups["d"])), "date")
-    month_word = groups.get("m1") or groups.get("m2")
-    day_text = groups.get("d1") or groups.get("d2")
-    if kind in ("weekday", "short_weekday", "date") and month_word and day_text:
-        weekday = _weekday_index(groups["wd"]) if groups.get("wd") else None
-        date = _month_day(
-            _MONTHS[month_word.lower().rstrip(".")],
-            int(day_text),
-            _year_of(groups, anchor),
-            weekday,
-            tense,
-            anchor,
-        )
-        return make(date, "date")
-    if kind == "weekday":
-        return make(_weekday(groups, tense, anchor.day), "weekday")
-    if kind in ("date", "short_weekday"):
+    def _make(self, date: str | None, kind: TimeKind, value: str | None = None) -> TimeMention:
+        reported = bool(_REPORTED.search(self.text[: self.start]))
+        written = self.text[self.start : self.end]
+        if date is not None and not _ON_CALENDAR.match(date):
+            date = value = None  # counted back past year 1 from a publication date near it
+        return TimeMention(written, self.start, self.end, date, kind, reported, value or date)
+
+    def _written_year(self) -> int | None:
+        """The year written with a date ("2025", "nineteen ninety-six", "last year")."""
+        if self.groups.get("y"):
+            return _year_value(self.groups["y"] or "")
+        relation = self._words("yrel")
+        if relation and self.known_year is not None:
+            return self.known_year + {"last": -1, "next": 1}.get(relation, 0)
         return None
-    if kind == "month":
-        return _month_mention(groups, lead, tense, anchor, make)
-    if kind == "year":
-        return _year_mention(text, end, groups, lead, make)
-    if kind == "quarter":
-        return _quarter_mention(groups, anchor, make)
-    if kind == "holiday":
-        return make(_holiday(groups, tense, anchor), "date")
-    date, value = _relative(match, anchor.day)
-    return make(date, "relative", value)
+
+    def _month(self) -> TimeMention | None:
+        groups = self.groups
+        month_word = groups["m1"] or ""
+        explicit = groups.get("y") or groups.get("yrel")
+        relation = self._words("mrel")
+        context = self.lead or groups.get("mod") or relation or groups.get("det")
+        if not explicit and not context and not groups.get("mposs"):
+            return None  # a bare month name is too often something else ("March" the verb)
+        may_words = (["in"], ["since"], ["until"], ["by"], ["during"])
+        if (
+            month_word == "May"
+            and not (explicit or relation or groups.get("mod"))
+            and self.lead.split()[-1:] not in may_words
+        ):
+            return None  # "May" the name ("Prime Minister May", "told May")
+        month = _MONTHS[month_word.lower().rstrip(".")]
+        year = self._written_year()
+        if year is not None:
+            return self._make(f"{year:04d}-{month:02d}", "month")
+        if self.published is None:
+            known = self.known_year
+            return self._make(f"{known:04d}-{month:02d}" if known else None, "month")
+        return self._make(month_of(month, relation, self.tense, self.published), "month")
+
+    def _year(self) -> TimeMention | None:
+        written = self.groups["y"] or ""
+        year = _year_value(written)
+        if year is None:
+            return None
+        groups = self.groups
+        bare = not (self.lead or groups.get("mod") or groups.get("det") or groups.get("yposs"))
+        if not written[0].isdigit():
+            last_lead = self.lead.split()[-1] if self.lead else ""
+            if year >= 2000 and self._words("det") != "the year" and last_lead not in _TIME_LEADS:
+                return None  # "two thousand people"; "by the year two thousand" is a year
+            bare = False  # "nineteen ninety-six" is a year wherever it stands
+        if bare and _OWNER_BEFORE.search(self.text, 0, self.match.start("y")):
+            bare = False  # "the company's 1989 results", "a 1996 law"
+        if bare:
+            following = re.match(r"\s*([\w'’]+)", self.text[self.match.end("y") :])
+            word = following.group(1) if following else ""
+            if word[:1].islower() and word.lower() not in _AFTER_BARE_YEAR:
+                return None  # "2000 people", "1990 votes"
+        return self._make(f"{year:04d}", "year")
+
+    def _quarter(self) -> TimeMention:
+        quarter = _QUARTERS[self._words("q")]
+        written = self.groups.get("y") or self.groups.get("y2")
+        year = int(written) if written else self.known_year
+        relation = self._words("qrel").split()[:1]
+        if year is not None and relation:
+            year += {"last": -1, "next": 1}.get(relation[0], 0)
+        if year is None:
+            return self._make(None, "quarter")
+        return self._make(f"{year:04d}", "quarter", f"{year:04d}-Q{quarter}")
+
+    def _relative(self) -> TimeMention:
+        if self.published is None:
+            return self._make(None, "relative")
+        if not self.groups.get("unit"):
+            date, value = relative(self._words("rel"), self.published)
+            return self._make(date, "relative", value)
+        count_word = self._words("n")
+        count = _NUMBERS.get(count_word) or (int(count_word) if count_word.isdigit() else None)
+        if count is None:
+            return self._make(None, "relative")  # "a few years ago": no one day or year
+        date, value = ago(count, self._words("unit"), self.published)
+        return self._make(date, "relative", value)
 
 
 def _weekday_index(word: str) -> int:
     return [w[:3] for w in _WEEKDAYS].index(word[:3].lower())
 
 
-def _year_of(groups: dict[str, str | None], anchor: _Anchor) -> int | None:
-    """The year written with a date ("2025", "nineteen ninety-six", "last year"), if any."""
-    if groups.get("y"):
-        return _year_value(groups["y"] or "")
-    relation = (groups.get("yrel") or "").lower()
-    if relation and anchor.known_year is not None:
-        return anchor.known_year + {"last": -1, "next": 1}.get(relation, 0)
-    return None
-
-
 def _year_value(written: str) -> int | None:
-    """A year written in digits or words ("1996", "nineteen ninety-six")."""
+    """A year written in digits or words ("1996", "nineteen ninety-six", "two thousand")."""
     if written.isdigit():
         return int(written)
-    words = re.findall(r"[a-z]+", written.lower())
-    words = [w for w in words if w not in ("hundred", "and")]
+    words = [w for w in re.findall(r"[a-z]+", written.lower()) if w not in ("hundred", "and")]
+    if words[:2] == ["two", "thousand"]:
+        return 2000 + sum(_NUMBERS.get(w, 0) for w in words[2:])
     if not words or words[0] != "nineteen":
         return None
     rest = sum(_NUMBERS.get(w, _SPELLED_UNITS.get(w, 0)) for w in words[1:])
     return 1900 + rest if 10 <= rest <= 99 else None
-
-
-def _month_mention(groups, lead, tense, anchor, make):  # type: ignore[no-untyped-def]
-    month_word = groups["m1"]
-    explicit = groups.get("y") or groups.get("yrel")
-    relation = " ".join((groups.get("mrel") or "").lower().split())
-    context = lead or groups.get("mod") or relation or groups.get("det") or groups.get("mposs")
-    if not explicit and not context:
-        return None  # a bare month name is too often something else ("March" the verb)
-    if month_word == "May" and not explicit and not relation and not groups.get("mod"):
-        if lead.split()[-1:] not in (["in"], ["since"], ["until"], ["by"], ["during"]):
-            return None  # "May" the name ("Prime Minister May", "told May")
-    month = _MONTHS[month_word.lower().rstrip(".")]
-    year = _year_of(groups, anchor)
-    if year is not None:
-        return make(f"{year:04d}-{month:02d}", "month")
-    if anchor.day is None:
-        known = anchor.known_year
-        return make(f"{known:04d}-{month:02d}" if known else None, "month")
-    return make(_month_year(month, relation, tense, anchor.day), "month")
-
-
-def _month_year(month: int, relation: str, tense: object, published: dt.date) -> str:
-    """The year of a month written without one, from "last"/"next" or the clause's tense."""
-    behind = (published.month - month) % 12  # months back to the latest such month
-    ahead = (month - published.month) % 12
-    if relation in ("last", "past", "this past"):
-        # "last February" written in March is a year back: the month before is "last month".
-        back = behind + 12 if behind <= 1 else behind
-        return _shift_month(published, -back)
-    if relation in ("next", "coming", "this coming"):
-        return _shift_month(published, ahead + 12 if ahead <= 1 else ahead)
-    if relation == "this":
-        return f"{published.year:04d}-{month:02d}"
-    chosen: Tense = tense()  # type: ignore[operator]
-    if chosen == "past":
-        return _shift_month(published, -behind)
-    if chosen == "future":
-        return _shift_month(published, ahead)
-    # No tense (or the plain present): the nearer one, the past one on a tie.
-    return _shift_month(published, ahead if ahead < behind else -behind)
-
-
-def _year_mention(text, end, groups, lead, make):  # type: ignore[no-untyped-def]
-    year = _year_value(groups["y"])
-    if year is None:
-        return None
-    bare = not (lead or groups.get("mod") or groups.get("det") or groups.get("yposs"))
-    if bare and not groups["y"][0].isdigit():
-        bare = False  # "nineteen ninety-six" is a year wherever it stands
-    if bare:
-        following = text[end:].lstrip()
-        word = re.match(r"[\w'’]+", following)
-        if word and word.group()[0].islower() and word.group().lower() not in _AFTER_BARE_YEAR:
-            return None  # "2000 people", "1990 votes"
-    return make(f"{year:04d}", "year")
-
-
-def _quarter_mention(groups, anchor, make):  # type: ignore[no-untyped-def]
-    quarter = _QUARTERS[groups["q"].lower()]
-    written_year = groups.get("y") or groups.get("y2")
-    year = int(written_year) if written_year else anchor.known_year
-    if year is not None and groups.get("qrel"):
-        year += {"last": -1, "next": 1}.get(groups["qrel"].split()[0].lower(), 0)
-    if year is None:
-        return make(None, "quarter")
-    return make(f"{year:04d}", "quarter", f"{year:04d}-Q{quarter}")
-
-
-def _holiday(groups, tense, anchor: _Anchor) -> str | None:  # type: ignore[no-untyped-def]
-    name = " ".join(groups["h"].lower().replace("’", "'").split())
-
-    def day_in(year: int) -> dt.date:
-        if name.startswith("thanksgiving"):
-            first = dt.date(year, 11, 1)
-            return first + dt.timedelta(days=(3 - first.weekday()) % 7 + 21)
-        month, day = {
-            "christmas": (12, 25), "christmas day": (12, 25), "christmas eve": (12, 24),
-            "independence day": (7, 4), "halloween": (10, 31), "new year's day": (1, 1),
-            "new year's eve": (12, 31), "valentine's day": (2, 14),
-        }[name]  # fmt: skip
-        return dt.date(year, month, day)
-
-    written = _year_of(groups, anchor)
-    if written is not None:
-        return day_in(written).isoformat()
-    if anchor.day is None:
-        return day_in(anchor.year).isoformat() if anchor.year else None
-    published = anchor.day
-    this_year = day_in(published.year)
-    relation = (groups.get("hrel") or "").lower()
-    if relation == "last" or (not relation and tense() == "past"):
-        return (this_year if this_year <= published else day_in(published.year - 1)).isoformat()
-    if relation == "next" or (not relation and tense() == "future"):
-        return (this_year if this_year >= published else day_in(published.year + 1)).isoformat()
-    return this_year.isoformat()
-
-
-def _iso_day(year: int, month: int, day: int) -> str | None:
-    try:
-        return dt.date(year, month, day).isoformat()
-    except ValueError:
-        return None
-
-
-def _month_day(
-    month: int,
-    day: int,
-    year: int | None,
-    weekday: int | None,
-    tense,  # type: ignore[no-untyped-def]
-    anchor: _Anchor,
-) -> str | None:
-    """The calendar day of "March 2" (with its year, weekday and tense if given)."""
-    if year is not None:
-        return _iso_day(year, month, day)
-    around = anchor.known_year
-    if around is None:
-        return None
-    if weekday is not None:
-        # "Saturday, May 18": the year, nearest the anchor, in which May 18 is a Saturday.
-        target = anchor.day or dt.date(around, 7, 1)
-        matching = []
-        for offset in range(-WEEKDAY_YEAR_SPAN, WEEKDAY_YEAR_SPAN + 1):
-            iso = _iso_day(around + offset, month, day)
-            if iso and dt.date.fromisoformat(iso).weekday() == weekday:
-                distance = abs((dt.date.fromisoformat(iso) - target).days)
-                matching.append((distance, iso))
-        if matching:
-            return min(matching)[1]
-    if anchor.day is None:
-        return _iso_day(around, month, day)
-    published = anchor.day
-    candidates = []
-    for candidate_year in (published.year - 1, published.year, published.year + 1):
-        iso = _iso_day(candidate_year, month, day)
-        if iso:
-            candidates.append((dt.date.fromisoformat(iso) - published).days)
-    if not candidates:
-        return None
-    chosen: Tense = tense()
-    past = [d for d in candidates if d <= 0]
-    future = [d for d in candidates if d >= 0]
-    if chosen == "past" and past:
-        offset = max(past)
-    elif chosen == "future" and future:
-        offset = min(future)
-    else:  # the day nearest to publication ("December 28" in January)
-        offset = min(candidates, key=lambda d: (abs(d), d > 0))
-    return (published + dt.timedelta(days=offset)).isoformat()
-
-
-def _weekday(groups, tense, published: dt.date | None) -> str | None:  # type: ignore[no-untyped-def]
-    if published is None:
-        return None
-    weekday = _weekday_index(groups["wd"])
-    relation = " ".join((groups.get("wrel") or "").lower().split())
-    back = (published.weekday() - weekday) % 7
-    ahead = (weekday - published.weekday()) % 7
-    if relation in ("last", "past", "this past"):
-        back = back or 7  # "last Friday" written on a Friday is a week ago
-        return (published - dt.timedelta(days=back)).isoformat()
-    if relation in ("next", "coming", "this coming"):
-        ahead = ahead or 7
-        return (published + dt.timedelta(days=ahead)).isoformat()
-    # The same weekday as publication is that very day, whatever the tense.
-    if tense() in ("future", "present"):
-        return (published + dt.timedelta(days=ahead)).isoformat()
-    return (published - dt.timedelta(days=back)).isoformat()
-
-
-def _shift_month(day: dt.date, months: int) -> str:
-    index = day.year * 12 + day.month - 1 + months
-    return f"{index // 12:04d}-{index % 12 + 1:02d}"
-
-
-def _week(day: dt.date) -> str:
-    year, week, _ = day.isocalendar()
-    return f"{year:04d}-W{week:02d}"
-
-
-def _relative(match: re.Match[str], published: dt.date | None) -> tuple[str | None, str | None]:
-    """(calendar date, TimeML value) of "yesterday", "last week", "two years ago"..."""
-    if published is None:
-        return None, None
-    phrase = " ".join(match["rel"].lower().split())
-    if match["unit"]:
-        count = _NUMBERS.get(match["n"].lower()) or (
-            int(match["n"]) if match["n"].isdigit() else None
-        )
-        if count is None:
-            return None, None  # "a few years ago": no one day, month or year
-        unit = match["unit"].lower()
-        if unit == "day":
-            day = (published - dt.timedelta(days=count)).isoformat()
-            return day, day
-        if unit == "week":
-            then = published - dt.timedelta(days=7 * count)
-            return then.isoformat()[:7], _week(then)
-        if unit == "month":
-            month = _shift_month(published, -count)
-            return month, month
-        years = count * (10 if unit == "decade" else 1)
-        return str(published.year - years), str(published.year - years)
-    one_day = dt.timedelta(days=1)
-    if phrase in ("yesterday", "last night"):
-        return (published - one_day).isoformat(), (published - one_day).isoformat()
-    if phrase == "tomorrow":
-        return (published + one_day).isoformat(), (published + one_day).isoformat()
-    if phrase in ("today", "tonight") or phrase.split()[-1] in (
-        "morning", "afternoon", "evening", "night"
-    ):  # fmt: skip
-        return published.isoformat(), published.isoformat()
-    unit = phrase.split()[-1]
-    step = {"last": -1, "next": 1}.get(phrase.split()[0], 0)
-    if unit in ("week", "weekend"):
-        # The calendar date of a week is its month: ISO weeks would not sort with days.
-        then = published + dt.timedelta(days=7 * step)
-        return then.isoformat()[:7], _week(then) + ("-WE" if unit == "weekend" else "")
-    if unit == "month":
-        month = _shift_month(published, step)
-        return month, month
-    if unit == "year":
-        return str(published.year + step), str(published.year + step)
-    if unit in _SEASONS:
-        code, first_month = _SEASONS[unit]
-        season_year = published.year + step
-        if step == 0:
-            return str(season_year), f"{season_year:04d}-{code}"
-        return f"{season_year:04d}-{first_month:02d}", f"{season_year:04d}-{code}"
-    return None, None

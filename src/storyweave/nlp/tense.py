@@ -15,44 +15,61 @@ from typing import Literal
 
 Tense = Literal["past", "future", "present", "unknown"]
 
+
+def _words(text: str) -> frozenset[str]:
+    """A word list written as one string, one space between words."""
+    return frozenset(text.split())
+
+
 # One alternation, tried in order at each position: multi-word futures before the "-ed"
 # word they contain ("planned to", "expected to", "to be published").
 _MARKER = re.compile(
-    r"(?P<perfect>\b(?:could|would|might|may|should|must|will)\s+(?:not\s+)?have\b)"
-    r"|(?P<future>\b(?:will|won['’]t|shall|going\s+to|about\s+to|due(?:\s+to)?|effective|"
-    r"(?:asked|told|ordered|urged|allowed|invited|required|wants?|wanted|agreed|decided|"
-    r"voted|promised|pledged|vowed|threatened)\s+(?:[\w'’.-]+\s+){0,3}?to\s+(?!be\b)[a-z]+|"
+    r"(?P<perfect>\b(?-i:could|would|might|may|should|must|will)\s+(?:not\s+)?have\b)"
+    r"|(?P<intent>\b(?:asked|told|ordered|urged|allowed|invited|required|wants?|wanted|agreed|"
+    r"decided|voted|promised|pledged|vowed|threatened)\s+(?:[\w'’.-]+\s+){0,3}?to\s+"
+    r"(?!be\b)[a-z]+\b)"
+    r"|(?P<future>\b(?:won['’]t|going\s+to|about\s+to|due(?:\s+to)?|effective|"
     r"(?:expected|expects?|scheduled|schedules?|planned|plans?|planning|set|sets|intends?|"
-    r"intended|aims?|hopes?|hoped|ready|prepared|preparing)\s+(?:to|for)|scheduled|"
-    r"to\s+be\s+\w+|is\s+to|are\s+to|upcoming|would|could|might|may|can|must|should)\b"
-    r"|['’]ll\b)"
+    r"intended|aims?|hopes?|hoped|ready|prepared|preparing)\s+(?:to|for)|scheduled|planned|"
+    r"(?:plans?|planning)\s+an?|"
+    r"payable|to\s+be\s+\w+|is\s+to|are\s+to|upcoming)\b|['’]ll\b"
+    r"|\b(?-i:will|would|could|might|may|can|must|should|shall)\b)"
     r"|(?P<past>\b(?:was|were|had|did|has|have|'d|ago|said|told|says|tells|began|begun|"
     r"came|went|gone|took|taken|made|gave|given|held|struck|fell|fallen|rose|risen|won|"
     r"lost|sent|found|saw|seen|got|brought|built|bought|sold|paid|spent|kept|ran|shot|"
     r"hit|left|met|led|fled|quit|cut|set\s+off|broke|broken|chose|spoke|stood|wrote|"
     r"written|drew|grew|knew|threw|thought|felt|heard|became|caught|fought|taught|"
     r"sought|ended|dead|died|former|earlier|recently|already|last)\b)"
-    r"|(?P<present>\b(?:is|are|am|meets?|opens?|starts?|begins?|closes?|resumes?|"
-    r"returns?|arrives?|leaves?|travels?|visits?|takes\s+place|heads?|hosts?|plays?|"
-    r"expires?|flies|fly|goes|go|holds?|votes?|faces?|launch(?:es)?|debuts?)\b)"
+    r"|(?P<present>\b(?:is|are|am|meets?|opens|starts|begins|closes|resumes|returns|"
+    r"arrives|leaves|travels|visits|takes\s+place|expires|flies|goes|holds|launches)\b)"
     r"|(?P<ed>\b[a-z]{2,}ed\b)",
     re.IGNORECASE,
 )
 # "-ed" words that are not past verbs.
-_NOT_PAST = frozenset(
+_NOT_PAST = _words(
     """
     need speed feed seed bed red shed breed indeed proceed exceed succeed hundred hatred
     sacred wicked naked kindred deed weed greed creed steed reed embed wed bled sled shred
     bred sped fled led united based related limited detailed advanced supposed alleged
     so-called skilled armed red-handed interested concerned
-    """.split()
+    """
 )
 # Words before a verb that make it a noun or a passive participle: "the vote", "is based".
-_DETERMINERS = frozenset("the a an this that its their his her our your my every each".split())
-_PASSIVE = frozenset("is are am be being 's".split())
+_DETERMINERS = _words(
+    """
+    the a an this that its their his her our your my every each
+    """
+)
+_PASSIVE = _words(
+    """
+    is are am be being 's
+    """
+)
 # Words before a bare verb that make it part of another tense: "will meet", "to meet".
-_INFINITIVE = frozenset(
-    "will would could can may might shall should must to not 'll ’ll did does do".split()
+_INFINITIVE = _words(
+    """
+    will would could can may might shall should must to not 'll ’ll did does do
+    """
 )
 # Where a clause starts. A comma starts one too: "..., which collapsed Monday".
 _CLAUSE_BREAK = re.compile(
@@ -81,15 +98,20 @@ def clause_tense(text: str, start: int, end: int) -> Tense:
             return found
         stop = cut
     after = text[end:]
-    cut = _CLAUSE_BREAK.search(after)
-    clause = after[: cut.start()] if cut and cut.start() > 0 else after
+    next_break = _CLAUSE_BREAK.search(after)
+    clause = after[: next_break.start()] if next_break and next_break.start() > 0 else after
     return _first_marker(clause) or _first_marker(after[:120]) or "unknown"
 
 
-def _markers(clause: str) -> list[tuple[Tense, bool]]:
+def _markers(clause: str, ahead: bool = False) -> list[tuple[Tense, bool]]:
     """The tense markers of a clause in order, each with whether it is weak: a "-ed" word
     may be an adjective ("preferred shares"), so an auxiliary or irregular verb in the same
-    clause outranks it."""
+    clause outranks it.
+
+    "decided to admit", "asked them to reply" point ahead when the time comes after them
+    (it dates the admitting), and back when it comes before ("On Monday, the board voted
+    to close the plant": the vote); ``ahead`` says which side is being read.
+    """
     found: list[tuple[Tense, bool]] = []
     for match in _MARKER.finditer(clause):
         kind = match.lastgroup
@@ -97,11 +119,13 @@ def _markers(clause: str) -> list[tuple[Tense, bool]]:
         previous = clause[: match.start()].split()[-1:]
         previous_word = previous[0].lower() if previous else ""
         if kind == "ed":
-            if word in _NOT_PAST or previous_word in _PASSIVE:
-                continue
+            if word in _NOT_PAST or previous_word in _PASSIVE or previous_word in _DETERMINERS:
+                continue  # "is based", "the embattled mayor"
             found.append(("past", True))
         elif kind == "perfect":
             found.append(("past", False))
+        elif kind == "intent":
+            found.append(("past" if ahead else "future", False))
         elif kind == "present":
             if previous_word in _DETERMINERS or previous_word in _INFINITIVE:
                 continue  # "the vote", "a visit", "will meet", "to leave"
@@ -122,8 +146,6 @@ def _last_marker(clause: str) -> Tense | None:
 
 
 def _first_marker(clause: str) -> Tense | None:
-    found = _markers(clause)
-    strong = [tense for tense, weak in found if not weak]
-    if strong:
-        return strong[0]
+    # Read forward, the first verb after the subject is the clause's own: no ranking.
+    found = _markers(clause, ahead=True)
     return found[0][0] if found else None

@@ -29,6 +29,7 @@ them on the other.
 from __future__ import annotations
 
 import argparse
+import bisect
 import datetime as dt
 import gzip
 import json
@@ -118,7 +119,9 @@ class Score:
 
     def figures(self) -> dict[str, float]:
         """Percentages (0-100) and ms per article."""
-        strict = _prf(self.strict_predicted_right, self.predicted, self.strict_gold_found, self.gold)
+        strict = _prf(
+            self.strict_predicted_right, self.predicted, self.strict_gold_found, self.gold
+        )
         relaxed = _prf(
             self.relaxed_predicted_right, self.predicted, self.relaxed_gold_found, self.gold
         )
@@ -185,40 +188,36 @@ def read_documents(
     return documents
 
 
-def sentence_spans(text: str) -> Iterator[tuple[int, str]]:
-    """(offset in ``text``, sentence) for each sentence of the project's splitter.
+class _Collapsed:
+    """``text`` with its whitespace runs collapsed to one space (as the sentence splitter
+    leaves it), mapping offsets back to ``text``."""
 
-    The splitter collapses whitespace, so each sentence is located again by its words.
-    """
+    def __init__(self, text: str) -> None:
+        self.words = [(m.start(), m.end()) for m in re.finditer(r"\S+", text)]
+        self.starts: list[int] = []  # where each word starts in the collapsed text
+        position = 0
+        for start, end in self.words:
+            self.starts.append(position)
+            position += end - start + 1
+
+    def offset(self, index: int) -> int:
+        """The offset in the original text of the collapsed text's character ``index``."""
+        word = bisect.bisect_right(self.starts, index) - 1
+        start, end = self.words[word]
+        return min(start + index - self.starts[word], end)
+
+
+def sentence_spans(text: str) -> Iterator[tuple[int, str]]:
+    """(offset in the whitespace-collapsed text, sentence) for each sentence of the
+    project's splitter, which collapses whitespace."""
+    collapsed = " ".join(text.split())
     position = 0
     for sentence in split_sentences(text):
-        words = sentence.split()
-        if not words:
+        found = collapsed.find(sentence, position)
+        if found < 0:
             continue
-        pattern = r"\s+".join(re.escape(word) for word in words)
-        match = re.compile(pattern).search(text, position)
-        if match is None:
-            continue
-        position = match.end()
-        yield match.start(), " ".join(text[match.start() : match.end()].split())
-
-
-def _offsets(text: str, start: int, length: int) -> list[int]:
-    """Offsets in ``text`` of each character of its whitespace-collapsed copy from ``start``."""
-    offsets = []
-    index = start
-    previous_space = False
-    while len(offsets) < length and index < len(text):
-        char = text[index]
-        if char.isspace():
-            if not previous_space:
-                offsets.append(index)
-            previous_space = True
-        else:
-            offsets.append(index)
-            previous_space = False
-        index += 1
-    return offsets
+        position = found + len(sentence)
+        yield found, sentence
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
@@ -237,14 +236,11 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
 def storyweave_system(document: TimexDocument) -> list[Found]:
     """storyweave's date finder, one sentence at a time, anchored to the creation date."""
     found = []
+    collapsed = _Collapsed(document.text)
     for offset, sentence in sentence_spans(document.text):
-        mentions = find_times(sentence, document.dct)
-        if not mentions:
-            continue
-        where = _offsets(document.text, offset, len(sentence))
-        for mention in mentions:
-            start = where[mention.start]
-            end = where[mention.end - 1] + 1
+        for mention in find_times(sentence, document.dct):
+            start = collapsed.offset(offset + mention.start)
+            end = collapsed.offset(offset + mention.end - 1) + 1
             start, end = _trim(document.text, start, end)
             found.append(Found(start, end, mention.date))
     return found
@@ -315,8 +311,7 @@ def score(system_name: str, system: System, documents: Sequence[TimexDocument]) 
             values = [p.value for p in overlapping if p.value]
             right = timex.value in values
             lenient = any(
-                len(v) >= len(timex.value) and v[: len(timex.value)] == timex.value
-                for v in values
+                len(v) >= len(timex.value) and v[: len(timex.value)] == timex.value for v in values
             )
             result.value_right += right
             result.value_lenient += lenient
@@ -337,12 +332,15 @@ def score(system_name: str, system: System, documents: Sequence[TimexDocument]) 
 def table(name: str, scores: Sequence[Score]) -> str:
     """One file's results as a plain-text table, counts beside percentages."""
     first = scores[0]
-    lines = [
+    title = (
         f"{name}: {first.articles} articles, {first.calendar} calendar DATE values, "
-        f"{first.gold} TIMEX3",
+        f"{first.gold} TIMEX3"
+    )
+    header = (
         f"{'system':<12} {'value (main)':>17} {'value (lenient)':>17} "
-        f"{'strict P / R / F1':>22} {'relaxed P / R / F1':>22} {'ms/article':>10}",
-    ]
+        f"{'strict P / R / F1':>22} {'relaxed P / R / F1':>22} {'ms/article':>10}"
+    )
+    lines = [title, header]
     for s in scores:
         f = s.figures()
         lines.append(
