@@ -228,3 +228,21 @@ def test_tbaq_calendar_values_stay_above_their_floor() -> None:
     assert result.calendar == 607, "the data changed?"
     # Measured 553 of 607 (91.1%); the floor leaves room for changes in sentence splitting.
     assert result.value_right / result.calendar >= 0.88
+
+
+def test_the_scorer_command_prints_a_table_and_writes_json(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = "The quay reopened on Thursday."
+    document = {
+        "id": "t/2",
+        "dct": "2026-03-13",
+        "text": text,
+        "timexes": [_timex(text, "Thursday", "DATE", "2026-03-12")],
+    }
+    path = _write_documents(tmp_path / "t.jsonl.gz", [document])
+    out = tmp_path / "out.json"
+    assert date_eval.main([str(path), "--systems", "storyweave", "--json", str(out)]) == 0
+    assert "1/1" in capsys.readouterr().out
+    saved = json.loads(out.read_text(encoding="utf-8"))
+    assert saved["t.jsonl.gz"]["storyweave"]["figures"]["value_accuracy"] == 100.0
