@@ -31,18 +31,22 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from .calendar import (
+    MONTH_ABBREVIATIONS,
+    MONTH_NUMBER,
+    MONTHS,
+    SHORT_MONTH_NAMES,
+    WEEKDAY_ABBREVIATIONS,
+    WEEKDAYS,
+    parse_published,
+)
 from .date_values import ago, holiday, iso_day, month_day, month_of, relative, weekday_of
 from .tense import Tense, clause_tense
+from .tokens import alternation
 
 TimeKind = Literal["date", "weekday", "relative", "month", "year", "quarter"]
 
-_MONTHS = {
-    "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7,
-    "august": 8, "september": 9, "october": 10, "november": 11, "december": 12,
-    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9,
-    "sept": 9, "oct": 10, "nov": 11, "dec": 12,
-}  # fmt: skip
-_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_MONTHS = MONTH_NUMBER
 _NUMBERS = {
     "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
     "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
@@ -53,9 +57,13 @@ _NUMBERS = {
 _QUARTERS = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4,
              "4th": 4}  # fmt: skip
 
+# Full names first ("March" before "Mar."), then abbreviations, longest first ("Sept" before "Sep").
 _MONTH = (
-    r"(?P<{g}>January|February|March|April|May|June|July|August|September|October|November|"
-    r"December|Jan\.?|Feb\.?|Mar\.?|Apr\.?|Jun\.?|Jul\.?|Aug\.?|Sept?\.?|Oct\.?|Nov\.?|Dec\.?)"
+    "(?P<{g}>"
+    + "|".join(month.capitalize() for month in MONTHS)
+    + "|"
+    + alternation(MONTH_ABBREVIATIONS).title().replace("|", r"\.?|")
+    + r"\.?)"
 )
 _DAY = r"(?P<{g}>[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?(?![\d%]|[.,:]\d)"
 _SPELLED_YEAR = (
@@ -76,8 +84,8 @@ _LEAD = (
 # Lead words a weekday keeps ("on Monday"); a date or month may also follow these.
 _MORE_LEADS = r"|of|as\s+of|to|through|in|during|between|and|for|around"
 _MODIFIER = r"(?:(?P<mod>(?i:early|late|mid|the\s+(?:end|beginning|middle|start)\s+of))(?:\s+|-))?"
-_WEEKDAY = r"(?P<wd>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)(?P<poss>['’]s)?"
-_SHORT_WEEKDAY = r"(?P<wd>Mon|Tues?|Wed|Thu(?:rs?)?|Fri|Sat|Sun)\.?"
+_WEEKDAY = "(?P<wd>" + "|".join(day.capitalize() for day in WEEKDAYS) + r")(?P<poss>['’]s)?"
+_SHORT_WEEKDAY = "(?P<wd>" + alternation(WEEKDAY_ABBREVIATIONS).title() + r")\.?"
 _MONTH_DAY = (
     rf"(?:{_MONTH.format(g='m1')}\s+{_DAY.format(g='d1')}|{_DAY.format(g='d2')}\s+"
     rf"(?:of\s+)?{_MONTH.format(g='m2')})(?:,?\s+{_YEAR.format(g='y')}|\s+{_YEAR_REL})?"
@@ -161,7 +169,7 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
 _PRECISION = {"weekday": 3, "short_weekday": 3, "date": 3, "iso": 3, "holiday": 3, "month": 2,
               "relative": 2, "quarter": 2, "year": 1}  # fmt: skip
 
-_MONTH_TRIGGER = re.compile(r"\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)")
+_MONTH_TRIGGER = re.compile(r"\b(?:" + "|".join(SHORT_MONTH_NAMES) + ")")
 _YEAR_TRIGGER = re.compile(r"(?:1[7-9]|20)\d\d")
 # Words one of which each shape needs, looked for in the lower-cased sentence before the
 # shape's pattern runs (most sentences have no time at all, and a substring test is far
@@ -251,15 +259,8 @@ def dateline_end(text: str) -> int:
 
 def publication_date(published: str | None) -> dt.date | None:
     """The calendar day of an ISO publication date or date-time ("2026-03-15T14:32")."""
-    if not published:
-        return None
-    match = re.match(r"(\d{4})-(\d{2})-(\d{2})", published.strip())
-    if not match:
-        return None
-    try:
-        return dt.date(int(match[1]), int(match[2]), int(match[3]))
-    except ValueError:
-        return None
+    moment = parse_published(published)
+    return moment.date() if moment is not None else None
 
 
 def find_times(
@@ -503,7 +504,7 @@ class _Reading:
 
 
 def _weekday_index(word: str) -> int:
-    return [w[:3] for w in _WEEKDAYS].index(word[:3].lower())
+    return [day[:3] for day in WEEKDAYS].index(word[:3].lower())
 
 
 def _year_value(written: str) -> int | None:

@@ -13,12 +13,9 @@ from __future__ import annotations
 import re
 from typing import Literal
 
+from .tokens import wordset
+
 Tense = Literal["past", "future", "present", "unknown"]
-
-
-def _words(text: str) -> frozenset[str]:
-    """A word list written as one string, one space between words."""
-    return frozenset(text.split())
 
 
 # One alternation, tried in order at each position: multi-word futures before the "-ed"
@@ -46,7 +43,7 @@ _MARKER = re.compile(
     re.IGNORECASE,
 )
 # "-ed" words that are not past verbs.
-_NOT_PAST = _words(
+_NOT_PAST = wordset(
     """
     need speed feed seed bed red shed breed indeed proceed exceed succeed hundred hatred
     sacred wicked naked kindred deed weed greed creed steed reed embed wed bled sled shred
@@ -55,18 +52,18 @@ _NOT_PAST = _words(
     """
 )
 # Words before a verb that make it a noun or a passive participle: "the vote", "is based".
-_DETERMINERS = _words(
+_DETERMINERS = wordset(
     """
     the a an this that its their his her our your my every each
     """
 )
-_PASSIVE = _words(
+_PASSIVE = wordset(
     """
     is are am be being 's
     """
 )
 # Words before a bare verb that make it part of another tense: "will meet", "to meet".
-_INFINITIVE = _words(
+_INFINITIVE = wordset(
     """
     will would could can may might shall should must to not 'll ’ll did does do
     """
