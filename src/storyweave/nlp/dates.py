@@ -78,8 +78,8 @@ _YEAR_REL = r"(?P<yrel>(?i:this|last|next))\s+year\b(?!['’])"
 _DAYPART = r"(?:\s+(?i:morning|afternoon|evening|night))"
 # Words before an expression that TimeML leaves out of it ("on Monday" is marked "Monday").
 _LEAD = (
-    r"(?P<lead>(?i:(?:late|early|later|earlier)\s+)?(?i:(?:on|from|since|until|till|by|before|"
-    r"after{more})\s+))?"
+    r"(?P<lead>(?i:(?:late|early|later|earlier)\s+(?:(?:on|from|since|until|till|by|before|"
+    r"after{more})\s+)?|(?:on|from|since|until|till|by|before|after{more})\s+))?"
 )
 # Lead words a weekday keeps ("on Monday"); a date or month may also follow these.
 _MORE_LEADS = r"|of|as\s+of|to|through|in|during|between|and|for|around"
