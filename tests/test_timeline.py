@@ -111,3 +111,43 @@ def test_statement_time_gives_way_to_the_event_time() -> None:
     )
     (event,) = build_timeline([s1], [])
     assert (event.when, event.date) == ("on Monday evening", "2026-05-04")
+
+
+def test_a_dated_weekday_on_an_undated_page_takes_a_year_where_it_is_that_weekday() -> None:
+    undated = make_source(1, ["The harbour festival opened on Saturday, May 16."])
+    dated = make_source(2, ["Crowds filled the quays."], published="2026-05-18")
+    (event,) = build_timeline([undated, dated], [])
+    assert (event.when, event.date) == ("on Saturday, May 16", "2026-05-16")
+
+
+def test_tense_places_months_and_days_and_plans_are_dated_ahead() -> None:
+    s1 = make_source(
+        1,
+        [
+            "The ferry sank on the night of Feb. 27.",
+            "The old quay closed in November.",
+            "The new quay will open in November.",
+            "Ministers meet Monday to agree the rescue fund.",
+        ],
+        published="2026-03-13",
+    )
+    timeline = build_timeline([s1], [])
+    assert [(e.when, e.date) for e in timeline] == [
+        ("in November", "2025-11"),
+        ("Feb. 27", "2026-02-27"),
+        ("Monday", "2026-03-16"),
+        ("in November", "2026-11"),
+    ]
+
+
+def test_quarters_and_relative_years_are_too_coarse_for_events() -> None:
+    s1 = make_source(
+        1,
+        [
+            "Profit rose in the third quarter.",
+            "Sales fell earlier this year.",
+            "The yard was sold last June.",
+        ],
+        published="2026-03-13",
+    )
+    assert [(e.when, e.date) for e in build_timeline([s1], [])] == [("last June", "2025-06")]

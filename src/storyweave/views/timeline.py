@@ -14,8 +14,10 @@
    put in calendar order; an event without a date sits after the dated event that comes
    before it in its own source.
 
-A prediction ("talks could resume on Sunday") keeps its words but no date: it is not a
-day on which anything happened.
+A plan stated as fact is dated to the day it names, ahead of publication ("members will
+vote on Thursday", "they meet Monday"). A hedged prediction ("talks could resume on Sunday")
+keeps its words but no date: it is not a day on which anything is known to happen, and a
+later report of the event itself should not be merged with it.
 """
 
 from __future__ import annotations
@@ -175,10 +177,12 @@ def _is_event_time(mention: TimeMention, text: str, published: object) -> bool:
         return False  # "sold between September 2024 and January 2026": a span, not an event
     if lead == "until" or (mention.kind == "year" and lead in ("by", "to")):
         return False  # "no redundancies until 2029": a term of the deal, not an event
-    if mention.kind in ("year", "relative") and mention.date and len(mention.date) == 4:
+    if mention.kind in ("year", "relative", "quarter") and mention.date and len(mention.date) == 4:
         publication_year = getattr(published, "year", None)
         if publication_year is None or int(mention.date) >= publication_year:
-            return False  # "3% next year", "this year": too coarse to place an event
+            # "3% next year", "this year", "profit in the third quarter": too coarse to
+            # place an event
+            return False
     return True
 
 
