@@ -83,6 +83,7 @@ def add_parser(subparsers: Any) -> None:
     summaries.add_argument("--no-progress", action="store_true", help="no progress bars")
     summaries.set_defaults(handler=run)
     add_analysis_parser(jobs)
+    add_extraction_parser(jobs)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -192,3 +193,45 @@ def run_analysis(args: argparse.Namespace) -> int:
             json.dumps(result, indent=1, ensure_ascii=False) + "\n", encoding="utf-8"
         )
     return 0
+
+
+#: The abilities ``eval extraction`` scores, each a module of storyweave.evaluate.extraction.
+EXTRACTION_ABILITIES = ("dates",)
+EXTRACTION_EXAMPLES = """\
+examples:
+  storyweave eval extraction dates                 # both TempEval-3 files of shared/data
+  storyweave eval extraction dates --half b --json dates.json
+  storyweave eval extraction dates -- --help       # the ability's own options
+"""
+
+
+def add_extraction_parser(eval_subparsers: Any) -> None:
+    """Add ``extraction`` to the sub-commands of ``storyweave eval``."""
+    parser = eval_subparsers.add_parser(
+        "extraction",
+        help="score quotes, entities or dates on real annotated news beside a library baseline",
+        description="Score one extraction ability on the real, human-annotated sets of "
+        "shared/data/real_nlp exactly as their README describes, storyweave and a well-kept "
+        "library side by side in one run.",
+        epilog=EXTRACTION_EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("ability", choices=EXTRACTION_ABILITIES)
+    parser.add_argument(
+        "rest",
+        nargs=argparse.REMAINDER,
+        metavar="...",
+        help="the ability's own arguments: files (default: the dev files of shared/data), "
+        "--limit N, --json OUT",
+    )
+    parser.set_defaults(handler=run_extraction)
+
+
+def run_extraction(args: argparse.Namespace) -> int:
+    """Hand the arguments to the ability's scorer."""
+    import importlib
+
+    module = importlib.import_module(f"storyweave.evaluate.extraction.{args.ability}")
+    rest = args.rest[1:] if args.rest[:1] == ["--"] else args.rest
+    code: int = module.main(rest)
+    return code
