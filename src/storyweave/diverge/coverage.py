@@ -25,6 +25,7 @@ import numpy as np
 from ..model import Divergence, Fact, Sentence, Side
 from ..nlp.calendar import could_have_reported
 from ..nlp.names import is_narrator
+from ..nlp.sentences import is_claim
 from .context import StoryContext
 
 #: Single-source claims listed: a reader scans a dozen, so ten plus two per outlet beyond
@@ -230,8 +231,8 @@ def _figures_echoed(own: frozenset[str], neighbours: Sequence[frozenset[str]]) -
 def _is_claim(sentence: Sentence, kind: str) -> bool:
     """Whether a sentence is an outlet's own substantive claim (not chatter or a quote)."""
     text = sentence.text.strip()
-    if len(text.split()) < MIN_CLAIM_WORDS or text.endswith("?"):
-        return False
+    if len(text.split()) < MIN_CLAIM_WORDS or not is_claim(text):
+        return False  # an aside, a question, a lead-in, a headline or teaser
     spans = [m.group() for m in _QUOTED.finditer(text)]
     if sum(len(span) for span in spans) > QUOTED_SHARE * len(text):
         return False

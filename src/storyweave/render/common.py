@@ -7,7 +7,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from ..model import Briefing, Fact, Quote, source_labels
+from ..model import Briefing, Divergence, Fact, Quote, source_labels
 
 #: Control characters (ANSI escapes included) that must never reach a terminal or a page.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
@@ -109,6 +109,27 @@ def story_warning(briefing: Briefing) -> StoryWarning | None:
 def _short(title: str) -> str:
     words = plain(title).split()
     return " ".join(words[:GROUP_TITLE_WORDS]) + (" …" if len(words) > GROUP_TITLE_WORDS else "")
+
+
+#: The Markdown and HTML views list at most this many single-source claims per outlet, the
+#: most telling first (the JSON has every one): a reader scans a handful.
+SINGLE_SOURCE_PER_OUTLET = 3
+
+
+def shown_divergences(briefing: Briefing, kind: str) -> tuple[list[Divergence], int]:
+    """The divergences of ``kind`` the Markdown and HTML views list, and how many more the
+    JSON holds."""
+    items = [d for d in briefing.divergences if d.kind == kind]
+    if kind != "single_source":
+        return items, 0
+    per_outlet: Counter[str] = Counter()
+    shown = []
+    for item in items:
+        outlet = item.sides[0].source_ids[0] if item.sides and item.sides[0].source_ids else ""
+        per_outlet[outlet] += 1
+        if per_outlet[outlet] <= SINGLE_SOURCE_PER_OUTLET:
+            shown.append(item)
+    return shown, len(items) - len(shown)
 
 
 def agreed_facts(briefing: Briefing) -> list[Fact]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..model import Briefing, Divergence
-from .common import fact_index
+from .common import fact_index, shown_divergences
 from .html_base import badge, cites, e
 
 _HEADINGS = (
@@ -39,9 +39,11 @@ def _divergences(briefing: Briefing) -> str:
         return ""
     blocks = []
     for kind, heading in _HEADINGS:
-        items = [d for d in briefing.divergences if d.kind == kind]
+        items, more = shown_divergences(briefing, kind)
         if items:
             rows = "".join(_divergence(briefing, d) for d in items)
+            if more:
+                rows += f'<li class="more">{more} more in the JSON of this briefing</li>'
             blocks.append(f'<h3>{heading}</h3><ul class="div div-{kind}">{rows}</ul>')
     return _section("divergences", "Where sources differ", "".join(blocks))
 

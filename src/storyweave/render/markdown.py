@@ -17,6 +17,7 @@ from .common import (
     marker,
     plain,
     quote_variants,
+    shown_divergences,
     story_warning,
 )
 
@@ -146,7 +147,7 @@ def _divergences(briefing: Briefing, label: dict[str, str]) -> list[str]:
         return []
     out = ["## Where sources differ", ""]
     for kind, heading in _DIVERGENCE_HEADINGS:
-        items = [d for d in briefing.divergences if d.kind == kind]
+        items, more = shown_divergences(briefing, kind)
         if not items:
             continue
         out += [f"### {heading}", ""]
@@ -158,6 +159,8 @@ def _divergences(briefing: Briefing, label: dict[str, str]) -> list[str]:
                     out.append(f"    - {value}{md(side.text)} {marker(side.source_ids)}")
             elif item.sides:
                 out[-1] += f" {marker(item.sides[0].source_ids)}"
+        if more:
+            out.append(f"- *{more} more in the JSON output (--format json)*")
         out.append("")
     return out
 
