@@ -42,7 +42,8 @@ def make_briefing(hostile: str = "") -> Briefing:
     s1 = make_source(
         1,
         [f"The dockers' strike ended on Sunday after talks.{hostile}",
-         f"“We kept our word,” Marta Ilves said.{hostile}"],
+         f"“We kept our word,” Marta Ilves said.{hostile}",
+         f"At least 52 ships waited offshore.{hostile}"],
         outlet=f"Velmora Ledger{hostile}", title=f"Strike ends{hostile}",
         removed=(RemovedLine(1, f"Sign up for our newsletter{hostile}", "newsletter prompt"),),
         url="https://ledger.example/strike",
@@ -50,13 +51,18 @@ def make_briefing(hostile: str = "") -> Briefing:
     s2 = make_source(
         2,
         [f"Velmora's dock strike ended on Sunday after overnight talks.{hostile}",
-         f"About 40 ships waited offshore.{hostile}"],
+         f"About 40 ships waited offshore.{hostile}",
+         f"The harbour master resigned on Monday.{hostile}"],
         outlet=f"Coast Radio{hostile}", kind="transcript",
     )
     fact = Fact(id="f1", text=s1.sentences[0].text, representative="s1.1",
                 sentence_ids=("s1.1", "s2.1"), source_ids=("s1", "s2"), centrality=0.9)
     single = Fact(id="f2", text=s2.sentences[1].text, representative="s2.2",
                   sentence_ids=("s2.2",), source_ids=("s2",), centrality=0.5)
+    other = Fact(id="f3", text=s1.sentences[2].text, representative="s1.3",
+                 sentence_ids=("s1.3",), source_ids=("s1",), centrality=0.4)
+    alone = Fact(id="f4", text=s2.sentences[2].text, representative="s2.3",
+                 sentence_ids=("s2.3",), source_ids=("s2",), centrality=0.3)
     mention = QuoteMention(text=f"We kept our word{hostile}", speaker_as_written="Ilves",
                            source_id="s1", sentence_ids=("s1.2",))
     quote = Quote(speaker=f"Marta Ilves{hostile}", text=mention.text, sentence_ids=("s1.2",),
@@ -65,7 +71,7 @@ def make_briefing(hostile: str = "") -> Briefing:
         sources=(s1, s2),
         summary=(SummarySentence(text=fact.text, fact_id="f1", citations=fact.sentence_ids,
                                  source_ids=fact.source_ids),),
-        facts=(fact, single),
+        facts=(fact, single, other, alone),
         quotes=(quote,),
         problems=(InputProblem(f"bad{hostile}.txt", f"empty file{hostile}"),),
         notes=(),
@@ -75,11 +81,11 @@ def make_briefing(hostile: str = "") -> Briefing:
                 kind="conflict",
                 summary=f"Sources differ on ships offshore{hostile}",
                 sides=(Side(f"About 40 ships{hostile}", ("s2.2",), ("s2",), f"about 40{hostile}"),
-                       Side(f"At least 52{hostile}", ("s1.1",), ("s1",), "at least 52")),
-                fact_ids=("f1", "f2"),
+                       Side(f"At least 52{hostile}", ("s1.3",), ("s1",), "at least 52")),
+                fact_ids=("f2", "f3"),
             ),
             Divergence(kind="single_source", summary=f"Reported only by Coast Radio{hostile}",
-                       sides=(Side(s2.sentences[1].text, ("s2.2",), ("s2",)),), fact_ids=("f2",)),
+                       sides=(Side(s2.sentences[2].text, ("s2.3",), ("s2",)),), fact_ids=("f4",)),
         ),
         entities=(Entity(name=f"Marta Ilves{hostile}", type="person",
                          roles=(f"union leader{hostile}",), source_ids=("s1",),
@@ -87,7 +93,7 @@ def make_briefing(hostile: str = "") -> Briefing:
         timeline=(TimelineEvent(when=f"on Sunday{hostile}", date="2026-03-15",
                                 text=s1.sentences[0].text, citations=("s1.1",),
                                 source_ids=("s1",)),),
-        outlets=(OutletView(source_id="s2", unique=("f2",), missing=(),
+        outlets=(OutletView(source_id="s2", unique=("f4",), missing=(),
                             framing=(FramingNote(term=f"so-called{hostile}", kind="hedge",
                                                  citation="s2.2", note=f"Others: plain{hostile}"),)),
                  OutletView(source_id="s1", unique=(), missing=("f2",), framing=())),

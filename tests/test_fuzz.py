@@ -40,6 +40,7 @@ from storyweave.options import BriefOptions
 from storyweave.pipeline import Briefer
 from storyweave.render import render_html, render_json, render_markdown, schema
 
+from . import consistency
 from .builders import make_briefing
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -350,6 +351,7 @@ def check_briefing(briefing: Briefing) -> None:
         output.encode("utf-8")  # writable to a file, a terminal or a socket (no lone surrogate)
     jsonschema.validate(json.loads(rendered[0]), schema())
     check_html(rendered[1])
+    assert consistency.problems(briefing) == []
     text = rendered[2]
     # Nothing from the sources may drive the terminal: no escape or other control codes.
     assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]", text)

@@ -97,6 +97,6 @@ def test_cross_source_sections_in_all_three_formats() -> None:
     data = json.loads(render_json(briefing))
     assert data["divergences"][0]["kind"] == "conflict"
     assert data["divergences"][0]["sides"][1]["value"] == "at least 52"
-    assert data["outlets"][0]["unique"][0]["fact"] == "f2"
+    assert data["outlets"][0]["unique"][0]["fact"] == "f4"
     assert data["timeline"][0]["date"] == "2026-03-15"
     assert data["quotes"][0]["variants"][0]["sources"] == ["s1"]

@@ -63,7 +63,11 @@ def find_divergences(
         return tuple(facts), ()
     story = story_context(sources, facts, sentences, similarity)
     conflicts = find_conflicts(story)
-    superseded = find_superseded(story)
+    in_conflict = frozenset(c for d in conflicts for side in d.sides for c in side.citations)
+    # A claim already shown as one side of a dispute is not also shown as overtaken.
+    superseded = tuple(
+        d for d in find_superseded(story) if not in_conflict.intersection(d.sides[0].citations)
+    )
     stale = stale_sentence_ids(superseded)
     # A sentence already shown as a side of a conflict or a superseded claim is one outlet's
     # version of something several report, not a claim of its own.

@@ -1,0 +1,63 @@
+"""What makes a briefing consistent with itself, checked on every briefing the tests make.
+
+A sentence plays at most one of four parts: a member of an agreed fact, one outlet's own
+claim, an overtaken claim, or a side of a conflict. Agreed facts and an outlet's own claims
+state something (no questions, lead-ins or headlines). What an outlet "leaves out" was
+reported before it published. Each rule is one function so a failure names it.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from storyweave.model import Briefing
+from storyweave.nlp.calendar import is_later, parse_stamp
+
+
+def roles(briefing: Briefing) -> dict[str, list[str]]:
+    """Sentence id -> the parts it plays."""
+    found: dict[str, list[str]] = defaultdict(list)
+    for fact in briefing.facts:
+        if len(fact.source_ids) >= 2 and fact.claim:
+            for sentence_id in fact.sentence_ids:
+                found[sentence_id].append(f"agreed fact {fact.id}")
+    for divergence in briefing.divergences:
+        if divergence.kind == "single_source":
+            sides = divergence.sides[:1]
+        elif divergence.kind == "superseded":
+            sides = divergence.sides[:1]  # the overtaking sentences may be agreed facts
+        elif divergence.kind == "conflict":
+            sides = divergence.sides
+        else:
+            continue
+        for side in sides:
+            for sentence_id in side.citations:
+                found[sentence_id].append(divergence.kind)
+    return found
+
+
+def problems(briefing: Briefing) -> list[str]:
+    """Every way ``briefing`` contradicts itself (empty when it does not)."""
+    found = [
+        f"{sentence_id} is {' and '.join(parts)}"
+        for sentence_id, parts in roles(briefing).items()
+        if len(parts) > 1
+    ]
+    facts = {fact.id: fact for fact in briefing.facts}
+    text_of = {s.id: s.text for source in briefing.sources for s in source.sentences}
+    for divergence in briefing.divergences:
+        if divergence.kind == "single_source":
+            for sentence_id in divergence.sides[0].citations:
+                text = text_of[sentence_id].rstrip()
+                if text.endswith(("?", ":")):
+                    found.append(f"single-source claim {sentence_id} is a question or lead-in")
+    stamps = {source.id: parse_stamp(source.published) for source in briefing.sources}
+    for view in briefing.outlets:
+        for fact_id in view.missing:
+            reporters = [stamps[s] for s in facts[fact_id].source_ids]
+            if all(is_later(stamps[view.source_id], r) is True for r in reporters):
+                found.append(f"{view.source_id} published before anyone reported {fact_id}")
+        for fact_id in view.unique:
+            if not facts[fact_id].claim and text_of[facts[fact_id].representative].endswith("?"):
+                found.append(f"{view.source_id} 'only reports' a question ({fact_id})")
+    return found
