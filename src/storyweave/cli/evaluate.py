@@ -147,13 +147,14 @@ def run(args: argparse.Namespace) -> int:
 def add_analysis_parser(eval_subparsers: Any) -> None:
     """Add ``analysis`` to the sub-commands of ``storyweave eval``."""
     from ..evaluate.analysis import ANALYSIS_EXAMPLES, DEFAULT_STORIES
+    from ..evaluate.real_analysis import REAL_EXAMPLES
 
     parser = eval_subparsers.add_parser(
         "analysis",
         help="score conflicts, quotes, entities, framing, timeline against answer keys",
         description="Brief each story folder and score the cross-source analysis against "
         "its answers.json: precision and recall per kind.",
-        epilog=ANALYSIS_EXAMPLES,
+        epilog=ANALYSIS_EXAMPLES + REAL_EXAMPLES.replace("examples:\n", ""),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument(
@@ -167,6 +168,24 @@ def add_analysis_parser(eval_subparsers: Any) -> None:
         "--json", metavar="FILE", help="also write the result as JSON ('-': stdout)"
     )
     parser.add_argument("--model", help="embedding backend (default: the brief default)")
+    parser.add_argument(
+        "--real",
+        action="append",
+        metavar="KEYS",
+        help="score real clusters instead: a real answer key (storyweave-real-answers/1) or "
+        "a folder of them, e.g. tests/data/real_keys (repeatable)",
+    )
+    parser.add_argument(
+        "--data",
+        metavar="DIR",
+        help="with --real: the shared data folder the keys point into "
+        "(default: $STORYWEAVE_DATA, else ../shared/data beside the repository)",
+    )
+    parser.add_argument(
+        "--fictional",
+        action="store_true",
+        help="with --real: also score the fictional stories and print both side by side",
+    )
     parser.set_defaults(handler=run_analysis)
 
 
@@ -180,6 +199,8 @@ def run_analysis(args: argparse.Namespace) -> int:
         to_markdown,
     )
 
+    if getattr(args, "real", None):
+        return run_real_analysis(args)
     folders = story_folders(args.stories or list(DEFAULT_STORIES))
     totals, per_story = evaluate_stories(folders, model=getattr(args, "model", None))
     result = to_json(totals, per_story)
@@ -191,6 +212,34 @@ def run_analysis(args: argparse.Namespace) -> int:
     if args.json:
         Path(args.json).write_text(
             json.dumps(result, indent=1, ensure_ascii=False) + "\n", encoding="utf-8"
+        )
+    return 0
+
+
+def run_real_analysis(args: argparse.Namespace) -> int:
+    """``eval analysis --real``: brief the real clusters, print P/R per kind per cluster."""
+    from ..evaluate.analysis import DEFAULT_STORIES, evaluate_stories, story_folders
+    from ..evaluate.real_analysis import evaluate_real, side_by_side, to_json, to_markdown
+    from ..evaluate.real_keys import key_paths
+
+    paths = key_paths(args.real)
+    fictional = None
+    if args.fictional:
+        folders = story_folders(args.stories or list(DEFAULT_STORIES))
+        fictional, _ = evaluate_stories(folders, model=args.model)
+    result = evaluate_real(paths, root=args.data, model=args.model)
+    data = to_json(result, fictional)
+    if args.json == "-":
+        json.dump(data, sys.stdout, indent=1, ensure_ascii=False)
+        sys.stdout.write("\n")
+        return 0
+    print(to_markdown(result, verbose=args.verbose))
+    if fictional is not None:
+        print("\nReal keys beside the fictional stories:\n")
+        print(side_by_side(result.totals, fictional))
+    if args.json:
+        Path(args.json).write_text(
+            json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8"
         )
     return 0
 

@@ -131,7 +131,7 @@ def score_story(briefing: Briefing, key: dict[str, Any]) -> dict[str, KindScore]
         "conflict": _score_conflicts(briefing, key, finder),
         "superseded": _score_superseded(briefing, key, finder),
         "single_source": _score_single(briefing, key, finder),
-        "quote": _score_quotes(briefing, key, finder),
+        "quote": score_quotes(briefing, key, finder),
         "entity": _score_entities(briefing, key),
         "framing": _score_framing(briefing, key, finder),
         "timeline": _score_timeline(briefing, key, finder),
@@ -261,7 +261,8 @@ def _same_words(a: str, b: str) -> bool:
     return len(wa & wb) / min(len(wa), len(wb)) >= 0.6  # "now open" vs the full sentence
 
 
-def _score_quotes(briefing: Briefing, key: dict[str, Any], finder: SentenceFinder) -> KindScore:
+def score_quotes(briefing: Briefing, key: dict[str, Any], finder: SentenceFinder) -> KindScore:
+    """Quote recall and precision (rule in the module docstring); used by the real keys too."""
     score = KindScore()
     planted = key.get("quotes", [])
     score.planted = len(planted)

@@ -26,7 +26,12 @@ _QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "‘": "'", "’": 
 
 
 def normalise(text: str) -> str:
-    """Lower case, one quote style, single spaces: how key text is compared with output."""
+    """Lower case, one quote style, single spaces: how key text is compared with output.
+
+    Newswire's doubled quote marks (two backticks to open, two apostrophes to close, as
+    in DUC 2004) count as a double quote.
+    """
+    text = text.replace("``", '"').replace("''", '"')
     return re.sub(r"\s+", " ", text.translate(_QUOTES)).strip().lower()
 
 
