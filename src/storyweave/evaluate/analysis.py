@@ -262,7 +262,10 @@ def _same_words(a: str, b: str) -> bool:
 
 
 def score_quotes(briefing: Briefing, key: dict[str, Any], finder: SentenceFinder) -> KindScore:
-    """Quote recall and precision (rule in the module docstring); used by the real keys too."""
+    """Quote recall and precision (rule in the module docstring); used by the real keys too.
+
+    A planted speaker may list ``aliases``: other spellings the sources themselves use.
+    """
     score = KindScore()
     planted = key.get("quotes", [])
     score.planted = len(planted)
@@ -271,7 +274,7 @@ def score_quotes(briefing: Briefing, key: dict[str, Any], finder: SentenceFinder
         need = min(2, len(files))
         ok = any(
             quote.speaker
-            and normalise(quote.speaker) == normalise(item["speaker"])
+            and normalise(quote.speaker) in _speaker_names(item)
             and len(files & set(quote.source_ids)) >= need
             and any(
                 _same_words(m.text, v["text"]) for m in quote.mentions for v in item["variants"]
@@ -288,12 +291,17 @@ def score_quotes(briefing: Briefing, key: dict[str, Any], finder: SentenceFinder
                 _same_words(m.text, v["text"]) for m in quote.mentions for v in item["variants"]
             ):
                 score.reported += 1
-                if quote.speaker and normalise(quote.speaker) == normalise(item["speaker"]):
+                if quote.speaker and normalise(quote.speaker) in _speaker_names(item):
                     score.reported_right += 1
                 else:
                     score.wrong.append(f"{quote.speaker or '(no speaker)'}: {quote.text[:60]}")
                 break
     return score
+
+
+def _speaker_names(item: dict[str, Any]) -> set[str]:
+    """The planted speaker and its aliases, normalised."""
+    return {normalise(name) for name in (item["speaker"], *item.get("aliases", ()))}
 
 
 def _role_match(found: str, planted: str) -> bool:

@@ -81,13 +81,18 @@ def _covers(divergence: Divergence, planted: dict[str, Any], finder: SentenceFin
         cited = set(side.citations)
         held.append({_set_of(p) for p in planted["sides"] if cited & _ids(finder, p)})
     return any(
-        a != b for i, first in enumerate(held) for second in held[i + 1 :] for a in first
+        a != b
+        for i, first in enumerate(held)
+        for second in held[i + 1 :]
+        for a in first
         for b in second
     )
 
 
 def _superseded_match(
-    divergence: Divergence, stale: dict[str, Any], later: Sequence[dict[str, Any]],
+    divergence: Divergence,
+    stale: dict[str, Any],
+    later: Sequence[dict[str, Any]],
     finder: SentenceFinder,
 ) -> bool:
     if len(divergence.sides) < 2 or not _ids(finder, stale) & set(divergence.sides[0].citations):
@@ -104,8 +109,13 @@ def _judged_conflict(divergence: Divergence, entry: dict[str, Any], finder: Sent
     ]
     if len(where) < 2 or not all(where):
         return False
-    return any(a != b for i, first in enumerate(where) for second in where[i + 1 :]
-               for a in first for b in second)
+    return any(
+        a != b
+        for i, first in enumerate(where)
+        for second in where[i + 1 :]
+        for a in first
+        for b in second
+    )
 
 
 def _judgment(
@@ -152,8 +162,10 @@ def _classify(
         if any(_covers(divergence, item, finder) for item in key["conflicts"]):
             return "right", "planted"
     elif divergence.kind == "superseded":
-        if any(_superseded_match(divergence, i["stale"], i["overtaken_by"], finder)
-               for i in key["superseded"]):
+        if any(
+            _superseded_match(divergence, i["stale"], i["overtaken_by"], finder)
+            for i in key["superseded"]
+        ):
             return "right", "planted"
     elif any(cited & _ids(finder, item) for item in key["single_source"]):
         return "right", "planted"
@@ -169,11 +181,15 @@ def _classify(
     return "unjudged", ""
 
 
-def _found(item: dict[str, Any], kind: str, flagged: list[Divergence], finder: SentenceFinder) -> bool:
+def _found(
+    item: dict[str, Any], kind: str, flagged: list[Divergence], finder: SentenceFinder
+) -> bool:
     if kind == "conflict":
         return any(_covers(d, item, finder) for d in flagged)
     if kind == "superseded":
-        return any(_superseded_match(d, item["stale"], item["overtaken_by"], finder) for d in flagged)
+        return any(
+            _superseded_match(d, item["stale"], item["overtaken_by"], finder) for d in flagged
+        )
     wanted = _ids(finder, item)
     return any(wanted & {c for side in d.sides for c in side.citations} for d in flagged)
 
@@ -191,15 +207,16 @@ def _where(divergence: Divergence, briefing: Briefing, cluster: RealCluster) -> 
     return out
 
 
-def score_cluster(
-    briefing: Briefing, key: dict[str, Any], cluster: RealCluster
-) -> ClusterResult:
+def score_cluster(briefing: Briefing, key: dict[str, Any], cluster: RealCluster) -> ClusterResult:
     """Score one briefing against one resolved real key (see the module docstring)."""
     finder = SentenceFinder(briefing, source_ids_by_file(briefing, key))
     shared = _multi_outlet(key, finder)
     result = ClusterResult(scores={})
-    planted_lists = {"conflict": "conflicts", "superseded": "superseded",
-                     "single_source": "single_source"}
+    planted_lists = {
+        "conflict": "conflicts",
+        "superseded": "superseded",
+        "single_source": "single_source",
+    }
     for kind, list_name in planted_lists.items():
         score = KindScore(extra={"unjudged": 0})
         flagged = [d for d in briefing.divergences if d.kind == kind]
@@ -214,10 +231,13 @@ def score_cluster(
             verdict, why = _classify(divergence, key, finder, shared)
             if verdict == "unjudged":
                 score.extra["unjudged"] += 1
-                result.unjudged.append({
-                    "kind": kind, "summary": divergence.summary,
-                    "sides": _where(divergence, briefing, cluster),
-                })
+                result.unjudged.append(
+                    {
+                        "kind": kind,
+                        "summary": divergence.summary,
+                        "sides": _where(divergence, briefing, cluster),
+                    }
+                )
                 continue
             score.reported += 1
             if verdict == "right":
@@ -274,7 +294,9 @@ def to_markdown(result: RealResult, verbose: bool = False) -> str:
         "|---|" + "---:|" * len(REAL_KINDS),
     ]
     for name, cluster in result.clusters.items():
-        lines.append(f"| {name} | " + " | ".join(_cell(cluster.scores[k]) for k in REAL_KINDS) + " |")
+        lines.append(
+            f"| {name} | " + " | ".join(_cell(cluster.scores[k]) for k in REAL_KINDS) + " |"
+        )
     lines.append("| **all** | " + " | ".join(_cell(result.totals[k]) for k in REAL_KINDS) + " |")
     lines += [
         "",
@@ -289,17 +311,21 @@ def to_markdown(result: RealResult, verbose: bool = False) -> str:
         )
     lines += [
         "",
-        "Precision counts judged items only; '+N?' marks reported items no key entry judges "
-        f"yet. Targets: precision >= {TARGET_PRECISION}, recall >= {TARGET_RECALL} for "
-        "conflict, superseded and single_source.",
+        (
+            "Precision counts judged items only; '+N?' marks reported items no key entry "
+            f"judges yet. Targets: precision >= {TARGET_PRECISION}, recall >= "
+            f"{TARGET_RECALL} for conflict, superseded and single_source."
+        ),
     ]
     if verbose:
         for name, cluster in result.clusters.items():
             lines += ["", f"## {name} ({cluster.seconds:.1f} s)", ""]
             for kind in REAL_KINDS:
                 s = cluster.scores[kind]
-                lines.append(f"- **{kind}**: found {s.found}/{s.planted}, "
-                             f"right {s.reported_right}/{s.reported}")
+                lines.append(
+                    f"- **{kind}**: found {s.found}/{s.planted}, "
+                    f"right {s.reported_right}/{s.reported}"
+                )
                 lines += [f"  - missed: {m}" for m in s.missed]
                 lines += [f"  - wrong: {w}" for w in s.wrong]
             for item in cluster.unjudged:
@@ -315,8 +341,10 @@ def side_by_side(real: dict[str, KindScore], fictional: dict[str, KindScore]) ->
     ]
     for kind in REAL_KINDS:
         r, f = real[kind], fictional[kind]
-        lines.append(f"| {kind} | {_rate(r.precision)} | {_rate(r.recall)} | "
-                     f"{_rate(f.precision)} | {_rate(f.recall)} |")
+        lines.append(
+            f"| {kind} | {_rate(r.precision)} | {_rate(r.recall)} | "
+            f"{_rate(f.precision)} | {_rate(f.recall)} |"
+        )
     return "\n".join(lines)
 
 

@@ -16,7 +16,8 @@ offsets into ``documents[i].text`` (or, with ``"field": "title"``, into the head
                       "overtaken_by": [{"doc", "start", "end"}, ...]}],
      "single_source": [{"what": "...", "doc", "start", "end"}],
      "shared":      [{"doc", "start", "end"}, ...],     # sentences several outlets report
-     "quotes":      [{"speaker": "Peter Campbell", "variants": [{"doc", "start", "end"}]}],
+     "quotes":      [{"speaker": "Peter Campbell", "aliases": [...],   # spellings the sources use
+                      "variants": [{"doc", "start", "end"}]}],
      "judged":      [{"kind": "single_source", "doc", "start", "end",
                       "right": false, "why": "chrome"}, ...],
      "notes": "how exhaustive the key is"}
@@ -99,8 +100,9 @@ def load_real_key(path: str | Path) -> dict[str, Any]:
             raise InputError(name, f"{list_name!r} must be a list")
     for entry in key.get("judged", []):
         if entry.get("kind") not in _JUDGED_KINDS or not isinstance(entry.get("right"), bool):
-            raise InputError(name, f"judged entry needs a kind in {sorted(_JUDGED_KINDS)} "
-                                   "and right: true/false")
+            raise InputError(
+                name, f"judged entry needs a kind in {sorted(_JUDGED_KINDS)} and right: true/false"
+            )
     return key
 
 
@@ -171,7 +173,9 @@ def _pages_cluster(path: Path, cluster: str, ids: list[str], limit: int) -> Real
     articles, documents, origins = [], [], {}
     for index, page in enumerate(ids):
         record = found[page]
-        meta = record.get("page_meta") if isinstance(record.get("page_meta"), dict) else {}
+        raw_meta = record.get("page_meta")
+        meta: dict[str, Any] = raw_meta if isinstance(raw_meta, dict) else {}
+        url = record.get("url")
         origin = f"{path.name}#{cluster}/{index}"
         text = str(record.get("text") or "")
         documents.append({"text": text})
@@ -181,7 +185,7 @@ def _pages_cluster(path: Path, cluster: str, ids: list[str], limit: int) -> Real
                 Article(
                     text=text,
                     origin=origin,
-                    url=record.get("url") if isinstance(record.get("url"), str) else None,
+                    url=url if isinstance(url, str) else None,
                     published=normalise_date(meta.get("published")),
                 )
             )
@@ -248,8 +252,10 @@ def resolve(key: dict[str, Any], cluster: RealCluster) -> dict[str, Any]:
     """
 
     def place(span: dict[str, Any]) -> dict[str, Any]:
-        out = {"file": cluster.origins.get(span["doc"], f"#unbriefed/{span['doc']}"),
-               "sentence": cluster.text(span)}
+        out = {
+            "file": cluster.origins.get(span["doc"], f"#unbriefed/{span['doc']}"),
+            "sentence": cluster.text(span),
+        }
         if "value" in span:
             out["value"] = cluster.value(span)
         if "set" in span:
@@ -263,12 +269,21 @@ def resolve(key: dict[str, Any], cluster: RealCluster) -> dict[str, Any]:
     for entry in key.get("quotes", []):
         variants = [dict(place(v), text=cluster.text(v)) for v in entry["variants"]]
         first = variants[0]["text"].split() if variants else []
-        quotes.append({"speaker": entry["speaker"], "statement": " ".join(first[:8]),
-                       "variants": variants})
+        quotes.append(
+            {
+                "speaker": entry["speaker"],
+                "aliases": list(entry.get("aliases", [])),
+                "statement": " ".join(first[:8]),
+                "variants": variants,
+            }
+        )
     judged = []
     for entry in key.get("judged", []):
-        item: dict[str, Any] = {"kind": entry["kind"], "right": entry["right"],
-                                "why": entry.get("why", "")}
+        item: dict[str, Any] = {
+            "kind": entry["kind"],
+            "right": entry["right"],
+            "why": entry.get("why", ""),
+        }
         if entry["kind"] == "single_source":
             item.update(place(entry))
         if "sides" in entry:
@@ -283,11 +298,16 @@ def resolve(key: dict[str, Any], cluster: RealCluster) -> dict[str, Any]:
         "conflicts": [sides(e) for e in key.get("conflicts", [])],
         "compatible": [sides(e) for e in key.get("compatible", [])],
         "superseded": [
-            {"what": e.get("what", ""), "stale": place(e["stale"]),
-             "overtaken_by": [place(o) for o in e["overtaken_by"]]}
+            {
+                "what": e.get("what", ""),
+                "stale": place(e["stale"]),
+                "overtaken_by": [place(o) for o in e["overtaken_by"]],
+            }
             for e in key.get("superseded", [])
         ],
-        "single_source": [dict(place(e), what=e.get("what", "")) for e in key.get("single_source", [])],
+        "single_source": [
+            dict(place(e), what=e.get("what", "")) for e in key.get("single_source", [])
+        ],
         "shared": [place(e) for e in key.get("shared", [])],
         "quotes": quotes,
         "judged": judged,
@@ -317,9 +337,7 @@ def locate(sentence: str, text: str) -> tuple[int, int] | None:
     return (found.start(), found.end()) if found else None
 
 
-def locate_in_cluster(
-    cluster: RealCluster, origin: str, sentence: str
-) -> dict[str, Any] | None:
+def locate_in_cluster(cluster: RealCluster, origin: str, sentence: str) -> dict[str, Any] | None:
     """``{"doc", "start", "end"}`` (plus ``"field": "title"``) for a briefing sentence."""
     for doc, known in cluster.origins.items():
         if known != origin:
