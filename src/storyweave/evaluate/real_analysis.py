@@ -51,10 +51,15 @@ examples:
 
 @dataclass
 class ClusterResult:
-    """One cluster's scores, the reported items nobody has judged, and its timing."""
+    """One cluster's scores, the reported items judged wrong or not judged, and its timing.
+
+    ``wrong`` and ``unjudged`` hold ``{"kind", "summary", "sides"}`` (``sides``: document
+    offsets of every sentence each side cites); ``wrong`` adds ``"why"``.
+    """
 
     scores: dict[str, KindScore]
     unjudged: list[dict[str, Any]] = field(default_factory=list)
+    wrong: list[dict[str, Any]] = field(default_factory=list)
     seconds: float = 0.0
 
 
@@ -229,23 +234,24 @@ def score_cluster(briefing: Briefing, key: dict[str, Any], cluster: RealCluster)
                 score.missed.append(item.get("what", ""))
         for divergence in flagged:
             verdict, why = _classify(divergence, key, finder, shared)
+            if verdict == "right":
+                score.reported += 1
+                score.reported_right += 1
+                continue
+            item = {
+                "kind": kind,
+                "summary": divergence.summary,
+                "sides": _where(divergence, briefing, cluster),
+            }
             if verdict == "unjudged":
                 score.extra["unjudged"] += 1
-                result.unjudged.append(
-                    {
-                        "kind": kind,
-                        "summary": divergence.summary,
-                        "sides": _where(divergence, briefing, cluster),
-                    }
-                )
+                result.unjudged.append(item)
                 continue
             score.reported += 1
-            if verdict == "right":
-                score.reported_right += 1
-            else:
-                score.wrong.append(f"{divergence.summary} [{why}]")
-                if why == "compatible pair":
-                    score.extra["compatible_flagged"] = score.extra.get("compatible_flagged", 0) + 1
+            score.wrong.append(f"{divergence.summary} [{why}]")
+            result.wrong.append(dict(item, why=why))
+            if why == "compatible pair":
+                score.extra["compatible_flagged"] = score.extra.get("compatible_flagged", 0) + 1
         result.scores[kind] = score
     result.scores["quote"] = score_quotes(briefing, key, finder)
     return result
@@ -358,6 +364,7 @@ def to_json(result: RealResult, fictional: dict[str, KindScore] | None = None) -
                 "seconds": round(cluster.seconds, 2),
                 "kinds": {kind: cluster.scores[kind].as_dict() for kind in REAL_KINDS},
                 "unjudged": cluster.unjudged,
+                "wrong": cluster.wrong,
             }
             for name, cluster in result.clusters.items()
         },
