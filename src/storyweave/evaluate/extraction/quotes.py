@@ -27,8 +27,8 @@ Usage::
     python -m storyweave.evaluate.extraction.quotes [FILE] [--limit N] [--json OUT]
         [--systems storyweave,regex,textacy] [--by publisher]
 
-FILE defaults to ``real_nlp/polnear_dev.jsonl.gz`` under ``$STORYWEAVE_SHARED_DATA``
-(default ``../shared/data``, the folder beside the repository).
+FILE defaults to ``real_nlp/polnear_dev.jsonl.gz`` under ``$STORYWEAVE_DATA`` (default
+``../shared/data``, the folder beside the repository).
 """
 
 from __future__ import annotations
@@ -50,6 +50,7 @@ from ...model import Article, Source
 from ...nlp import quotes as quote_stage
 from ...nlp import sentences as sentence_stage
 
+REPO = Path(__file__).resolve().parents[4]
 #: A predicted quote covers a gold one when it holds this share of the gold's characters.
 MATCH_SHARE = 0.5
 #: The mapper accepts a quote found in the article when this share of its words lines up.
@@ -62,8 +63,9 @@ _SPEAKER_TOKEN = re.compile(r"[\w]+(?:['’][\w]+)*")
 
 
 def default_path() -> Path:
-    """``real_nlp/polnear_dev.jsonl.gz`` in the shared data folder."""
-    shared = Path(os.environ.get("STORYWEAVE_SHARED_DATA", "../shared/data"))
+    """``real_nlp/polnear_dev.jsonl.gz`` in the shared data folder: ``$STORYWEAVE_DATA``, or
+    ``../shared/data`` beside the repository."""
+    shared = Path(os.environ.get("STORYWEAVE_DATA") or REPO / ".." / "shared" / "data")
     return shared / "real_nlp" / "polnear_dev.jsonl.gz"
 
 
