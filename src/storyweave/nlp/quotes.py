@@ -27,15 +27,18 @@ from .tokens import wordset
 #: A transcript turn shorter than this ("Yeah.", "Thank you.") is not a statement.
 MIN_TURN_WORDS = 4
 #: A report that names nobody is kept only when it quotes at least this many words
-#: ('a top adviser says he is on a "glide path"'), not a lone scare word ("bold").
-#: Chosen on PolNeAR by leave-one-publisher-out cross-validation (see the scorer).
+#: ('a top adviser says he is on a "glide path"'), not a lone scare word ('officials called
+#: the plan "bold"'). Leave-one-publisher-out CV on PolNeAR (benchmarks/cv_quotes.py)
+#: prefers 1, which finds about half a point more of PolNeAR's partly quoted reports; 2 is
+#: kept because a reader gains nothing from a nameless report around one scare word.
 MIN_OWN_WORDS = 2
 #: An unattributed quote takes the speaker of the quote before it when that one began at
 #: most this many sentences earlier ('"A," she said. ... "B."').
 FOLLOW_ON_SENTENCES = 3
 #: A description no role ties to anyone ('said the Texas senator') means the speaker of a
-#: statement at most this many sentences before it. Chosen on PolNeAR by
-#: leave-one-publisher-out cross-validation (see the scorer).
+#: statement at most this many sentences before it. PolNeAR's speaker rule cannot reward
+#: this (its gold speaker is the description itself), so CV there is indifferent or
+#: prefers it off; every change it made on PolNeAR was checked by hand and was right.
 DESCRIBED_SPEAKER = 2
 #: Two mentions carry one statement when this share of the shorter one's words appears
 #: in the longer one. Calibrated on hand-written variants (tests/test_quotes.py): a
