@@ -175,7 +175,11 @@ _NAME = re.compile(rf"(?<![\w'’.-]){_CAP}(?:\s+(?:{_PARTICLES}\s+)?{_CAP})*")
 _TWO_NAMES = re.compile(rf"{_NAME.pattern}\s+and\s+{_NAME.pattern}")
 _NAME_OF_PLACE = re.compile(rf"(.*?{_NAME.pattern})\s+of\s+(?:the\s+)?{_NAME.pattern}")
 _QUOTED = re.compile(r"(``|“|\").*?(''|”|\"|$)")
-_APPOSITIVE = re.compile(r"^,\s+(?:the|a|an)\s+((?:[\w'’-]+\s+){0,5}?[\w'’-]+)\s*(?=[,.;]|$)")
+# ", the foreign minister," / ", leader of a small opposition party,": a role after a name.
+_APPOSITIVE = re.compile(
+    r"^,\s+(?:(?:the|a|an)\s+|(?=(?:leader|head|chief|spokesman|spokeswoman|chairman|"
+    r"president|secretary|director|founder|member)\b))((?:[\w'’-]+\s+){0,7}?[\w'’-]+)\s*(?=[,.;]|$)"
+)
 
 
 @dataclass(slots=True)
@@ -336,7 +340,9 @@ class SourcePeople:
                     if modifiers <= roles:
                         return name  # "the opposition leader": the leader of the opposition
                     fallback = fallback or name
-        return fallback
+        # With a telling modifier nobody matches ("the opposition leader" when only the
+        # "Cambodian leader" has a role), guessing would pick the wrong person.
+        return None if modifiers else fallback
 
 
 def name_of(phrase: str) -> str | None:
