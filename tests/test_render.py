@@ -100,3 +100,34 @@ def test_cross_source_sections_in_all_three_formats() -> None:
     assert data["outlets"][0]["unique"][0]["fact"] == "f4"
     assert data["timeline"][0]["date"] == "2026-03-15"
     assert data["quotes"][0]["variants"][0]["sources"] == ["s1"]
+
+
+def test_indirect_quotes_round_trip_and_render_without_quote_marks() -> None:
+    from dataclasses import replace
+
+    from storyweave.model import Quote, QuoteMention
+    from storyweave.render import to_dict
+    from storyweave.render.json import briefing_from_dict
+
+    reported = Quote(
+        speaker="Marta Ilves",
+        text="the strike fund would last until June",
+        sentence_ids=("s1.2",),
+        source_ids=("s1",),
+        mentions=(QuoteMention("the strike fund would last until June", "Ilves", "s1",
+                               ("s1.2",), kind="indirect"),),
+        kind="indirect",
+    )
+    briefing = replace(make_briefing(), quotes=(*make_briefing().quotes, reported))
+    data = json.loads(render_json(briefing))
+    jsonschema.validate(data, schema())
+    assert [q["kind"] for q in data["quotes"]] == ["quoted", "indirect"]
+    rebuilt = briefing_from_dict(json.loads(json.dumps(to_dict(briefing))))
+    assert rebuilt.quotes == briefing.quotes
+    markdown = render_markdown(briefing)
+    assert "**Marta Ilves** *(reported)*: the strike fund would last until June" in markdown
+    assert "“the strike fund" not in markdown and "“the strike fund" not in render_html(briefing)
+    # A briefing stored before quotes had a kind reads as verbatim quotes.
+    del data["quotes"][0]["kind"]
+    jsonschema.validate(data, schema())
+    assert briefing_from_dict(data).quotes[0].kind == "quoted"

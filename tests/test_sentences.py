@@ -178,3 +178,52 @@ def test_real_news_loose_invariants() -> None:
             assert not sentence.startswith(("he said", "she said", "said ", "they said"))
             assert len(sentence.split()) <= MAX_SENTENCE_WORDS
             assert any(c.isalnum() for c in sentence)
+
+
+# --- names ending in a title-like word; attributions after a full stop --------------------
+
+
+def test_name_ending_in_a_title_word_ends_a_sentence() -> None:
+    paragraphs = (
+        "Cambodian leader Hun Sen said no. The talks were held without Hun Sen.",
+        "Ranariddh met Hun Sen. Hun Sen's party then left the hall.",
+    )
+    sentences = [s.text for s in segment("s1", CleanedText(paragraphs, ()))]
+    assert sentences == [
+        "Cambodian leader Hun Sen said no.",
+        "The talks were held without Hun Sen.",
+        "Ranariddh met Hun Sen.",
+        "Hun Sen's party then left the hall.",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (  # a title after a name, then a clear sentence start
+            "The decree was signed by Hun Sen. The army stayed in its barracks.",
+            ["The decree was signed by Hun Sen.", "The army stayed in its barracks."],
+        ),
+        (  # abbreviated titles before names still never end a sentence
+            "Sen. Ann Lee met Florida Sen. Tom Reed and Gen. Ida Holm.",
+            ["Sen. Ann Lee met Florida Sen. Tom Reed and Gen. Ida Holm."],
+        ),
+        (  # a full stop in a quote, then a new sentence about the speaker
+            '"That era is over." Ida Holm said she would leave the port before the storm came.',
+            ['"That era is over."', "Ida Holm said she would leave the port before the storm came."],
+        ),
+        (  # ...but a short attribution stays with its quote, whatever the verb
+            "''Close the gates now,'' Mr. Okafor demanded.",
+            ["''Close the gates now,'' Mr. Okafor demanded."],
+        ),
+    ],
+)
+def test_title_words_and_attributions(text: str, expected: list[str]) -> None:
+    assert split_sentences(text) == expected
+
+
+def test_without_knowing_the_name_a_title_keeps_its_sentence() -> None:
+    # "Sen." followed by a name could be a title ("Sen. Ida Holm"): only the source's own
+    # "Hun Sen said" (no period) shows that "Hun Sen" is a name.
+    assert len(split_sentences("They met Hun Sen. Ida Holm left.")) == 1
+    assert len(split_sentences("They met Hun Sen. Ida Holm left.", frozenset({"hun sen"}))) == 2

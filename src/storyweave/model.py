@@ -91,19 +91,26 @@ class Sentence:
     turn_speaker: str | None = None  # the transcript label of the turn it belongs to
 
 
+#: ``quoted``: words in quotation marks; ``indirect``: a reported clause ("Smith said the
+#: plan would fail", quoted words inside it keep their marks); ``transcript``: a turn.
+QuoteKind = Literal["quoted", "indirect", "transcript"]
+
+
 @dataclass(frozen=True, slots=True)
 class QuoteMention:
-    """One source's direct quote: quoted words with their attribution, or a transcript turn.
+    """One source's quote: quoted words or a reported clause with their attribution, or a
+    transcript turn.
 
     ``speaker_as_written`` is what this source wrote ("Smith", "the minister",
-    "JANE SMITH, HOST"); ``None`` means no attribution was found.
+    "JANE SMITH, HOST"), with a pronoun or description replaced by the name it means in
+    that source; ``None`` means no attribution was found.
     """
 
     text: str
     speaker_as_written: str | None
     source_id: str
     sentence_ids: tuple[str, ...]
-    kind: Literal["quoted", "transcript"] = "quoted"
+    kind: QuoteKind = "quoted"
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,8 +118,10 @@ class Quote:
     """One spoken statement, consolidated across every outlet that carried it.
 
     ``speaker`` is resolved across the whole cluster to one person ("Jane Smith" for
-    "Smith", "SMITH:" and "Jane Smith"); ``None`` when no source attributes it.
-    ``text`` is the fullest wording; ``mentions`` keep each outlet's own wording.
+    "Smith", "SMITH:" and "Jane Smith"); ``None`` when no source attributes it to a name.
+    ``text`` is the fullest wording (verbatim words before a paraphrase); ``mentions``
+    keep each outlet's own wording. ``kind`` is ``indirect`` when every outlet only
+    reports the statement, ``quoted`` when one quotes it, ``transcript`` for turns.
     """
 
     speaker: str | None
@@ -120,6 +129,7 @@ class Quote:
     sentence_ids: tuple[str, ...]
     source_ids: tuple[str, ...]
     mentions: tuple[QuoteMention, ...]
+    kind: QuoteKind = "quoted"
 
 
 @dataclass(frozen=True, slots=True)

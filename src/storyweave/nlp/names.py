@@ -76,6 +76,8 @@ _NAME_LIKE = frozenset(
     }
 )
 _KEEP_DOT = frozenset({"Jr.", "Sr.", "St."})
+#: Title abbreviations that are also name words ("Hun Sen"): kept at a name's end.
+_SHORT_TITLES = frozenset({"sen", "rep", "gen", "gov", "col", "maj"})
 _PLACE_PREPOSITIONS = wordset(
     """
     in at from to near into across outside inside of via
@@ -153,8 +155,13 @@ def split_name(phrase: str) -> PersonName:
         word = words.pop(0)
         if word.lower() not in HONORIFICS and word.lower() not in NOT_NAME_WORDS:
             role.append(word.lower().rstrip("."))
-    # A possessive or a trailing title belongs to what follows, not to the name.
+    # A possessive or a trailing title belongs to what follows, not to the name; but an
+    # abbreviation after a name word is the name's own last word ("Hun Sen").
     while words and (words[-1].lower() in NOT_NAME_WORDS or is_role_word(words[-1])):
+        if len(words) > 1 and words[-1].lower().rstrip(".") in _SHORT_TITLES and not (
+            is_role_word(words[-2]) or words[-2].lower() in NOT_NAME_WORDS
+        ):
+            break
         words.pop()
     if words and words[-1].endswith(("'s", "’s")):
         words[-1] = words[-1][:-2]
@@ -251,6 +258,8 @@ class SpeakerResolver:
         resolver = cls()
         for text in texts:
             for phrase in name_phrases(text):
+                if len(phrase.split()) > 2 and phrase.split()[0].endswith("ing"):
+                    phrase = phrase.split(" ", 1)[1]  # "Citing Hun Sen": a verb, not a name
                 # "Boss Sara Ekwall" is a form of "Sara Ekwall", not a fuller name.
                 person = split_name(strip_epithet(phrase))
                 if person.name and looks_like_person(person.name):
@@ -285,14 +294,17 @@ class SpeakerResolver:
         """
         name = split_name(name).name or name
         wanted = {w.lower().rstrip(".") for w in name.split()}
+        # The fullest form, but a full name written often beats a one-off longer variant.
         forms = [
-            (len(form.split()), self.counts[form], -position, form)
+            (min(len(form.split()), 2), self.counts[form], len(form.split()), -position, form)
             for position, form in enumerate(self.full_names.get(surname(name), []))
             if wanted <= {w.lower().rstrip(".") for w in form.split()}
         ]
         if forms:
-            return max(forms)[3]
-        return title_case(name) if name.isupper() else name
+            return max(forms)[-1]
+        if name.isupper() and (len(name.split()) > 1 or len(name) > 5):
+            return title_case(name)
+        return name  # an acronym ("CPP") stays as written
 
     def resolve(self, written: str | None) -> str | None:
         """The canonical speaker for an attribution as one source wrote it.

@@ -175,8 +175,13 @@ def _quotes(briefing: Briefing) -> str:
                 )
                 + "</ul>"
             )
+        # A reported statement is the reporter's words: no quotation marks around it.
+        said = (
+            f" <i>(reported)</i>: {e(quote.text)} " if quote.kind == "indirect"
+            else f": “{e(quote.text)}” "
+        )
         items.append(
-            f"<li><b>{speaker}</b>: “{e(quote.text)}” "
+            f"<li><b>{speaker}</b>{said}"
             f"{cites(briefing, quote.sentence_ids)}{variants}</li>"
         )
     return (

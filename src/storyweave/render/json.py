@@ -143,6 +143,7 @@ def _source(source: Source) -> dict[str, Any]:
 def _quote(quote: Quote) -> dict[str, Any]:
     return {
         "speaker": quote.speaker,
+        "kind": quote.kind,
         "text": quote.text,
         "citations": list(quote.sentence_ids),
         "sources": list(quote.source_ids),
@@ -326,6 +327,7 @@ def _quote_from(data: dict[str, Any]) -> Quote:
             )
             for m in data.get("mentions", [])
         ),
+        kind=data.get("kind", "quoted"),  # absent in briefings written before it existed
     )
 
 

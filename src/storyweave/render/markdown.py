@@ -69,7 +69,10 @@ def render_markdown(briefing: Briefing) -> str:
         out += ["## Quotes", ""]
         for quote in briefing.quotes:
             speaker = md(quote.speaker) if quote.speaker else "*unattributed*"
-            out.append(f"- **{speaker}:** “{md(quote.text)}” {marker(quote.source_ids)}")
+            if quote.kind == "indirect":  # the reporter's words: no quotation marks
+                out.append(f"- **{speaker}** *(reported)*: {md(quote.text)} {marker(quote.source_ids)}")
+            else:
+                out.append(f"- **{speaker}:** “{md(quote.text)}” {marker(quote.source_ids)}")
             variants = quote_variants(quote)
             if len(variants) > 1:
                 for variant in variants:
