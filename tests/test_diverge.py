@@ -148,9 +148,12 @@ def test_a_modal_in_an_opinion_clause_is_not_a_prediction_of_the_event(
     assert kinds(run(sources, embedder), "superseded") == []
 
 
-def test_a_number_revised_later_is_not_a_superseded_prediction(embedder: Embedder) -> None:
-    # The changed count is a conflict or an update; the modal ("could take") is about
-    # clearing the queue, which the later sentence does not report.
+def test_a_number_revised_later_is_an_update_not_a_superseded_prediction(
+    embedder: Embedder,
+) -> None:
+    # Two days later the count is an update: the early figure is overtaken by the later
+    # one. The modal ("could take") is about clearing the queue, which the later sentence
+    # does not report, so it is no overtaken prediction.
     sources = _early_and_late(
         [
             (
@@ -160,7 +163,11 @@ def test_a_number_revised_later_is_not_a_superseded_prediction(embedder: Embedde
         ],
         ["At least 45 lorries were stuck at the ferry terminal on Tuesday, hauliers said."],
     )
-    assert kinds(run(sources, embedder), "superseded") == []
+    divergences = run(sources, embedder)
+    assert kinds(divergences, "conflict") == []
+    [update] = kinds(divergences, "superseded")
+    assert [side.value for side in update.sides] == ["About 30 lorries", "At least 45 lorries"]
+    assert "gave the number of lorries as About 30 lorries" in update.summary
 
 
 def test_a_modal_inside_an_indirect_question_is_not_a_prediction(embedder: Embedder) -> None:
@@ -176,7 +183,9 @@ def test_a_guess_at_a_figure_is_left_to_the_conflict_finder(embedder: Embedder) 
         ["Two people died in the flood, but officials fear the death toll could be much higher."],
         ["The death toll from the flood has risen to nine, higher than officials had feared."],
     )
-    assert kinds(run(sources, embedder), "superseded") == []
+    # The toll that rose is an update of the figure, not an overtaken prediction.
+    [update] = kinds(run(sources, embedder), "superseded")
+    assert all(side.value for side in update.sides) and "death toll" in update.summary
 
 
 def test_an_event_dated_before_the_prediction_cannot_overtake_it(embedder: Embedder) -> None:

@@ -245,9 +245,10 @@ def run_real_analysis(args: argparse.Namespace) -> int:
 
 
 #: The abilities ``eval extraction`` scores, each a module of storyweave.evaluate.extraction.
-EXTRACTION_ABILITIES = ("dates",)
+EXTRACTION_ABILITIES = ("quotes", "dates")
 EXTRACTION_EXAMPLES = """\
 examples:
+  storyweave eval extraction quotes                # PolNeAR: quotes and their speakers
   storyweave eval extraction dates                 # both TempEval-3 files of shared/data
   storyweave eval extraction dates --half b --json dates.json
   storyweave eval extraction dates -- --help       # the ability's own options

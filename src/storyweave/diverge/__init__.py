@@ -62,20 +62,29 @@ def find_divergences(
     if not sentences:
         return tuple(facts), ()
     story = story_context(sources, facts, sentences, similarity)
-    conflicts = find_conflicts(story)
+    numbers = find_conflicts(story)
+    conflicts = tuple(d for d in numbers if d.kind == "conflict")
     in_conflict = frozenset(c for d in conflicts for side in d.sides for c in side.citations)
-    # A claim already shown as one side of a dispute is not also shown as overtaken.
-    superseded = tuple(
-        d for d in find_superseded(story) if not in_conflict.intersection(d.sides[0].citations)
-    )
+    # Figures that rose or fell from one day's reports to a later day's, then predictions
+    # and doubts that later reports overtook; a claim already shown as one side of a
+    # dispute is not also shown as overtaken, nor is one claim overtaken twice.
+    superseded: list[Divergence] = []
+    stale_seen: set[str] = set()
+    for d in (*(d for d in numbers if d.kind == "superseded"), *find_superseded(story)):
+        first = frozenset(d.sides[0].citations)
+        if not first & in_conflict and not first & stale_seen:
+            superseded.append(d)
+            stale_seen |= first
     stale = stale_sentence_ids(superseded)
     # A sentence already shown as a side of a conflict or a superseded claim is one outlet's
     # version of something several report, not a claim of its own.
-    shown = frozenset(c for d in conflicts + superseded for side in d.sides for c in side.citations)
+    shown = frozenset(
+        c for d in (*conflicts, *superseded) for side in d.sides for c in side.citations
+    )
     single = single_source(story, facts, shown)
     shown_alone = frozenset(
         sentence_id
-        for d in conflicts + superseded + single
+        for d in (*conflicts, *superseded, *single)
         for side in (d.sides[:1] if d.kind == "superseded" else d.sides)
         for sentence_id in side.citations
     )

@@ -21,12 +21,13 @@ from typing import TypeVar
 
 import numpy as np
 
-from ..model import Divergence, Side
+from ..model import Divergence, Sentence, Side
 from ..nlp.calendar import WEEKDAYS
 from ..nlp.quantities import MEASURES, Quantity, comparable, compatible, quantities
+from ..nlp.sentences import is_claim
 from ..nlp.tokens import content_stems
 from .context import StoryContext
-from .superseded import GENERIC_STEMS, is_modal
+from .superseded import GENERIC_STEMS, is_modal, when
 
 T = TypeVar("T")
 
@@ -75,8 +76,9 @@ def find_conflicts(story: StoryContext) -> tuple[Divergence, ...]:
 
 
 def number_conflicts(story: StoryContext) -> tuple[Divergence, ...]:
-    """Numbers, durations and percentages that two sources give differently."""
-    found = [quantities(s.text) for s in story.sentences]
+    """Numbers, durations and percentages that two sources give differently (or that
+    changed from one day's reports to a later day's)."""
+    found = [_current_quantities(story, s) for s in story.sentences]
     with_numbers = [i for i, qs in enumerate(found) if qs]
     parent: dict[tuple[int, int], tuple[int, int]] = {}
     disputed: set[tuple[int, int]] = set()
@@ -101,7 +103,9 @@ def number_conflicts(story: StoryContext) -> tuple[Divergence, ...]:
             cosine = float(story.similarity[a, b])
             if not same_fact and cosine < ROLE_COSINE:
                 continue
-            for (qa_i, qb_i), agree in _matched_pairs(found[a], found[b], same_fact, cosine):
+            apart = _days_apart(story, story.sentences[a].source_id, story.sentences[b].source_id)
+            pairs = _matched_pairs(found[a], found[b], same_fact, cosine, apart)
+            for (qa_i, qb_i), agree in pairs:
                 ka, kb = (a, qa_i), (b, qb_i)
                 parent[root(ka)] = root(kb)
                 if not agree:
@@ -114,19 +118,38 @@ def number_conflicts(story: StoryContext) -> tuple[Divergence, ...]:
         if not any(m in disputed for m in members):
             continue
         mentions = [_Mention(i, found[i][q]) for i, q in members]
-        divergence = _conflict(story, mentions)
-        if divergence is not None:
-            result.append(divergence)
+        result += _conflict(story, mentions)
     return tuple(result)
 
 
+def _current_quantities(story: StoryContext, sentence: Sentence) -> tuple[Quantity, ...]:
+    """The quantities a sentence states about the story now: none from a question, a
+    headline or a lead-in, and none tied to an earlier year ("the 1978 fire killed 35")."""
+    if not is_claim(sentence.text):
+        return ()
+    stamp = story.stamps.get(sentence.source_id)
+    year = int(stamp[0][:4]) if stamp is not None else None
+    return tuple(
+        q
+        for q in quantities(sentence.text)
+        if not any(a.isdigit() and (year is None or int(a) < year) for a in q.anchors)
+    )
+
+
 def _matched_pairs(
-    qa: Sequence[Quantity], qb: Sequence[Quantity], same_fact: bool, cosine: float
+    qa: Sequence[Quantity],
+    qb: Sequence[Quantity],
+    same_fact: bool,
+    cosine: float,
+    apart: bool = False,
 ) -> list[tuple[tuple[int, int], bool]]:
     """Pairs of quantities (each used once) that count the same thing, with whether they
     agree. Agreeing pairs are matched first, so a number that agrees with one of the other
     sentence's numbers is explained ("4.5% this year and 3% next year" vs "4.5%") and never
-    put in dispute; the rest are matched by how much of their context they share."""
+    put in dispute; the rest are matched by how much of their context they share.
+
+    ``apart``: the two sentences came out days apart, so a casualty count may have grown
+    by any factor (an early "32 killed" and a later "7,000 dead" are one rising toll)."""
     role_pairs = [
         (i, j)
         for i, a in enumerate(qa)
@@ -145,7 +168,8 @@ def _matched_pairs(
         if i in used_a or j in used_b:
             continue
         agree = compatible(qa[i], qb[j])
-        if not agree and _distance(qa[i], qb[j]) > MAX_LOG_RATIO:
+        rising_toll = apart and qa[i].role is not None and qa[i].role == qb[j].role
+        if not agree and _distance(qa[i], qb[j]) > MAX_LOG_RATIO and not rising_toll:
             continue  # hours vs years, 14 vs 14,000: different things, not a dispute
         if (
             not agree
@@ -181,9 +205,15 @@ def _distance(a: Quantity, b: Quantity) -> float:
 
 def _same_role(a: Quantity, b: Quantity, same_fact: bool, cosine: float) -> bool:
     """Whether two numbers of related sentences report the same quantity."""
+    if a.anchors and b.anchors and a.anchors.isdisjoint(b.anchors):
+        return False  # Monday's toll and Tuesday's are two figures, not one disputed
     shared = len(a.context & b.context)
     if a.role or b.role:
-        # Casualty figures and prison terms are tied by their role whatever the wording.
+        # Casualty figures and prison terms are tied by their role whatever the wording,
+        # but only when they count the same place or party ("231 in Honduras" is not "140
+        # in El Salvador"; "in the region" names none and may be either).
+        if a.names and b.names and not a.names & b.names:
+            return False
         return a.role == b.role and a.kind == b.kind and (same_fact or cosine >= ROLE_COSINE)
     if not same_fact and cosine < PAIR_COSINE:
         return False
@@ -205,8 +235,10 @@ def _same_role(a: Quantity, b: Quantity, same_fact: bool, cosine: float) -> bool
     return shared >= 1 and (same_fact or cosine >= UNIT_FREE_COSINE)
 
 
-def _conflict(story: StoryContext, mentions: list[_Mention]) -> Divergence | None:
-    """One conflict divergence from mentions of one quantity: one side per value group.
+def _conflict(story: StoryContext, mentions: list[_Mention]) -> list[Divergence]:
+    """A conflict divergence from mentions of one quantity, one side per value group; or,
+    when every value came out days after the one before (a death toll that rose), each
+    earlier value overtaken by the next (``superseded`` divergences).
 
     Precise values found the groups (narrowest range first); a vague value that fits more
     than one group ("dozens of ships" next to "about 40" and "at least 52") sides with
@@ -221,7 +253,7 @@ def _conflict(story: StoryContext, mentions: list[_Mention]) -> Divergence | Non
         elif len(fits) == 1:
             fits[0].append(mention)
     if len(groups) < 2:
-        return None
+        return []
     sides = []
     for group in groups:
         group.sort(key=lambda m: m.sentence)
@@ -243,22 +275,70 @@ def _conflict(story: StoryContext, mentions: list[_Mention]) -> Divergence | Non
         <= {sid for m, other in enumerate(sides) if m != k for sid in other.source_ids}
     ]
     if len(sides) < 2 or len({sid for side in sides for sid in side.source_ids}) < 2:
-        return None  # one outlet's two figures: not a dispute between sources
+        return []  # one outlet's two figures: not a dispute between sources
     if not _close_in_time(story, sides):
-        return None
+        return _updates(story, sides, mentions)
     sides.sort(key=lambda side: story.position[side.citations[0]])
     facts = _unique(f.id for m in mentions if (f := story.fact_of[m.sentence]) is not None)
     what = _what(mentions[0].quantity, [m.quantity for m in mentions])
     values = " vs ".join(
         f"{side.value} ({', '.join(story.labels[s] for s in side.source_ids)})" for side in sides
     )
-    return Divergence(
-        kind="conflict",
-        summary=f"Sources differ on {what}: {values}.",
-        sides=tuple(sides),
-        fact_ids=tuple(facts),
-        score=_score(story, [m.sentence for m in mentions]),
-    )
+    return [
+        Divergence(
+            kind="conflict",
+            summary=f"Sources differ on {what}: {values}.",
+            sides=tuple(sides),
+            fact_ids=tuple(facts),
+            score=_score(story, [m.sentence for m in mentions]),
+        )
+    ]
+
+
+def _updates(
+    story: StoryContext, sides: Sequence[Side], mentions: Sequence[_Mention]
+) -> list[Divergence]:
+    """Each value overtaken by the next one published (sides days apart, oldest first)."""
+
+    def first_stamp(side: Side) -> tuple[str, int]:
+        stamps = [s for sid in side.source_ids if (s := story.stamps.get(sid)) is not None]
+        return min((day, -1 if minutes is None else minutes) for day, minutes in stamps)
+
+    ordered = sorted(sides, key=lambda side: (first_stamp(side), story.position[side.citations[0]]))
+    what = _what(mentions[0].quantity, [m.quantity for m in mentions])
+    score = _score(story, [m.sentence for m in mentions])
+    updates = []
+    for old, new in zip(ordered, ordered[1:]):
+        stale = ", ".join(story.labels[s] for s in old.source_ids)
+        later = ", ".join(story.labels[s] for s in new.source_ids)
+        updates.append(
+            Divergence(
+                kind="superseded",
+                summary=(
+                    f"Overtaken: {stale}{when(story.stamps.get(old.source_ids[0]))} gave "
+                    f"{what} as {old.value}; later, {later}: {new.value}."
+                ),
+                sides=(old, new),
+                fact_ids=tuple(
+                    _unique(
+                        f.id
+                        for side in (old, new)
+                        for c in side.citations
+                        if (f := story.fact_of[story.position[c]]) is not None
+                    )
+                ),
+                score=score,
+            )
+        )
+    return updates
+
+
+def _days_apart(story: StoryContext, a: str, b: str) -> bool:
+    """Whether sources ``a`` and ``b`` were published at least UPDATE_DAYS apart."""
+    stamp_a, stamp_b = story.stamps.get(a), story.stamps.get(b)
+    if stamp_a is None or stamp_b is None:
+        return False
+    return abs(date.fromisoformat(stamp_a[0]) - date.fromisoformat(stamp_b[0])).days >= UPDATE_DAYS
 
 
 def _close_in_time(story: StoryContext, sides: Sequence[Side]) -> bool:
@@ -267,11 +347,7 @@ def _close_in_time(story: StoryContext, sides: Sequence[Side]) -> bool:
         for second in sides[k + 1 :]:
             for a in first.source_ids:
                 for b in second.source_ids:
-                    stamp_a, stamp_b = story.stamps.get(a), story.stamps.get(b)
-                    if stamp_a is None or stamp_b is None:
-                        return True
-                    gap = abs(date.fromisoformat(stamp_a[0]) - date.fromisoformat(stamp_b[0]))
-                    if gap.days < UPDATE_DAYS:
+                    if not _days_apart(story, a, b):
                         return True
     return False
 

@@ -441,10 +441,10 @@ def _superseded(stale: int, overtakers: list[int], story: StoryContext) -> Diver
         )
         for j in overtakers
     ]
-    when = _when(story.stamps.get(old.source_id))
+    at = when(story.stamps.get(old.source_id))
     later = ", ".join(labels[sentences[j].source_id] for j in overtakers)
     summary = (
-        f"Overtaken: {labels[old.source_id]}{when} reported “{old.text}”; "
+        f"Overtaken: {labels[old.source_id]}{at} reported “{old.text}”; "
         f"later, {later}: “{sentences[overtakers[0]].text}”"
     )
     facts = [f.id for k in [stale, *overtakers] if (f := fact_of[k]) is not None]
@@ -460,7 +460,7 @@ def _superseded(stale: int, overtakers: list[int], story: StoryContext) -> Diver
     )
 
 
-def _when(stamp: Stamp | None) -> str:
+def when(stamp: Stamp | None) -> str:
     """ " (13 Mar, 06:10)" for a known stamp."""
     if stamp is None:
         return ""

@@ -107,6 +107,7 @@ _IRREGULAR_VERBS = wordset("""were was are is struck heard said told met made to
     paid sold brought thought stood led broke shut fled swept tore""")
 #: Time adverbs end a noun phrase: "five years yesterday" counts years.
 _TIME_WORDS = wordset("yesterday today tomorrow tonight ago earlier later now") | set(WEEKDAYS)
+_CALENDAR_DAYS = frozenset(WEEKDAYS)
 #: A prison term is worded as "jailed for", "sentenced to", "years in prison".
 _PRISON_WORDS = wordset("jailed jail sentenced sentence prison imprisonment imprisoned")
 #: Casualty wording differs more than any other count ("14 killed", "death toll of 14",
@@ -134,7 +135,9 @@ class Quantity:
     singular head noun ("vessel", "percent", "hour", "dollar") or ``None``;
     ``role`` is what is counted when it is a casualty figure ("dead", "injured");
     ``subject`` is what a duration measures, as written ("talks" in "14 hours of talks");
-    ``context`` holds content-word stems near the number (what the number is about).
+    ``context`` holds content-word stems near the number (what the number is about);
+    ``names`` the capitalised words near it (where or whose: "Honduras", "El Salvador");
+    ``anchors`` the times it is tied to ("monday", "yesterday", "1978").
     """
 
     text: str
@@ -149,6 +152,8 @@ class Quantity:
     role: str | None = None
     subject: str | None = None
     phrase: frozenset[str] = frozenset()  # the other words of the noun phrase ("electric")
+    names: frozenset[str] = frozenset()
+    anchors: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -369,6 +374,8 @@ def _build(
         start_token -= 1
     start, stop = tokens[start_token].start, tokens[last - 1].end
     context = _context(tokens, start_token, last)
+    names = _names(tokens, start_token, last)
+    anchors = _anchors(tokens, start_token, last)
     return Quantity(
         text=text[start:stop],
         value=value,
@@ -382,6 +389,8 @@ def _build(
         role=role,
         subject=subject,
         phrase=phrase,
+        names=names,
+        anchors=anchors,
     )
 
 
@@ -479,6 +488,44 @@ def _context(tokens: list[_Token], first: int, last: int) -> frozenset[str]:
     return frozenset(
         stem(t.lower) for t in window if t.lower[0].isalpha() and t.lower not in STOPWORDS
     )
+
+
+#: A place named this near a number ("died in Honduras") is where the number counts.
+NAME_WINDOW = 8
+#: Words after which a capitalised run names a place.
+_LOCATIVE = wordset("in across throughout from near at inside outside around")
+
+
+def _names(tokens: list[_Token], first: int, last: int) -> frozenset[str]:
+    """Lower-cased words of the places named near the number: capitalised runs after a
+    locative preposition ("in Central America", "from Honduras"), calendar words left out."""
+    found: set[str] = set()
+    start = max(1, first - NAME_WINDOW)
+    stop = min(len(tokens), last + NAME_WINDOW)
+    for k in range(start, stop):
+        if tokens[k - 1].lower not in _LOCATIVE or first <= k < last:
+            continue
+        while k < stop and tokens[k].text[:1].isupper() and tokens[k].lower not in _MONTHS:
+            if tokens[k].lower not in _CALENDAR_DAYS and tokens[k].lower not in STOPWORDS:
+                found.add(tokens[k].lower)
+            k += 1
+    return frozenset(found)
+
+
+#: Words that tie a number to a day: "Monday's toll", "yesterday", "the 1978 fire".
+_DAY_WORDS = frozenset(WEEKDAYS) | wordset("yesterday today tonight")
+_YEAR = re.compile(r"^(?:19|20)\d\d$")
+
+
+def _anchors(tokens: list[_Token], first: int, last: int) -> frozenset[str]:
+    """The day words and years within six words of the number (not the number itself)."""
+    window = tokens[max(0, first - 6) : first] + tokens[last : last + 6]
+    found = set()
+    for token in window:
+        word = token.lower.removesuffix("'s").removesuffix("’s")
+        if word in _DAY_WORDS or _YEAR.match(word):
+            found.add(word)
+    return frozenset(found)
 
 
 def _singular(word: str) -> str:
