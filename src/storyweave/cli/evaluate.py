@@ -245,12 +245,13 @@ def run_real_analysis(args: argparse.Namespace) -> int:
 
 
 #: The abilities ``eval extraction`` scores, each a module of storyweave.evaluate.extraction.
-EXTRACTION_ABILITIES = ("dates",)
+EXTRACTION_ABILITIES = ("dates", "entities")
 EXTRACTION_EXAMPLES = """\
 examples:
   storyweave eval extraction dates                 # both TempEval-3 files of shared/data
   storyweave eval extraction dates --half b --json dates.json
   storyweave eval extraction dates -- --help       # the ability's own options
+  storyweave eval extraction entities --json entities.json   # CoNLL-2003, spaCy beside
 """
 
 
