@@ -508,3 +508,30 @@ def test_answer_key_noise_goes_story_stays_and_header_is_read(
     if "published" in entry:
         problem = same_moment(cleaned.published, entry["published"], time_required=fmt != "html")
         assert problem is None, problem
+
+
+def test_results_table_rows_are_story_not_bottom_chrome() -> None:
+    """A results report keeps its table (issue 12: its names are the news), while a menu
+    below the story still goes."""
+    text = "\n".join(
+        [
+            "Results of the Varn Cup semi-finals played on Saturday:",
+            "Kestrel Rovers 2 Hallam Athletic 1 (halftime 1-0)",
+            "Scorers: Tomas Vellmar 12, Andrej Koslov 77",
+            "Dunmore City 0 Port Ellis United 3",
+            "Home | Sport | Weather",
+        ]
+    )
+    cleaned = clean(Article(text=text, origin="results.txt"))
+    kept = " ".join(cleaned.paragraphs)
+    assert "Kestrel Rovers 2 Hallam Athletic 1" in kept and "Andrej Koslov 77" in kept
+    assert "Dunmore City 0 Port Ellis United 3" in kept
+    assert "Weather" not in kept
+
+
+def test_an_article_that_is_only_a_table_is_still_an_article() -> None:
+    text = "Kestrel Rovers 2 Hallam Athletic 1\nDunmore City 0 Port Ellis United 3\n"
+    cleaned = clean(Article(text=text, origin="table.txt"))
+    assert "Port Ellis United 3" in " ".join(cleaned.paragraphs)
+    with pytest.raises(InputUnreadable):
+        clean(Article(text="Home | Sport | Weather\nSign in\n", origin="menu.txt"))

@@ -1,4 +1,4 @@
-"""People and organisations with their roles, merged across a cluster's outlets."""
+"""People, organisations and places with their roles, merged across a cluster's outlets."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import dataclasses
 
 from storyweave.model import Quote, QuoteMention
 from storyweave.nlp.entities import find_entities
+from storyweave.nlp.ner import TYPES, NameMention
 from tests.builders import make_source
 
 
@@ -51,13 +52,14 @@ def test_transcript_labels_and_quote_speakers_count_as_mentions() -> None:
     )
     mention = QuoteMention("The door is now open.", "IRENA CASTELL", "s2", ("s2.1",), "transcript")
     quote = Quote("Irena Castell", "The door is now open.", ("s2.1",), ("s2",), (mention,))
-    (castell,) = find_entities([s1, s2], [quote])
+    # Orlen is listed too, as a place (places were not listed before issue 12).
+    (castell,) = [e for e in find_entities([s1, s2], [quote]) if e.type == "person"]
     assert castell.name == "Irena Castell"
     assert castell.source_ids == ("s1", "s2")
     assert castell.citations == ("s1.1", "s2.1")
 
 
-def test_places_weekdays_outlets_and_journalists_are_not_entities() -> None:
+def test_places_are_places_and_weekdays_outlets_and_journalists_are_not_entities() -> None:
     s1 = make_source(
         1,
         [
@@ -68,8 +70,11 @@ def test_places_weekdays_outlets_and_journalists_are_not_entities() -> None:
         ],
         outlet="Velmora Courier",
     )
-    names = [e.name for e in find_entities([s1], [])]
-    assert names == ["Dora Venn"]
+    found = find_entities([s1], [])
+    # Places are listed as places since issue 12; before, this list was just ["Dora Venn"].
+    assert [e.name for e in found if e.type == "person"] == ["Dora Venn"]
+    assert {e.name for e in found if e.type == "place"} == {"Port Lavel", "Grey Sea", "Orlen"}
+    assert {e.type for e in found} == {"person", "place"}  # no Sunday, outlet or journalist
 
 
 def test_organisations_found_by_apposition_and_which_clause() -> None:
@@ -203,7 +208,124 @@ def test_groups_places_and_credit_lines_are_not_people() -> None:
     )
     found = _by_name(find_entities([s1], []))
     assert found["Red Hand"].type == "organization"
-    assert "Port Askel" not in found
+    assert found["Port Askel"].type == "place"  # a place, not a person (listed since issue 12)
     assert found["Black Sand Brotherhood"].type == "organization"
     assert found["Black Sand Brotherhood"].roles == ("Ostmark-based group",)
     assert "Anna Berg" not in found and "Olof Tamm" not in found
+
+
+# -- issue 12: places, typing by the name tagger, tables, headlines ---------------------------
+
+
+def test_people_organisations_and_places_are_typed() -> None:
+    s1 = make_source(
+        1,
+        [
+            "The delegation flew from Oslo to Nairobi on Tuesday.",
+            (
+                "In Nairobi, Health Minister Amina Odhiambo met aid workers from the Norwegian "
+                "Refugee Council."
+            ),
+            "Odhiambo said the camps near Lake Turkana needed clean water.",
+        ],
+    )
+    found = _by_name(find_entities([s1], []))
+    assert found["Amina Odhiambo"].type == "person"
+    assert found["Amina Odhiambo"].roles == ("health minister",)
+    assert "Odhiambo" in found["Amina Odhiambo"].aliases  # one person, not two
+    assert found["Norwegian Refugee Council"].type == "organization"
+    assert {n for n, e in found.items() if e.type == "place"} == {"Oslo", "Nairobi", "Lake Turkana"}
+
+
+def test_results_table_rows_yield_their_names() -> None:
+    s1 = make_source(
+        1,
+        [
+            "Kestrel Rovers 2 Hallam Athletic 1",
+            "Scorers: Tomas Vellmar 12, Andrej Koslov 77",
+            "Dunmore City 0 Port Ellis United 3",
+        ],
+    )
+    found = _by_name(find_entities([s1], []))
+    assert {"Tomas Vellmar", "Andrej Koslov"} <= {n for n, e in found.items() if e.type == "person"}
+    clubs = {"Kestrel Rovers", "Hallam Athletic", "Dunmore City", "Port Ellis United"}
+    assert clubs <= {n for n, e in found.items() if e.type == "organization"}
+
+
+def test_a_headline_in_capitals_and_dates_are_not_entities() -> None:
+    s1 = make_source(
+        1,
+        [
+            "HARBOUR BOARD APPROVES NEW TERMINAL PLAN",
+            "The harbour board approved a new terminal on Thursday, its chairman Piet Dorn said.",
+            "Talks resumed on Sept. 4 and ended in Oct., officials said.",
+        ],
+    )
+    names = [e.name for e in find_entities([s1], [])]
+    assert names == ["Piet Dorn"]
+
+
+class _FixedTagger:
+    """Stands in for the name tagger: finds the given names with the given type shares."""
+
+    def __init__(self, found: dict[str, dict[str, float]]) -> None:
+        self.found = found
+
+    def tag(self, sentences: list[str]) -> list[NameMention]:
+        mentions = []
+        for n, text in enumerate(sentences):
+            for name, shares in self.found.items():
+                at = text.find(name)
+                if at >= 0:
+                    kind = max(shares, key=shares.__getitem__)
+                    vector = tuple(shares.get(t, 0.0) for t in TYPES)
+                    mentions.append(NameMention(n, at, at + len(name), name, kind, vector))
+        return mentions
+
+
+def test_what_the_sources_say_outweighs_an_unsure_tagger() -> None:
+    s1 = make_source(
+        1,
+        [
+            "Opposition leader Tove Lind said the count was flawed.",
+            "Tove Lind told reporters she would appeal.",
+            "The Relief Crescent said on Monday that 40 families had left Marsk.",
+        ],
+    )
+    tagger = _FixedTagger(
+        {
+            "Tove Lind": {"ORG": 0.5, "PER": 0.4, "LOC": 0.1},  # unsure, and wrong
+            "Relief Crescent": {"ORG": 0.6, "PER": 0.4},  # "said" is no proof of a person
+            "Marsk": {"LOC": 0.9, "PER": 0.1},
+        }
+    )
+    found = _by_name(find_entities([s1], [], tagger=tagger))  # type: ignore[arg-type]
+    assert found["Tove Lind"].type == "person"
+    assert found["Tove Lind"].roles == ("opposition leader",)
+    assert found["Relief Crescent"].type == "organization"
+    assert found["Marsk"].type == "place"
+
+
+def test_titles_fragments_and_common_words_are_not_organisations_or_places() -> None:
+    s1 = make_source(
+        1,
+        [
+            "On Monday, King Edvard Solm opened the session of the Assembly.",
+            "Solm asked the party leaders to meet in Brask.",
+            "The Party will meet again in March.",
+        ],
+    )
+    tagger = _FixedTagger(
+        {
+            "King Edvard Solm": {"ORG": 0.7, "PER": 0.3},
+            "Solm": {"LOC": 0.6, "PER": 0.4},
+            "Brask": {"LOC": 0.9, "ORG": 0.1},
+            "Party": {"ORG": 0.9, "PER": 0.1},
+        }
+    )
+    found = _by_name(find_entities([s1], [], tagger=tagger))  # type: ignore[arg-type]
+    assert found["Edvard Solm"].type == "person"
+    assert found["Edvard Solm"].roles == ("king",)
+    assert "Solm" not in found  # the king's surname, not a place
+    assert "Party" not in found  # the sources also write "party" in lowercase
+    assert found["Brask"].type == "place"

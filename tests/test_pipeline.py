@@ -118,3 +118,13 @@ def test_the_story_check_names_the_stories_an_input_mixes() -> None:
     assert all(b.story_check.one_story for b in stories)
     one = briefer.brief([articles[0], articles[2]])
     assert one.story_check.one_story and one.story_check.off_topic == ()
+
+
+def test_a_one_line_results_item_is_briefed_and_yields_its_names(briefer: Briefer) -> None:
+    """Issue 12: a short results item is not dropped for having under 12 words."""
+    item = Article(text="Dunmore City 0 Port Ellis United 3\n", origin="result.txt")
+    briefing = briefer.brief([*_articles(), item])
+    assert not briefing.problems
+    names = {e.name: e for e in briefing.entities}
+    assert names["Port Ellis United"].source_ids == ("s4",)
+    assert names["Velmora"].type == "place"

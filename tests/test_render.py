@@ -87,7 +87,7 @@ def test_render_rejects_unknown_format() -> None:
 def test_cross_source_sections_in_all_three_formats() -> None:
     briefing = make_briefing()
     text = render_markdown(briefing)
-    for heading in ("## Where sources differ", "### Conflicting reports", "## People and organisations",
+    for heading in ("## Where sources differ", "### Conflicting reports", "## People, organisations and places",
                     "## Timeline", "## By outlet"):
         assert heading in text
     assert "**about 40** — About 40 ships [2]" in text

@@ -14,7 +14,7 @@
 8. **views**     each outlet's framing (loaded labels, one-sided hedges,
                  scare quotes), what it alone reports and leaves out,
                  and the timeline                                      (:mod:`storyweave.views`)
-9. **entities**  people and organisations with their roles             (:mod:`storyweave.nlp.entities`)
+9. **entities**  people, organisations and places with their roles     (:mod:`storyweave.nlp.entities`)
 10. **summarize** facts -> a budgeted, ordered, cited summary, leaving
                  out claims that later reports overtook                (:mod:`storyweave.summarize`)
 11. assemble the :class:`~storyweave.model.Briefing` that every renderer reads.
@@ -45,13 +45,15 @@ from .model import Article, Briefing, InputProblem, Source, StoryCheck, source_m
 from .nlp import entities as entity_stage
 from .nlp import quotes as quote_stage
 from .nlp import sentences as sentence_stage
+from .nlp.ner import NameTagger
 from .options import BriefOptions
 from .stories.check import check_story
 from .views import framing as framing_stage
 from .views import outlets as outlets_stage
 from .views import timeline as timeline_stage
 
-#: A source needs this many words of story text after cleaning to count as an article.
+#: A source needs this many words of story text after cleaning to count as an article
+#: (unless it holds a row of a results table).
 MIN_ARTICLE_WORDS = 12
 #: A lone UTF-16 surrogate: a JSON "\\ud800" escape or an undecodable file name gives one,
 #: and no renderer, terminal or store can write it as UTF-8.
@@ -71,6 +73,7 @@ class Briefer:
     def __init__(self, options: BriefOptions | None = None, embedder: Embedder | None = None):
         self.options = options or BriefOptions()
         self._embedder = embedder
+        self._tagger: NameTagger | None = None
         self.last_timings: dict[str, float] = {}
 
     @property
@@ -79,6 +82,13 @@ class Briefer:
         if self._embedder is None:
             self._embedder = load_embedder(self.options.model, threads=self.options.threads)
         return self._embedder
+
+    @property
+    def tagger(self) -> NameTagger:
+        """The name tagger of the entity stage, loaded on first use."""
+        if self._tagger is None:
+            self._tagger = NameTagger.load()
+        return self._tagger
 
     def brief(self, articles: Iterable[Article], problems: Sequence[InputProblem] = ()) -> Briefing:
         """Brief ``articles`` as one story; ``problems`` from loading are carried into the
@@ -149,7 +159,10 @@ class Briefer:
                 cleaned = clean_stage.clean(article, cluster_lines=line_counts)
                 sentences = sentence_stage.segment(source_id, cleaned)
                 words = sum(len(s.text.split()) for s in sentences)
-                if words < MIN_ARTICLE_WORDS:
+                # A short results item ("Dunmore City 0 Port Ellis United 3") is briefed:
+                # its names are the news.
+                table = clean_stage.table_rows(s.text for s in sentences) > 0
+                if words < MIN_ARTICLE_WORDS and not table:
                     raise InputError(
                         article.origin,
                         f"only {words} words of story text after cleaning; not briefed",
@@ -221,9 +234,12 @@ class Briefer:
         started = time.perf_counter()
         framing = framing_stage.find_framing(sources, facts, sentences, vectors)
         outlets = outlets_stage.outlet_views(sources, facts, divergences, framing)
-        entities = entity_stage.find_entities(sources, quotes)
         timeline = timeline_stage.build_timeline(sources, facts)
-        timings["framing+outlets+entities+timeline"] = time.perf_counter() - started
+        timings["framing+outlets+timeline"] = time.perf_counter() - started
+
+        started = time.perf_counter()
+        entities = entity_stage.find_entities(sources, quotes, tagger=self.tagger)
+        timings["entities"] = time.perf_counter() - started
 
         started = time.perf_counter()
         stale = diverge_stage.stale_sentence_ids(divergences)

@@ -5,6 +5,6 @@
 * :mod:`.header` title, outlet, byline and date read from the header lines and HTML.
 """
 
-from .lines import clean, cluster_line_counts
+from .lines import clean, cluster_line_counts, table_rows
 
-__all__ = ["clean", "cluster_line_counts"]
+__all__ = ["clean", "cluster_line_counts", "table_rows"]

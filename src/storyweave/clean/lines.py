@@ -12,7 +12,8 @@ generalise across sites:
 3. chrome vocabulary (subscribe, share, app...) on short or reader-addressing lines;
 4. "Related"/"Most read" headers and the headline lists under them; author bios;
    lines repeated inside the article or across the cluster;
-5. non-prose lines above the first and below the last story line (top/bottom zones);
+5. non-prose lines above the first and below the last story line (top/bottom zones), except
+   the rows of a results or price table (names with numbers);
 
 Each removed line is reported as a :class:`~storyweave.model.RemovedLine` with a short
 reason. Dropping a story sentence is the worse error, so every rule that is not
@@ -23,7 +24,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from ..errors import InputUnreadable
@@ -121,7 +122,10 @@ def clean(article: Article, *, cluster_lines: Counter[str] | None = None) -> Cle
     )
     paragraphs, kind = cleaner.run()
     removed.extend(cleaner.removed())
-    if not any(shape(p).sentence_like for p in paragraphs):
+    # A results table with a line of text is a story too (its names are the news).
+    gone = {r.line for r in removed}
+    kept = [line for number, line in enumerate(lines, 1) if line and number not in gone]
+    if not any(shape(p).sentence_like for p in paragraphs) and not table_rows(kept):
         raise InputUnreadable(
             article.origin, "no story text left after removing boilerplate (only site chrome)"
         )
@@ -134,6 +138,12 @@ def clean(article: Article, *, cluster_lines: Counter[str] | None = None) -> Cle
         byline=meta.found_byline,
         published=meta.found_published,
     )
+
+
+def table_rows(lines: Iterable[str]) -> int:
+    """How many of ``lines`` are rows of a results or price table ("Kestrel Rovers 2
+    Hallam Athletic 1"): names with numbers, which make a short item worth briefing."""
+    return sum(shape(line.strip()).data_row for line in lines)
 
 
 def _check_readable(article: Article) -> None:
@@ -497,7 +507,7 @@ class _LineCleaner:
             return
         first, last = story[0], story[-1]
         for i in open_lines:
-            if shapes[i].sentence_like or self.lines[i].startswith("|"):
+            if shapes[i].sentence_like or self.shapes[i].data_row or self.lines[i].startswith("|"):
                 continue
             if i < first:
                 self.reasons[i] = R.TOP

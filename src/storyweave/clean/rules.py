@@ -180,6 +180,14 @@ class LineShape:
     lower_share: float  # share of words not capitalised (any script, uncased ones too)
     title_share: float  # share of alphabetic words that start with a capital
     upper: bool  # written in capitals (an outlet banner, a transcript label)
+    numbers: int = 0  # number tokens ("2", "0-1", "10,000", "28.5")
+
+    @property
+    def data_row(self) -> bool:
+        """A row of a results or price table: names and numbers, no prose glue words
+        ("Japan 2 Syria 1 (halftime 0-1)", "Uzbekistan 1 1 0 0 2 0 3"). Such rows carry the
+        story's names, so the top/bottom zones do not take them for chrome."""
+        return self.numbers >= 2 and self.title_share >= 0.5 and self.prose_share == 0.0
 
     @property
     def sentence_like(self) -> bool:
@@ -205,6 +213,7 @@ _TERMINAL = re.compile(r"[.!?…:;。！？]['\"”’)\]」』]*$|[\"”]$")
 # Han, kana and Hangul syllables; CJK text has no spaces between words.
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 _WORD = re.compile(r"[^\W\d_][\w'’\-]*")
+_NUMBER = re.compile(r"(?<![\w.])\d[\d.,:/-]*(?![\w])")
 
 
 def shape(text: str) -> LineShape:
@@ -226,6 +235,7 @@ def shape(text: str) -> LineShape:
         lower_share=sum(1 for w in words if not w[0].isupper()) / n if n else 0.0,
         title_share=capital / n if n else 0.0,
         upper=upper,
+        numbers=len(_NUMBER.findall(text)),
     )
 
 

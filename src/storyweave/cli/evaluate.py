@@ -245,13 +245,14 @@ def run_real_analysis(args: argparse.Namespace) -> int:
 
 
 #: The abilities ``eval extraction`` scores, each a module of storyweave.evaluate.extraction.
-EXTRACTION_ABILITIES = ("quotes", "dates")
+EXTRACTION_ABILITIES = ("quotes", "entities", "dates")
 EXTRACTION_EXAMPLES = """\
 examples:
   storyweave eval extraction quotes                # PolNeAR: quotes and their speakers
   storyweave eval extraction dates                 # both TempEval-3 files of shared/data
   storyweave eval extraction dates --half b --json dates.json
   storyweave eval extraction dates -- --help       # the ability's own options
+  storyweave eval extraction entities --json entities.json   # CoNLL-2003, spaCy beside
 """
 
 

@@ -81,7 +81,7 @@ def _entities(briefing: Briefing) -> str:
         '<th scope="col">roles</th><th scope="col">mentioned by</th></tr></thead>'
         f"<tbody>{rows}</tbody></table>"
     )
-    return _section("entities", "People and organisations", table)
+    return _section("entities", "People, organisations and places", table)
 
 
 def _timeline(briefing: Briefing) -> str:

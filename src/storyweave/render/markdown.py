@@ -81,7 +81,7 @@ def render_markdown(briefing: Briefing) -> str:
         out.append("")
 
     if briefing.entities:
-        out += ["## People and organisations", ""]
+        out += ["## People, organisations and places", ""]
         for entity in briefing.entities:
             roles = f" — {md('; '.join(entity.roles))}" if entity.roles else ""
             out.append(f"- **{md(entity.name)}** ({entity.type}){roles} {marker(entity.source_ids)}")
