@@ -137,7 +137,7 @@ def genuine(clusters: dict[str, list[Doc]]) -> dict[str, float]:
 def mixes(clusters: dict[str, list[Doc]], size: int, count: int, seed: int) -> dict[str, float]:
     rng = random.Random(seed)
     usable = sorted(c for c, docs in clusters.items() if len(docs) >= 2)
-    warned = exact = 0
+    warned = exact = pure = 0
     scores = []
     for _ in range(count):
         chosen = rng.sample(usable, size)
@@ -154,9 +154,10 @@ def mixes(clusters: dict[str, list[Doc]], size: int, count: int, seed: int) -> d
             all(len(lab) == 1 for lab in labels)
             and len({next(iter(lab)) for lab in labels}) == len(labels) == size
         )
+        pure += all(len({truth[i] for i in g}) == 1 for g in groups)
         scores.append(ari(truth, groups))
     return {"cases": count, "warned": warned / count, "stories exactly the clusters": exact / count,
-            "mean ARI": float(np.mean(scores))}
+            "no group mixes clusters": pure / count, "mean ARI": float(np.mean(scores))}
 
 
 def unrelated(embedder: Embedder, count: int, seed: int) -> dict[str, float]:
