@@ -13,7 +13,9 @@ child's peak resident memory (ru_maxrss: interpreter, libraries and model includ
 ``python -m storyweave brief DATA --cluster ID --format json -q --model M`` per backend
 and one lean Python process that only imports sumy and summarises the same cluster with
 LexRank (no storyweave import: the cheapest "LexRank alone" there is). Wall times are
-paired by round; the table gives medians and the median of the per-round ratios.
+paired by round; the table gives medians and the median of the per-round ratios, and the
+CPU time (user + system) of each process, which a crowded machine inflates far less than
+wall time.
 ``--busy-core N`` starts ``taskset -c N yes`` for the duration (stopped by its pid at the end).
 
 Clusters: DUC 2004 d30001t (10 articles) and the first three Multi-News clusters of the
@@ -94,11 +96,12 @@ def child(system: str, path: Path, cluster_id: str, runs: int) -> dict[str, obje
             return sumy.summarize(cluster, WORDS)
 
     load_seconds = time.perf_counter() - started
-    times = []
+    times, cpu = [], []
     for _ in range(runs):
-        started = time.perf_counter()
+        started, started_cpu = time.perf_counter(), time.process_time()
         run()
         times.append(time.perf_counter() - started)
+        cpu.append(time.process_time() - started_cpu)
     stage_medians = (
         {name: statistics.median(s[name] for s in stages) for name in stages[0]} if stages else {}
     )
@@ -106,6 +109,7 @@ def child(system: str, path: Path, cluster_id: str, runs: int) -> dict[str, obje
         "load_s": load_seconds,
         "median_s": statistics.median(times),
         "min_s": min(times),
+        "cpu_s": statistics.median(cpu),
         "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
         "stages": stage_medians,
     }
@@ -145,30 +149,32 @@ def lexrank_once(path: Path, cluster_id: str) -> None:
     print(" ".join(str(s) for s in ranked)[: WORDS * 8])
 
 
-def in_process(runs: int) -> None:
+def in_process(runs: int, systems: list[str]) -> None:
     """The in-process table: one child per system and cluster."""
     print(f"python benchmarks/bench_brief.py --runs {runs}")
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
     print(f"summary budget {WORDS} words; median of {runs} runs per cell; peak RSS of the process\n")
     print(
         "| cluster | system | model load (s) | brief/summary median (s) | x LexRank "
-        "| stages (median s) | peak RSS (MB) |"
+        "| CPU s (median) | CPU x LexRank | stages (median s) | peak RSS (MB) |"
     )
-    print("|---|---|---:|---:|---:|---|---:|")
+    print("|---|---|---:|---:|---:|---:|---:|---|---:|")
     for label, (path, cluster_id) in clusters().items():
         results = {}
-        for system in SYSTEMS:
+        for system in systems:
             out = subprocess.run(
                 [sys.executable, __file__, "--runs", str(runs), "--child", system, str(path), cluster_id],
                 capture_output=True, text=True, check=True,
             ).stdout
             results[system] = json.loads(out.strip().splitlines()[-1])
         lexrank = float(results["sumy-LexRank"]["median_s"])
+        lexrank_cpu = float(results["sumy-LexRank"]["cpu_s"])
         for system, r in results.items():
             stages = ", ".join(f"{k} {v:.3f}" for k, v in r["stages"].items())
             print(
                 f"| {label} | {system} | {r['load_s']:.2f} | {r['median_s']:.3f} | "
-                f"{r['median_s'] / lexrank:.2f} | {stages} | {r['peak_mb']:.0f} |"
+                f"{r['median_s'] / lexrank:.2f} | {r['cpu_s']:.3f} | {r['cpu_s'] / lexrank_cpu:.2f} "
+                f"| {stages} | {r['peak_mb']:.0f} |"
             )
 
 
@@ -183,8 +189,11 @@ def processes(rounds: int, busy_core: int | None, models: list[str]) -> None:
               + (f" --busy-core {busy_core}" if busy_core is not None else ""))
         print(f"machine: {os.cpu_count()} cores; load: "
               + ("one core busy (taskset yes)" if busy else "none added") + "\n")
-        print("| cluster | process | median wall (s) | median ratio to LexRank process | rounds |")
-        print("|---|---|---:|---:|---:|")
+        print(
+            "| cluster | process | median wall (s) | median wall ratio to LexRank process "
+            "| median CPU s (user+sys) | CPU ratio | rounds |"
+        )
+        print("|---|---|---:|---:|---:|---:|---:|")
         for label, (path, cluster_id) in clusters().items():
             commands = {
                 f"storyweave brief --model {m}": [
@@ -197,21 +206,29 @@ def processes(rounds: int, busy_core: int | None, models: list[str]) -> None:
                 sys.executable, __file__, "--lexrank-once", str(path), cluster_id,
             ]
             times: dict[str, list[float]] = {name: [] for name in commands}
+            cpu: dict[str, list[float]] = {name: [] for name in commands}
             for round_number in range(rounds):
                 order = list(commands)
                 if round_number % 2:
                     order.reverse()
                 for name in order:
+                    before = resource.getrusage(resource.RUSAGE_CHILDREN)
                     started = time.perf_counter()
                     result = subprocess.run(commands[name], env=env, capture_output=True)
                     times[name].append(time.perf_counter() - started)
+                    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+                    cpu[name].append(
+                        after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+                    )
                     if result.returncode not in (0, 3):
                         raise SystemExit(f"{name}: exit {result.returncode}\n{result.stderr.decode()}")
             base = times["LexRank process"]
+            base_cpu = statistics.median(cpu["LexRank process"])
             for name, values in times.items():
                 ratios = [v / b for v, b in zip(values, base)]
                 print(f"| {label} | {name} | {statistics.median(values):.2f} | "
-                      f"{statistics.median(ratios):.2f} | {rounds} |")
+                      f"{statistics.median(ratios):.2f} | {statistics.median(cpu[name]):.2f} | "
+                      f"{statistics.median(cpu[name]) / base_cpu:.2f} | {rounds} |")
     finally:
         if busy is not None:
             busy.terminate()
@@ -225,6 +242,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=7)
     parser.add_argument("--busy-core", type=int, help="keep this core busy during --processes")
     parser.add_argument("--models", default="static,minilm", help="backends for --processes")
+    parser.add_argument("--systems", default=",".join(SYSTEMS), help="systems for in-process")
     parser.add_argument("--child", nargs=3, metavar=("SYSTEM", "FILE", "ID"), help=argparse.SUPPRESS)
     parser.add_argument("--lexrank-once", nargs=2, metavar=("FILE", "ID"), help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -240,7 +258,7 @@ def main() -> None:
     if args.processes:
         processes(args.rounds, args.busy_core, args.models.split(","))
     else:
-        in_process(args.runs)
+        in_process(args.runs, args.systems.split(","))
 
 
 if __name__ == "__main__":
