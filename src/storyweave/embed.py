@@ -393,8 +393,12 @@ class StaticEmbedder:
 
     def token_ids(self, texts: Sequence[str]) -> list[list[int]]:
         """The vocabulary ids each text is summed over (unknown pieces dropped)."""
-        encodings = self._tokenizer.encode_batch(list(texts), add_special_tokens=False)
-        return [[i for i in e.ids if i != self._unknown] for e in encodings]
+        # One text at a time on purpose: encode_batch fans out to a thread pool, which
+        # measured no faster on d30001t (92 vs 84 ms for 177 sentences on a crowded
+        # 2-core machine) and waits for a free core when the machine is busy.
+        encode = self._tokenizer.encode
+        unknown = self._unknown
+        return [[i for i in encode(t, add_special_tokens=False).ids if i != unknown] for t in texts]
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         """Embed ``texts``; returns float32 ``(n, d)`` unit (or zero) rows in input order."""
