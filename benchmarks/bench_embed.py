@@ -4,6 +4,7 @@ Run from the repository root::
 
     PYTHONPATH=src python benchmarks/bench_embed.py             # speed on one DUC 2004 cluster
     PYTHONPATH=src python benchmarks/bench_embed.py --calibrate # thresholds on tests/data/align_pairs.jsonl
+    PYTHONPATH=src python benchmarks/bench_embed.py --calibrate --variants DIR...  # + static variants
     PYTHONPATH=src python benchmarks/bench_embed.py --show-facts 8  # eyeball multi-source facts
 
 Speed figures are the median of three runs. The machine is shared, so treat them as rough.
@@ -25,6 +26,7 @@ import numpy as np
 
 from storyweave.align import align, similarity_matrix
 from storyweave.embed import (
+    Embedder,
     LexicalEmbedder,
     OnnxEmbedder,
     load_embedder,
@@ -160,9 +162,8 @@ def _minilm_variant(base: OnnxEmbedder, threads: int, batch_size: int, sort: boo
     )
 
 
-def pair_similarities(model: str, pairs: Sequence[dict[str, object]]) -> np.ndarray:
+def pair_similarities(embedder: Embedder, pairs: Sequence[dict[str, object]]) -> np.ndarray:
     """Cosine of each labelled pair; all texts are encoded in one call (one IDF for lexical)."""
-    embedder = load_embedder(model)
     texts = sorted({str(p["a"]) for p in pairs} | {str(p["b"]) for p in pairs})
     vectors = embedder.encode(texts)
     row = {text: i for i, text in enumerate(texts)}
@@ -181,28 +182,58 @@ def f1_at(
     return precision, recall, f1
 
 
-def calibrate() -> None:
-    """Print the F1-best threshold range per backend and the F1 at the shipped default."""
+def calibrate(variants: Sequence[str] = ()) -> None:
+    """Side by side on the pair set: the F1-best threshold range, the shipped default's
+    precision/recall/F1, ROC AUC, and each backend's load time and speed on DUC d30001t.
+
+    ``variants`` are folders of static models (``scripts/distill_static_model.py --out``);
+    they have no shipped threshold, so they are shown at their own calibrated pick.
+    """
     pairs = [json.loads(line) for line in PAIRS.read_text(encoding="utf-8").splitlines() if line]
     labels = np.array([bool(p["label"]) for p in pairs])
+    numbers = np.array([p["kind"] == "numbers" for p in pairs])
     print(f"{len(pairs)} pairs, {int(labels.sum())} same-fact")
-    for model in ("minilm", "lexical"):
-        similarities = pair_similarities(model, pairs)
-        grid = np.round(np.arange(0.05, 0.91, 0.01), 2)
+    speed_texts = [s.text for s in load_cluster(0)] if DUC.is_file() else []
+    print(
+        "| backend | best F1 (thresholds) | pick (F1 >= 0.93 x best) | default | P | R | F1 "
+        "| AUC | different-number recall | load s | sentences/s (d30001t) |"
+    )
+    print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for model in ("minilm", "static", "lexical", *variants):
+        started = time.perf_counter()
+        embedder = load_embedder(model)
+        load_seconds = time.perf_counter() - started
+        similarities = pair_similarities(embedder, pairs)
+        grid = np.round(np.arange(0.05, 0.96, 0.01), 2)
         scores = [f1_at(similarities, labels, float(t))[2] for t in grid]
         best = max(scores)
         plateau = [float(t) for t, s in zip(grid, scores) if s >= best - 1e-9]
         pick = max(float(t) for t, s in zip(grid, scores) if s >= F1_SHARE * best)
-        default = load_embedder(model).default_threshold
+        default = pick if model in variants else embedder.default_threshold
         precision, recall, f1 = f1_at(similarities, labels, default)
-        numbers = np.array([p["kind"] == "numbers" for p in pairs])
         number_recall = float((similarities[numbers] >= default).mean())
-        print(
-            f"{model}: best F1 {best:.3f} for thresholds {plateau[0]:.2f}..{plateau[-1]:.2f}; "
-            f"highest with F1 >= {F1_SHARE} x best: {pick:.2f}; "
-            f"default {default}: P {precision:.3f} R {recall:.3f} F1 {f1:.3f}, "
-            f"recall on different-number pairs {number_recall:.2f}"
+        positive, negative = similarities[labels], similarities[~labels]
+        auc = float(
+            (positive[:, None] > negative[None, :]).mean()
+            + 0.5 * (positive[:, None] == negative[None, :]).mean()
         )
+        speed = ""
+        if speed_texts:
+            embedder.encode(speed_texts)  # warm up
+            seconds = median_time(lambda e=embedder: e.encode(speed_texts))  # type: ignore[misc]
+            speed = f"{len(speed_texts) / seconds:,.0f}"
+        label = Path(model).name if model in variants else model
+        print(
+            f"| {label} | {best:.3f} ({plateau[0]:.2f}..{plateau[-1]:.2f}) | {pick:.2f} | "
+            f"{default:.2f} | {precision:.3f} | {recall:.3f} | {f1:.3f} | {auc:.3f} | "
+            f"{number_recall:.2f} | {load_seconds:.2f} | {speed} |"
+        )
+        if model == "static":
+            curve = ", ".join(
+                "{:.2f}: P {:.2f} R {:.2f}".format(t, *f1_at(similarities, labels, float(t))[:2])
+                for t in np.round(np.arange(0.45, 0.80, 0.03), 2)
+            )
+            print(f"|  | static precision/recall by threshold: {curve} |||||||||")
 
 
 def show_facts(cluster: int, limit: int, model: str) -> None:
@@ -227,10 +258,13 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--calibrate", action="store_true", help="threshold calibration only")
     parser.add_argument("--show-facts", type=int, metavar="N", help="print N multi-source facts")
     parser.add_argument("--model", default="minilm", help="backend for --show-facts")
+    parser.add_argument(
+        "--variants", nargs="*", default=(), help="static model folders to add to --calibrate"
+    )
     args = parser.parse_args(argv)
     print("reproduce: PYTHONPATH=src python benchmarks/bench_embed.py " + " ".join(sys.argv[1:]))
     if args.calibrate:
-        calibrate()
+        calibrate(args.variants)
         return
     if not DUC.is_file():
         raise SystemExit(f"DUC 2004 data not found at {DUC}; it lives in ../shared/data")

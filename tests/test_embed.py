@@ -13,8 +13,11 @@ import numpy as np
 import pytest
 
 from storyweave.embed import (
+    STATIC_THRESHOLD,
+    UNCALIBRATED_THRESHOLD,
     LexicalEmbedder,
     OnnxEmbedder,
+    StaticEmbedder,
     lexical_terms,
     load_embedder,
 )
@@ -41,11 +44,18 @@ def lexical() -> LexicalEmbedder:
     return embedder
 
 
+@pytest.fixture(scope="module")
+def static() -> StaticEmbedder:
+    embedder = load_embedder("static")
+    assert isinstance(embedder, StaticEmbedder)
+    return embedder
+
+
 def _cos(vectors: np.ndarray, i: int, j: int) -> float:
     return float(vectors[i] @ vectors[j])
 
 
-@pytest.mark.parametrize("backend", ["minilm", "lexical"])
+@pytest.mark.parametrize("backend", ["minilm", "static", "lexical"])
 def test_encode_gives_unit_float32_rows(backend: str, request: pytest.FixtureRequest) -> None:
     embedder = request.getfixturevalue(backend)
     vectors = embedder.encode([FERRY, FERRY_REWORDED, BANK])
@@ -54,7 +64,7 @@ def test_encode_gives_unit_float32_rows(backend: str, request: pytest.FixtureReq
     assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
 
 
-@pytest.mark.parametrize("backend", ["minilm", "lexical"])
+@pytest.mark.parametrize("backend", ["minilm", "static", "lexical"])
 def test_empty_input_gives_empty_matrix_of_the_right_width(
     backend: str, request: pytest.FixtureRequest
 ) -> None:
@@ -63,7 +73,7 @@ def test_empty_input_gives_empty_matrix_of_the_right_width(
     assert embedder.encode([]).shape == (0, width)
 
 
-@pytest.mark.parametrize("backend", ["minilm", "lexical"])
+@pytest.mark.parametrize("backend", ["minilm", "static", "lexical"])
 def test_paraphrase_scores_above_unrelated(backend: str, request: pytest.FixtureRequest) -> None:
     embedder = request.getfixturevalue(backend)
     vectors = embedder.encode([FERRY, FERRY_REWORDED, BANK])
@@ -167,13 +177,16 @@ def test_onnx_folder_loads_like_minilm(tmp_path: Path, minilm: OnnxEmbedder) -> 
     assert np.allclose(embedder.encode([FERRY]), minilm.encode([FERRY]), atol=1e-6)
 
 
-@pytest.mark.parametrize("backend, floor", [("minilm", 0.72), ("lexical", 0.66)])
+@pytest.mark.parametrize(
+    "backend, floor", [("minilm", 0.72), ("static", 0.70), ("lexical", 0.66)]
+)
 def test_default_threshold_separates_the_labelled_pairs(
     backend: str, floor: float, request: pytest.FixtureRequest
 ) -> None:
     """Quality gate: F1 of "same fact" at the shipped threshold on tests/data/align_pairs.jsonl.
 
-    Floors sit just under the calibrated figures (minilm 0.754, lexical 0.701).
+    Floors sit just under the calibrated figures (minilm 0.754, static 0.727,
+    lexical 0.701).
     """
     embedder = request.getfixturevalue(backend)
     pairs = [json.loads(line) for line in PAIRS.read_text(encoding="utf-8").splitlines()]
@@ -188,3 +201,69 @@ def test_default_threshold_separates_the_labelled_pairs(
     true_positive = int((predicted & labels).sum())
     f1 = 2 * true_positive / (int(predicted.sum()) + int(labels.sum()))
     assert f1 >= floor
+
+
+def test_static_is_deterministic_and_independent_of_the_batch(static: StaticEmbedder) -> None:
+    texts = [FERRY, BANK, FERRY_REWORDED, "Short one."]
+    first = static.encode(texts)
+    assert np.array_equal(first, static.encode(texts))
+    assert np.array_equal(first, static.encode(texts[::-1])[::-1])
+    assert np.array_equal(first[:1], static.encode([FERRY]))
+
+
+def test_static_loads_without_onnxruntime_or_torch() -> None:
+    code = (
+        "import sys; from storyweave.embed import load_embedder;"
+        "e=load_embedder('static'); e.encode(['A ferry sank.']);"
+        "bad=[m for m in ('onnxruntime','torch','model2vec') if m in sys.modules];"
+        "sys.stdout.write(','.join(bad))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        env={"PYTHONPATH": ":".join(sys.path)},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert result.stdout == ""
+
+
+def test_static_text_without_known_pieces_is_a_zero_row(static: StaticEmbedder) -> None:
+    vectors = static.encode(["", "   ", FERRY])
+    assert not vectors[0].any() and not vectors[1].any()
+    assert np.isclose(np.linalg.norm(vectors[2]), 1.0)
+
+
+def test_static_long_text_is_finite(static: StaticEmbedder) -> None:
+    vectors = static.encode([" ".join(["harbour"] * 3000), BANK])
+    assert np.isfinite(vectors).all()
+    assert np.isclose(np.linalg.norm(vectors[0]), 1.0)
+
+
+def test_static_threshold_is_calibrated_and_recorded(static: StaticEmbedder) -> None:
+    assert static.default_threshold == STATIC_THRESHOLD
+    assert 0.3 <= STATIC_THRESHOLD <= 0.9
+    assert static.name.startswith("static-minilm")
+
+
+def test_static_folder_loads_with_an_uncalibrated_threshold(tmp_path: Path) -> None:
+    """A folder of static files (a distilled variant) loads by path, like an ONNX folder."""
+    bundled = Path(str(importlib.resources.files("storyweave.models.static")))
+    folder = tmp_path / "variant"
+    folder.mkdir()
+    for name in ("static.json", "vectors.npy", "scales.npy", "words.txt"):
+        if (bundled / name).exists():
+            (folder / name).symlink_to(bundled / name)
+    embedder = load_embedder(str(folder))
+    assert isinstance(embedder, StaticEmbedder)
+    assert embedder.default_threshold == UNCALIBRATED_THRESHOLD
+    assert np.array_equal(embedder.encode([FERRY]), load_embedder("static").encode([FERRY]))
+
+
+def test_static_refuses_a_different_tokenizer(tmp_path: Path) -> None:
+    bundled = Path(str(importlib.resources.files("storyweave.models.static")))
+    config = json.loads((bundled / "static.json").read_text())
+    config["tokenizer_sha256"] = "0" * 64
+    (tmp_path / "static.json").write_text(json.dumps(config))
+    with pytest.raises(ModelError, match="tokenizer"):
+        load_embedder(str(tmp_path))

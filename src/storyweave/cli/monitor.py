@@ -31,7 +31,8 @@ from .flags import (
 
 #: The model flag of the store's commands: a store keeps the model it was made with.
 STORE_MODEL_HELP = (
-    "embedding backend: 'minilm' (default) or 'lexical'; a store keeps the one it was made with"
+    "embedding backend: 'minilm' (default), 'static' or 'lexical'; a store keeps the one it "
+    "was made with"
 )
 
 INGEST_EXAMPLES = """\
