@@ -6,8 +6,9 @@ Runs after alignment (:func:`storyweave.align.align`) on one shared
 
 1. **conflicts** (:mod:`.conflicts`): the same quantity reported with incompatible values
    ("about 40 ships" vs "at least 52 vessels"), or the same event on different weekdays;
-2. **superseded** (:mod:`.superseded`): an early prediction or doubt that later reporting
-   overtook;
+2. **superseded**: a casualty figure a later day's reports gave differently
+   (:mod:`.updates`), or an early prediction or doubt that later reporting overtook
+   (:mod:`.superseded`);
 3. **single_source** (:mod:`.coverage`): claims only one outlet makes;
 4. **coverage_gap** (:mod:`.coverage`): facts most outlets report that some leave out.
 
@@ -32,6 +33,7 @@ from .conflicts import find_conflicts
 from .context import StoryContext, story_context
 from .coverage import coverage_gaps, single_source
 from .superseded import find_superseded
+from .updates import find_updates
 
 __all__ = ["find_divergences", "stale_sentence_ids"]
 
@@ -62,15 +64,14 @@ def find_divergences(
     if not sentences:
         return tuple(facts), ()
     story = story_context(sources, facts, sentences, similarity)
-    numbers = find_conflicts(story)
-    conflicts = tuple(d for d in numbers if d.kind == "conflict")
+    conflicts = find_conflicts(story)
     in_conflict = frozenset(c for d in conflicts for side in d.sides for c in side.citations)
     # Figures that rose or fell from one day's reports to a later day's, then predictions
     # and doubts that later reports overtook; a claim already shown as one side of a
     # dispute is not also shown as overtaken, nor is one claim overtaken twice.
     superseded: list[Divergence] = []
     stale_seen: set[str] = set()
-    for d in (*(d for d in numbers if d.kind == "superseded"), *find_superseded(story)):
+    for d in (*find_updates(story, in_conflict), *find_superseded(story)):
         first = frozenset(d.sides[0].citations)
         if not first & in_conflict and not first & stale_seen:
             superseded.append(d)

@@ -27,7 +27,7 @@ from ..nlp.quantities import MEASURES, Quantity, comparable, compatible, quantit
 from ..nlp.sentences import is_claim
 from ..nlp.tokens import content_stems
 from .context import StoryContext
-from .superseded import GENERIC_STEMS, is_modal, when
+from .superseded import GENERIC_STEMS, is_modal
 
 T = TypeVar("T")
 
@@ -78,7 +78,7 @@ def find_conflicts(story: StoryContext) -> tuple[Divergence, ...]:
 def number_conflicts(story: StoryContext) -> tuple[Divergence, ...]:
     """Numbers, durations and percentages that two sources give differently (or that
     changed from one day's reports to a later day's)."""
-    found = [_current_quantities(story, s) for s in story.sentences]
+    found = [current_quantities(story, s) for s in story.sentences]
     with_numbers = [i for i, qs in enumerate(found) if qs]
     parent: dict[tuple[int, int], tuple[int, int]] = {}
     disputed: set[tuple[int, int]] = set()
@@ -103,7 +103,7 @@ def number_conflicts(story: StoryContext) -> tuple[Divergence, ...]:
             cosine = float(story.similarity[a, b])
             if not same_fact and cosine < ROLE_COSINE:
                 continue
-            apart = _days_apart(story, story.sentences[a].source_id, story.sentences[b].source_id)
+            apart = days_apart(story, story.sentences[a].source_id, story.sentences[b].source_id)
             pairs = _matched_pairs(found[a], found[b], same_fact, cosine, apart)
             for (qa_i, qb_i), agree in pairs:
                 ka, kb = (a, qa_i), (b, qb_i)
@@ -122,13 +122,18 @@ def number_conflicts(story: StoryContext) -> tuple[Divergence, ...]:
     return tuple(result)
 
 
-def _current_quantities(story: StoryContext, sentence: Sentence) -> tuple[Quantity, ...]:
+_PAST_YEAR = re.compile(r"\b((?:19|20)\d\d)\b(?!\s*(?:%|percent|people|dead|ships))")
+
+
+def current_quantities(story: StoryContext, sentence: Sentence) -> tuple[Quantity, ...]:
     """The quantities a sentence states about the story now: none from a question, a
     headline or a lead-in, and none tied to an earlier year ("the 1978 fire killed 35")."""
     if not is_claim(sentence.text):
         return ()
     stamp = story.stamps.get(sentence.source_id)
     year = int(stamp[0][:4]) if stamp is not None else None
+    if year is not None and any(int(y) < year for y in _PAST_YEAR.findall(sentence.text)):
+        return ()  # "Hurricane Fifi killed at least 2,000 people in 1974": history
     return tuple(
         q
         for q in quantities(sentence.text)
@@ -207,19 +212,23 @@ def _same_role(a: Quantity, b: Quantity, same_fact: bool, cosine: float) -> bool
     """Whether two numbers of related sentences report the same quantity."""
     if a.anchors and b.anchors and a.anchors.isdisjoint(b.anchors):
         return False  # Monday's toll and Tuesday's are two figures, not one disputed
+    if a.names and b.names and not a.names & b.names:
+        return False  # "231 in Honduras" is not "140 in El Salvador"; "in the region" may be
     shared = len(a.context & b.context)
     if a.role or b.role:
-        # Casualty figures and prison terms are tied by their role whatever the wording,
-        # but only when they count the same place or party ("231 in Honduras" is not "140
-        # in El Salvador"; "in the region" names none and may be either).
-        if a.names and b.names and not a.names & b.names:
-            return False
+        # Casualty figures and prison terms are tied by their role whatever the wording.
         return a.role == b.role and a.kind == b.kind and (same_fact or cosine >= ROLE_COSINE)
     if not same_fact and cosine < PAIR_COSINE:
         return False
+    if a.kind == "count" == b.kind and (a.subject is None) != (b.subject is None):
+        return False  # "a 115-yacht fleet" describes the fleet; "37 yachts" counts yachts
     if comparable(a, b):
         if a.kind == "count" and a.unit is None:
             return False  # a bare number with no noun: too little to tell what it counts
+        if a.unit in MEASURES and not same_fact:
+            # Distances and weights of different things share their unit ("30 miles
+            # offshore" / "50 nautical miles from the rescue"): only aligned sentences.
+            return False
         if a.subject and b.subject and a.subject != b.subject and shared == 0:
             return same_fact
         return same_fact or shared >= 1
@@ -228,6 +237,8 @@ def _same_role(a: Quantity, b: Quantity, same_fact: bool, cosine: float) -> bool
     # Never units of measure ("mph" vs "states") and never "people" (it counts anyone).
     if a.kind != "count" or b.kind != "count" or a.unit is None or b.unit is None:
         return False
+    if a.subject is not None and a.subject == b.subject:
+        return True  # "a 30-car pileup" / "a 25-vehicle pileup": one pileup, counted twice
     if {a.unit, b.unit} & (MEASURES | _GENERIC_UNITS) or "-" in a.unit + b.unit:
         return False
     if a.phrase & b.phrase:
@@ -236,9 +247,8 @@ def _same_role(a: Quantity, b: Quantity, same_fact: bool, cosine: float) -> bool
 
 
 def _conflict(story: StoryContext, mentions: list[_Mention]) -> list[Divergence]:
-    """A conflict divergence from mentions of one quantity, one side per value group; or,
-    when every value came out days after the one before (a death toll that rose), each
-    earlier value overtaken by the next (``superseded`` divergences).
+    """A conflict divergence from mentions of one quantity, one side per value group (none
+    when the values came out days apart: a toll that rose is an update, not a dispute).
 
     Precise values found the groups (narrowest range first); a vague value that fits more
     than one group ("dozens of ships" next to "about 40" and "at least 52") sides with
@@ -277,7 +287,7 @@ def _conflict(story: StoryContext, mentions: list[_Mention]) -> list[Divergence]
     if len(sides) < 2 or len({sid for side in sides for sid in side.source_ids}) < 2:
         return []  # one outlet's two figures: not a dispute between sources
     if not _close_in_time(story, sides):
-        return _updates(story, sides, mentions)
+        return []  # figures days apart: an update (see :mod:`.updates`), not a dispute
     sides.sort(key=lambda side: story.position[side.citations[0]])
     facts = _unique(f.id for m in mentions if (f := story.fact_of[m.sentence]) is not None)
     what = _what(mentions[0].quantity, [m.quantity for m in mentions])
@@ -295,45 +305,7 @@ def _conflict(story: StoryContext, mentions: list[_Mention]) -> list[Divergence]
     ]
 
 
-def _updates(
-    story: StoryContext, sides: Sequence[Side], mentions: Sequence[_Mention]
-) -> list[Divergence]:
-    """Each value overtaken by the next one published (sides days apart, oldest first)."""
-
-    def first_stamp(side: Side) -> tuple[str, int]:
-        stamps = [s for sid in side.source_ids if (s := story.stamps.get(sid)) is not None]
-        return min((day, -1 if minutes is None else minutes) for day, minutes in stamps)
-
-    ordered = sorted(sides, key=lambda side: (first_stamp(side), story.position[side.citations[0]]))
-    what = _what(mentions[0].quantity, [m.quantity for m in mentions])
-    score = _score(story, [m.sentence for m in mentions])
-    updates = []
-    for old, new in zip(ordered, ordered[1:]):
-        stale = ", ".join(story.labels[s] for s in old.source_ids)
-        later = ", ".join(story.labels[s] for s in new.source_ids)
-        updates.append(
-            Divergence(
-                kind="superseded",
-                summary=(
-                    f"Overtaken: {stale}{when(story.stamps.get(old.source_ids[0]))} gave "
-                    f"{what} as {old.value}; later, {later}: {new.value}."
-                ),
-                sides=(old, new),
-                fact_ids=tuple(
-                    _unique(
-                        f.id
-                        for side in (old, new)
-                        for c in side.citations
-                        if (f := story.fact_of[story.position[c]]) is not None
-                    )
-                ),
-                score=score,
-            )
-        )
-    return updates
-
-
-def _days_apart(story: StoryContext, a: str, b: str) -> bool:
+def days_apart(story: StoryContext, a: str, b: str) -> bool:
     """Whether sources ``a`` and ``b`` were published at least UPDATE_DAYS apart."""
     stamp_a, stamp_b = story.stamps.get(a), story.stamps.get(b)
     if stamp_a is None or stamp_b is None:
@@ -347,7 +319,7 @@ def _close_in_time(story: StoryContext, sides: Sequence[Side]) -> bool:
         for second in sides[k + 1 :]:
             for a in first.source_ids:
                 for b in second.source_ids:
-                    if not _days_apart(story, a, b):
+                    if not days_apart(story, a, b):
                         return True
     return False
 

@@ -108,6 +108,14 @@ _IRREGULAR_VERBS = wordset("""were was are is struck heard said told met made to
 #: Time adverbs end a noun phrase: "five years yesterday" counts years.
 _TIME_WORDS = wordset("yesterday today tomorrow tonight ago earlier later now") | set(WEEKDAYS)
 _CALENDAR_DAYS = frozenset(WEEKDAYS)
+#: "60 miles north of Des Moines" measures miles; the direction (or "ahead", "away") is not
+#: part of the noun.
+_DIRECTIONS = wordset(
+    "north south east west northeast northwest southeast southwest offshore ahead away apart"
+)
+#: Distances on one scale (miles): "50 kilometres" and "31 miles" are one distance.
+DISTANCE_MILES = {"mile": 1.0, "km": 0.621371, "kilometer": 0.621371, "kilometre": 0.621371}
+NAUTICAL_MILE = 1.150779
 #: A prison term is worded as "jailed for", "sentenced to", "years in prison".
 _PRISON_WORDS = wordset("jailed jail sentenced sentence prison imprisonment imprisoned")
 #: Casualty wording differs more than any other count ("14 killed", "death toll of 14",
@@ -196,9 +204,15 @@ def quantities(text: str) -> tuple[Quantity, ...]:
     return tuple(found)
 
 
+#: Two figures this close are one figure rounded differently ("$5.9 million" and "$6
+#: million" in two reports of one real story).
+ROUNDING = 0.025
+
+
 def compatible(a: Quantity, b: Quantity) -> bool:
-    """Whether two readings of one quantity can both be true (their intervals overlap)."""
-    return a.low <= b.high and b.low <= a.high
+    """Whether two readings of one quantity can both be true (their intervals overlap, give
+    or take rounding)."""
+    return a.low <= b.high * (1 + ROUNDING) and b.low <= a.high * (1 + ROUNDING)
 
 
 def comparable(a: Quantity, b: Quantity) -> bool:
@@ -368,6 +382,10 @@ def _build(
     if kind == "duration" and unit is not None:
         scale = DURATION_HOURS[unit]
         low, high, value = low * scale, high * scale, value * scale
+    elif unit in DISTANCE_MILES:
+        # One scale for distances: "19 nautical miles" and "22 miles" are one distance.
+        scale = DISTANCE_MILES[unit] * (NAUTICAL_MILE if "nautical" in phrase else 1.0)
+        low, high, value, unit = low * scale, high * scale, value * scale, "mile"
     role = _role(tokens, first, last, unit)
     start_token = hedge_start if hedge_start is not None else first
     if start_token > 0 and tokens[start_token - 1].text in _CURRENCY_SIGNS:
@@ -406,6 +424,7 @@ def _noun_run(tokens: list[_Token], i: int) -> list[int]:
             lower in STOPWORDS
             or lower in _TIME_WORDS
             or lower in _HEDGE_WORDS
+            or lower in _DIRECTIONS
             or not (lower[0].isalpha() or (run and lower.isdigit()))
         ):
             break
