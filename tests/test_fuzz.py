@@ -30,6 +30,7 @@ from hypothesis import strategies as st
 from storyweave.align import align, similarity_matrix
 from storyweave.clean import clean
 from storyweave.errors import InputError
+from storyweave.views.framing import uses_term
 from storyweave.ingest.files import decode_text
 from storyweave.model import Article, Briefing, CleanedText, Sentence, Source
 from storyweave.nlp.dates import find_times
@@ -346,6 +347,9 @@ def check_briefing(briefing: Briefing) -> None:
     for view in briefing.outlets:
         assert view.source_id in source_ids
         assert all(note.citation in text_of for note in view.framing)
+    flagged = [note.term for view in briefing.outlets for note in view.framing]
+    for line in briefing.summary:  # the summary never repeats wording the briefing flags
+        assert not [term for term in flagged if uses_term(line.text, term)], line.text
     rendered = render_json(briefing), render_html(briefing), render_markdown(briefing)
     for output in rendered:
         output.encode("utf-8")  # writable to a file, a terminal or a socket (no lone surrogate)
