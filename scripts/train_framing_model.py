@@ -32,9 +32,9 @@ from storyweave.evaluate.framing_train import (
     out_of_fold,
     word_level_scores,
 )
-from storyweave.views.framing_model import MODEL_FILE, LoadedWordModel
 from storyweave.options import BriefOptions
 from storyweave.pipeline import Briefer
+from storyweave.views.framing_model import MODEL_FILE, LoadedWordModel
 
 
 def main() -> int:

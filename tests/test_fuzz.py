@@ -30,7 +30,6 @@ from hypothesis import strategies as st
 from storyweave.align import align, similarity_matrix
 from storyweave.clean import clean
 from storyweave.errors import InputError
-from storyweave.views.framing import uses_term
 from storyweave.ingest.files import decode_text
 from storyweave.model import Article, Briefing, CleanedText, Sentence, Source
 from storyweave.nlp.dates import find_times
@@ -40,6 +39,7 @@ from storyweave.nlp.sentences import MAX_SENTENCE_WORDS, segment, split_sentence
 from storyweave.options import BriefOptions
 from storyweave.pipeline import Briefer
 from storyweave.render import render_html, render_json, render_markdown, schema
+from storyweave.views.framing import uses_term
 
 from . import consistency
 from .builders import make_briefing

@@ -7,13 +7,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from storyweave.views.framing import uses_term
 from storyweave.ingest import load
 from storyweave.ingest.datasets import load_dataset
 from storyweave.model import Briefing, Fact, Sentence
 from storyweave.options import BriefOptions
 from storyweave.pipeline import Briefer
 from storyweave.summarize import summarize
+from storyweave.views.framing import uses_term
 
 TEXTS = {
     "s1": [

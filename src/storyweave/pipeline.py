@@ -50,9 +50,9 @@ from .nlp.ner import NameTagger
 from .options import BriefOptions
 from .stories.check import check_story
 from .views import framing as framing_stage
-from .views.framing_model import LoadedWordModel
 from .views import outlets as outlets_stage
 from .views import timeline as timeline_stage
+from .views.framing_model import LoadedWordModel
 
 #: A source needs this many words of story text after cleaning to count as an article
 #: (unless it holds a row of a results table).

@@ -43,9 +43,9 @@ from typing import Any
 import numpy as np
 
 from ..errors import OptionsError
-from ..views.framing_model import LOADED_MIN_RATE, LoadedWordModel, candidate_words
 from ..model import Briefing
 from ..nlp.tokens import STOPWORDS, stem, words
+from ..views.framing_model import LOADED_MIN_RATE, LoadedWordModel, candidate_words
 from .basil import Triplet, overlaps, placed_terms, read_triplets, sentence_offsets
 
 #: Where the shared data lives unless ``STORYWEAVE_DATA`` says otherwise (relative to the

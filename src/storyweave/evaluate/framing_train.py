@@ -24,13 +24,13 @@ from typing import Any
 import numpy as np
 
 from ..errors import MissingDependency
+from ..model import Briefing
 from ..views.framing_model import (
     Candidate,
     LoadedWordModel,
     candidate_words,
     lexicon_features,
 )
-from ..model import Briefing
 from .basil import Triplet, overlaps, sentence_offsets
 
 #: L2 strength of the regression (scikit-learn's C). Grouped 5-fold CV on BASIL dev:
