@@ -39,6 +39,7 @@ from storyweave.nlp.sentences import MAX_SENTENCE_WORDS, segment, split_sentence
 from storyweave.options import BriefOptions
 from storyweave.pipeline import Briefer
 from storyweave.render import render_html, render_json, render_markdown, schema
+from storyweave.views.framing import uses_term
 
 from . import consistency
 from .builders import make_briefing
@@ -346,6 +347,9 @@ def check_briefing(briefing: Briefing) -> None:
     for view in briefing.outlets:
         assert view.source_id in source_ids
         assert all(note.citation in text_of for note in view.framing)
+    flagged = [note.term for view in briefing.outlets for note in view.framing]
+    for line in briefing.summary:  # the summary never repeats wording the briefing flags
+        assert not [term for term in flagged if uses_term(line.text, term)], line.text
     rendered = render_json(briefing), render_html(briefing), render_markdown(briefing)
     for output in rendered:
         output.encode("utf-8")  # writable to a file, a terminal or a socket (no lone surrogate)

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
-import numpy as np
+from pathlib import Path
 
-from storyweave.model import Fact, Sentence
+import numpy as np
+import pytest
+
+from storyweave.ingest import load
+from storyweave.ingest.datasets import load_dataset
+from storyweave.model import Briefing, Fact, Sentence
 from storyweave.options import BriefOptions
+from storyweave.pipeline import Briefer
 from storyweave.summarize import summarize
+from storyweave.views.framing import uses_term
 
 TEXTS = {
     "s1": [
@@ -84,3 +91,72 @@ def test_sentence_budget() -> None:
 
 def test_empty_input_gives_empty_summary() -> None:
     assert summarize([], [], np.zeros((0, 4), dtype=np.float32), BriefOptions()) == ()
+
+
+# --- a summary line never uses a term the same briefing flags as loaded -------------------
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO / ".." / "shared" / "data"
+STORIES = sorted(p.parent for p in (REPO / "tests" / "data" / "stories").glob("*/answers.json"))
+STORIES.append(REPO / "examples" / "harbour-strike")
+#: A few real clusters: (file under shared/data, how many of its first clusters).
+REAL = (
+    ("real_news/basil_dev.jsonl.gz", 2),
+    ("real_news/neus_dev.jsonl.gz", 3),
+    ("real_news/allsides_raw_dev.jsonl.gz", 3),
+)
+
+
+@pytest.fixture(scope="module")
+def briefer() -> Briefer:
+    return Briefer(BriefOptions())
+
+
+def _flagged_in_summary(briefing: Briefing) -> list[tuple[str, str]]:
+    terms = [note.term for view in briefing.outlets for note in view.framing]
+    return [(t, line.text) for line in briefing.summary for t in terms if uses_term(line.text, t)]
+
+
+def test_avoided_sentences_never_reach_the_summary_but_their_fact_can() -> None:
+    facts, sentences, vectors = _cluster()
+    avoid = frozenset({"s1.1", "s2.1"})  # two wordings of the lead fact use a flagged word
+    lines = summarize(facts, sentences, vectors, BriefOptions(words=40), avoid=avoid)
+    cited_first = [line.citations[0] for line in lines]
+    assert not set(cited_first) & avoid
+    assert "s3.1" in cited_first  # the fact itself survives, in the third outlet's wording
+    everything = frozenset(s.id for s in sentences)
+    assert summarize(facts, sentences, vectors, BriefOptions(words=40), avoid=everything) == ()
+
+
+def test_a_neutral_wording_of_the_same_fact_wins_over_a_loaded_one() -> None:
+    facts, sentences, vectors = _cluster()
+    plain = summarize(facts, sentences, vectors, BriefOptions(words=40))
+    assert plain[0].citations[0] == "s1.1"  # "... after overnight talks."
+    # Were "overnight" a loaded word, the wording "after talks through the night" wins.
+    loaded = summarize(
+        facts, sentences, vectors, BriefOptions(words=40), loaded_words=frozenset({"overnight"})
+    )
+    assert loaded[0].citations[0] == "s2.1"
+
+
+@pytest.mark.timeout(300)
+@pytest.mark.parametrize("story", STORIES, ids=[p.name for p in STORIES])
+def test_no_summary_line_uses_a_flagged_term_on_the_stories(briefer: Briefer, story: Path) -> None:
+    loaded = load([str(story)])
+    briefing = briefer.brief(loaded.articles, loaded.problems)
+    assert briefing.summary
+    assert _flagged_in_summary(briefing) == []
+
+
+@pytest.mark.timeout(300)
+@pytest.mark.parametrize("name,count", REAL, ids=[n.split("/")[-1] for n, _ in REAL])
+def test_no_summary_line_uses_a_flagged_term_on_real_clusters(
+    briefer: Briefer, name: str, count: int
+) -> None:
+    path = SHARED / name
+    if not path.is_file():
+        pytest.skip(f"shared data not found: {name} (expected in ../shared/data)")
+    for cluster in load_dataset(path, limit=count):
+        briefing = briefer.brief(cluster.articles)
+        assert briefing.summary, cluster.id
+        assert _flagged_in_summary(briefing) == [], cluster.id

@@ -230,7 +230,9 @@ class FramingNote:
     """A term one outlet uses where the others describe the same thing neutrally."""
 
     term: str  # as written ("militant union bosses", "so-called", "\"job security\"")
-    kind: Literal["label", "hedge", "scare_quote"]
+    #: ``label``/``hedge``/``scare_quote``: from the fixed lists; ``loaded``: a word the
+    #: learned model of :mod:`storyweave.views.framing_model` scores as loaded wording.
+    kind: Literal["label", "hedge", "scare_quote", "loaded"]
     citation: str  # the sentence id where it appears
     note: str  # how the other outlets say it, in one line
 

@@ -11,12 +11,13 @@
                  their supporting sentences                            (:mod:`storyweave.align`)
 7. **diverge**   conflicts, superseded claims, single-source claims and
                  coverage gaps                                         (:mod:`storyweave.diverge`)
-8. **views**     each outlet's framing (loaded labels, one-sided hedges,
-                 scare quotes), what it alone reports and leaves out,
-                 and the timeline                                      (:mod:`storyweave.views`)
+8. **views**     each outlet's framing (loaded labels, learned loaded words,
+                 one-sided hedges, scare quotes), what it alone reports and
+                 leaves out, and the timeline                           (:mod:`storyweave.views`)
 9. **entities**  people, organisations and places with their roles     (:mod:`storyweave.nlp.entities`)
 10. **summarize** facts -> a budgeted, ordered, cited summary, leaving
-                 out claims that later reports overtook                (:mod:`storyweave.summarize`)
+                 out claims that later reports overtook and every sentence
+                 that uses a term the views flag                        (:mod:`storyweave.summarize`)
 11. assemble the :class:`~storyweave.model.Briefing` that every renderer reads.
 
 Stages 1-4 run once per call (:meth:`Briefer._prepare`); 5-11 run over all the sources
@@ -51,6 +52,7 @@ from .stories.check import check_story
 from .views import framing as framing_stage
 from .views import outlets as outlets_stage
 from .views import timeline as timeline_stage
+from .views.framing_model import LoadedWordModel
 
 #: A source needs this many words of story text after cleaning to count as an article
 #: (unless it holds a row of a results table).
@@ -70,10 +72,16 @@ class Briefer:
             print(briefer.brief(cluster).summary)
     """
 
-    def __init__(self, options: BriefOptions | None = None, embedder: Embedder | None = None):
+    def __init__(
+        self,
+        options: BriefOptions | None = None,
+        embedder: Embedder | None = None,
+        framing_model: LoadedWordModel | None = None,
+    ):
         self.options = options or BriefOptions()
         self._embedder = embedder
         self._tagger: NameTagger | None = None
+        self._framing_model = framing_model
         self.last_timings: dict[str, float] = {}
 
     @property
@@ -89,6 +97,13 @@ class Briefer:
         if self._tagger is None:
             self._tagger = NameTagger.load()
         return self._tagger
+
+    @property
+    def framing_model(self) -> LoadedWordModel:
+        """The loaded-word model of the framing stage (the shipped one unless given)."""
+        if self._framing_model is None:
+            self._framing_model = LoadedWordModel.load()
+        return self._framing_model
 
     def brief(self, articles: Iterable[Article], problems: Sequence[InputProblem] = ()) -> Briefing:
         """Brief ``articles`` as one story; ``problems`` from loading are carried into the
@@ -232,7 +247,9 @@ class Briefer:
         timings["diverge"] = time.perf_counter() - started
 
         started = time.perf_counter()
-        framing = framing_stage.find_framing(sources, facts, sentences, vectors)
+        framing = framing_stage.find_framing(
+            sources, facts, sentences, vectors, model=self.framing_model
+        )
         outlets = outlets_stage.outlet_views(sources, facts, divergences, framing)
         timeline = timeline_stage.build_timeline(sources, facts)
         timings["framing+outlets+timeline"] = time.perf_counter() - started
@@ -243,7 +260,11 @@ class Briefer:
 
         started = time.perf_counter()
         stale = diverge_stage.stale_sentence_ids(divergences)
-        summary = summarize_stage.summarize(facts, sentences, vectors, options, exclude=stale)
+        loaded = framing_stage.sentences_using_flagged_terms(framing, sentences)
+        summary = summarize_stage.summarize(
+            facts, sentences, vectors, options, exclude=stale, avoid=loaded,
+            loaded_words=self.framing_model.loaded_stems(),
+        )
         timings["summarize"] = time.perf_counter() - started
 
         notes = list(prepared.notes)

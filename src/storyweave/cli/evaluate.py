@@ -1,4 +1,5 @@
-"""``storyweave eval summaries|analysis``: the command-line face of the evaluation (thin on purpose)."""
+"""``storyweave eval summaries|analysis|extraction|framing``: the command-line face of the
+evaluation (thin on purpose)."""
 
 from __future__ import annotations
 
@@ -84,6 +85,7 @@ def add_parser(subparsers: Any) -> None:
     summaries.set_defaults(handler=run)
     add_analysis_parser(jobs)
     add_extraction_parser(jobs)
+    add_framing_parser(jobs)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -286,3 +288,93 @@ def run_extraction(args: argparse.Namespace) -> int:
     rest = args.rest[1:] if args.rest[:1] == ["--"] else args.rest
     code: int = module.main(rest)
     return code
+
+
+FRAMING_EXAMPLES = """\
+examples:
+  storyweave eval framing                     # data from ../shared/data/real_news
+  storyweave eval framing --limit 10 --folds 2 --json framing.json
+  storyweave eval framing path/to/basil_dev.jsonl.gz --neus neus.jsonl.gz --allsides ''
+"""
+
+
+def add_framing_parser(eval_subparsers: Any) -> None:
+    """Add ``framing`` to the sub-commands of ``storyweave eval``."""
+    from ..evaluate.framing import (
+        ALLSIDES_FILE,
+        BASIL_FILE,
+        DEFAULT_DATA,
+        DEFAULT_FOLDS,
+        NEUS_FILE,
+    )
+
+    parser = eval_subparsers.add_parser(
+        "framing",
+        help="framing terms against BASIL's annotated spans; summary loaded words vs NeuS/AllSides",
+        description="Brief every BASIL triplet and score the framing terms against the "
+        "annotated lexical-bias spans (the learned model by grouped cross-validation), then "
+        "the summaries' loaded-word rate and ROUGE against the human neutral summaries of "
+        "NeuS and AllSides, with a same-length lead baseline. Data default: "
+        f"$STORYWEAVE_DATA or {DEFAULT_DATA}.",
+        epilog=FRAMING_EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("basil", nargs="?", help=f"BASIL file (default: DATA/{BASIL_FILE})")
+    parser.add_argument("--neus", help=f"NeuS file ('' to skip; default DATA/{NEUS_FILE})")
+    parser.add_argument(
+        "--allsides", help=f"AllSides file ('' to skip; default DATA/{ALLSIDES_FILE})"
+    )
+    parser.add_argument(
+        "--folds", type=int, default=DEFAULT_FOLDS, help=f"CV folds (default {DEFAULT_FOLDS})"
+    )
+    parser.add_argument("--limit", type=int, help="only the first N clusters of each file")
+    parser.add_argument(
+        "--json", metavar="FILE", help="also write the result as JSON ('-': stdout)"
+    )
+    parser.add_argument("--model", help="embedding backend (default: the brief default)")
+    parser.add_argument("--no-progress", action="store_true", help="no progress lines")
+    parser.set_defaults(handler=run_framing)
+
+
+def run_framing(args: argparse.Namespace) -> int:
+    """Run ``eval framing``; print the tables; return the exit code."""
+    from ..evaluate.framing import (
+        ALLSIDES_FILE,
+        BASIL_FILE,
+        NEUS_FILE,
+        data_file,
+        evaluate_basil,
+        evaluate_summaries,
+        to_json,
+        to_markdown,
+    )
+
+    if args.folds < 2:
+        raise OptionsError(f"--folds must be at least 2, got {args.folds}")
+    if args.limit is not None and args.limit < 1:
+        raise OptionsError(f"--limit must be at least 1, got {args.limit}")
+    progress = not args.no_progress
+    basil_path = args.basil if args.basil is not None else data_file(BASIL_FILE)
+    basil = None
+    if basil_path:
+        basil = evaluate_basil(
+            basil_path, folds=args.folds, limit=args.limit, model=args.model, progress=progress
+        )
+    summaries = []
+    for given, default in ((args.neus, NEUS_FILE), (args.allsides, ALLSIDES_FILE)):
+        path = given if given is not None else data_file(default)
+        if path:
+            summaries.append(
+                evaluate_summaries(path, limit=args.limit, model=args.model, progress=progress)
+            )
+    result = to_json(basil, summaries)
+    if args.json == "-":
+        json.dump(result, sys.stdout, indent=1, ensure_ascii=False)
+        sys.stdout.write("\n")
+        return 0
+    print(to_markdown(basil, summaries))
+    if args.json:
+        Path(args.json).write_text(
+            json.dumps(result, indent=1, ensure_ascii=False) + "\n", encoding="utf-8"
+        )
+    return 0

@@ -39,8 +39,9 @@ from ..model import (
 from ..version import __version__
 from .common import fact_index, quote_variants
 
-#: 1.1: divergences, entities, timeline, outlets, quote variants; 1.2: story_check, fact claim.
-SCHEMA_VERSION = "1.2"
+#: 1.1: divergences, entities, timeline, outlets, quote variants; 1.2: story_check, fact claim;
+#: 1.3: framing kind "loaded".
+SCHEMA_VERSION = "1.3"
 
 
 def to_dict(briefing: Briefing) -> dict[str, Any]:

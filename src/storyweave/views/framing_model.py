@@ -1,0 +1,366 @@
+"""The learned part of the framing stage: which words of an outlet's own text are loaded.
+
+:mod:`storyweave.views.framing` finds loaded labels, hedges and scare quotes from fixed lists.
+Real news loads far more words than any fixed list holds ("excoriated", "unabashedly",
+"a do-nothing Congress"), so this module scores every content word an outlet writes
+outside quotation marks with a small logistic regression over word features:
+
+- a **lexicon**: word stems with how often annotators marked them as loaded wording and
+  how often they were seen (BASIL dev: lexical-bias spans of HuffPost / NYT / Fox News
+  triplets; stems marked at least once or seen at least twice); single stems and counts
+  only, no text. A word seen often and never marked is as telling as a marked one;
+- the word's **shape**: adverb, adjective and verb-form suffixes ("-ly", "-ous", "-ed"...),
+  length, hyphenation, whether it opens the sentence;
+- the **word-choice contrast** with the other outlets: how many of them use the word at
+  all, and whether the sentence that states the same fact in another outlet (its aligned
+  counterpart, else the most similar sentence) uses it too;
+- where it sits: how far into the article, whether the sentence has a counterpart at all.
+
+The model file (``framing_model.json`` beside this module) holds the lexicon, one weight
+per feature, the decision threshold and a per-outlet cap. It is written by
+``scripts/train_framing_model.py`` (deterministic, from the dev half of BASIL only) and
+read here with no third-party code: scoring is a dot product and a logistic function.
+
+Example::
+
+    model = LoadedWordModel.load()
+    words = candidate_words(sources, facts, sentences, vectors)
+    scores = model.probabilities(words)
+"""
+
+from __future__ import annotations
+
+import importlib.resources
+import json
+import math
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ..model import Fact, Sentence, Source
+from ..nlp.tokens import STOPWORDS, stem, words
+
+#: The model file shipped inside the package.
+MODEL_FILE = "framing_model.json"
+MODEL_FORMAT = "storyweave-framing-model/1"
+
+#: A word token: letters, inner apostrophes and hyphens ("do-nothing", "Trump's").
+_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*[A-Za-z]|[A-Za-z]")
+#: Quotation marks that open or close a quotation (single quotes are left alone: in news
+#: copy they are mostly apostrophes).
+_QUOTE_MARK = re.compile(r"[“”\"]")
+#: Words shorter than this are function words or abbreviations.
+MIN_WORD_LENGTH = 3
+#: Suffixes whose presence is a feature: adverbs of manner ("-ly": "vigorously"), evaluative
+#: adjectives ("-ous", "-ful", "-less", "-ive", "-ic", "-able"), past forms of verbs of
+#: saying and attacking ("-ed": "excoriated"), "-ing" forms, "-ist"/"-ism" labels.
+SUFFIXES = ("ly", "ous", "ful", "less", "ive", "ic", "able", "ible", "al", "ed", "ing", "ist",
+            "ism", "ent", "ant", "est", "y")
+#: Names of the context features, in the order of :attr:`Candidate.context`.
+CONTEXT_FEATURES: tuple[str, ...] = (
+    *(f"suffix_{s}" for s in SUFFIXES),
+    "length",
+    "hyphen",
+    "sentence_start",
+    "other_outlets_use",
+    "counterpart_uses",
+    "has_counterpart",
+    "counterpart_cosine",
+    "position",
+)
+_SHARE = CONTEXT_FEATURES.index("other_outlets_use")
+#: Names of the lexicon features, computed from a lexicon entry (annotated, seen).
+LEXICON_FEATURES: tuple[str, ...] = ("lexicon_log_rate", "lexicon_known", "lexicon_seen")
+FEATURES: tuple[str, ...] = LEXICON_FEATURES + CONTEXT_FEATURES
+#: Smoothing of the lexicon rate: a stem seen N times and marked K times scores
+#: log((K + SMOOTHING * base_rate) / (N + SMOOTHING)).
+SMOOTHING = 1.0
+#: The model scores the words of articles of at least this many sentences: it was trained
+#: on whole articles (BASIL dev: 6 to 80 sentences), and its position and contrast features
+#: say little about an excerpt of two or three sentences (NeuS and AllSides excerpts).
+MIN_ARTICLE_SENTENCES = 6
+#: A lexicon stem is a "loaded word" (:meth:`LoadedWordModel.loaded_stems`) when annotators
+#: marked it in at least this share of the times BASIL dev uses it: a word marked once in a
+#: hundred uses ("president" inside "a do-nothing president") is not loaded by itself.
+LOADED_MIN_RATE = 0.2
+#: Cosine over which another outlet's sentence counts as saying the same thing when no
+#: aligned fact ties them (the framing stage's own neutral-note threshold).
+COUNTERPART_COSINE = 0.4
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """One content word an outlet wrote outside quotation marks, with its features.
+
+    ``start``/``end`` are character offsets into ``sentence.text``.
+    """
+
+    sentence: Sentence
+    start: int
+    end: int
+    word: str
+    stem: str
+    context: tuple[float, ...]
+
+    @property
+    def own_word(self) -> bool:
+        """Whether no other outlet uses the word anywhere: only then can it be reported
+        (a word every outlet uses is not one outlet's framing). On BASIL dev, 1.3% of such
+        words are marked against 0.4% and 0.15% of those one or both others use."""
+        return self.context[_SHARE] == 0.0
+
+
+@dataclass(frozen=True)
+class LoadedWordModel:
+    """A lexicon plus a logistic regression over :data:`FEATURES`.
+
+    ``lexicon`` maps a stem to ``(annotated, seen)`` counts; ``threshold`` is the
+    probability from which a word is reported; ``max_per_source`` caps how many learned
+    terms one outlet gets (the most probable first).
+    """
+
+    lexicon: Mapping[str, tuple[int, int]]
+    weights: tuple[float, ...]
+    bias: float
+    threshold: float
+    base_rate: float
+    max_per_source: int
+    info: Mapping[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if len(self.weights) != len(FEATURES):
+            raise ValueError(
+                f"framing model has {len(self.weights)} weights; {len(FEATURES)} features expected"
+            )
+
+    @classmethod
+    def off(cls) -> LoadedWordModel:
+        """A model that reports nothing (for runs that need the fixed lists only)."""
+        return cls({}, (0.0,) * len(FEATURES), 0.0, threshold=2.0, base_rate=0.01,
+                   max_per_source=0)
+
+    @classmethod
+    def load(cls, path: str | Path | None = None) -> LoadedWordModel:
+        """Read a model file; without ``path``, the one shipped in the package."""
+        if path is None:
+            text = importlib.resources.files("storyweave.views").joinpath(MODEL_FILE).read_text("utf-8")
+        else:
+            text = Path(path).read_text(encoding="utf-8")
+        return cls.from_json(json.loads(text))
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> LoadedWordModel:
+        """The model from its JSON form (see :meth:`to_json`)."""
+        if data.get("format") != MODEL_FORMAT:
+            raise ValueError(f"not a {MODEL_FORMAT} file (format {data.get('format')!r})")
+        names = tuple(data["features"])
+        if names != FEATURES:
+            raise ValueError("framing model features do not match this version of storyweave")
+        return cls(
+            lexicon={k: (int(v[0]), int(v[1])) for k, v in data["lexicon"].items()},
+            weights=tuple(float(w) for w in data["weights"]),
+            bias=float(data["bias"]),
+            threshold=float(data["threshold"]),
+            base_rate=float(data["base_rate"]),
+            max_per_source=int(data["max_per_source"]),
+            info=dict(data.get("info", {})),
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        """A JSON-ready dict; lexicon keys sorted, so equal models write equal files."""
+        return {
+            "format": MODEL_FORMAT,
+            "features": list(FEATURES),
+            "weights": [round(w, 6) for w in self.weights],
+            "bias": round(self.bias, 6),
+            "threshold": round(self.threshold, 6),
+            "base_rate": round(self.base_rate, 8),
+            "max_per_source": self.max_per_source,
+            "info": dict(self.info),
+            "lexicon": {k: list(self.lexicon[k]) for k in sorted(self.lexicon)},
+        }
+
+    def dumps(self) -> str:
+        """The JSON text of the model file: settings first, then one lexicon stem a line."""
+        data = self.to_json()
+        lexicon = data.pop("lexicon")
+        head = json.dumps(data, indent=1)[: -len("\n}")]
+        rows = ",\n".join(f"  {json.dumps(k)}: {json.dumps(v)}" for k, v in lexicon.items())
+        return f'{head},\n "lexicon": {{\n{rows}\n }}\n}}\n'
+
+    def lexicon_features(self, word_stem: str, leave_out: tuple[int, int] = (0, 0)) -> list[float]:
+        """The :data:`LEXICON_FEATURES` of a stem; ``leave_out`` counts are subtracted
+        (training uses it so that a story never vouches for its own words)."""
+        annotated, seen = self.lexicon.get(word_stem, (0, 0))
+        annotated -= leave_out[0]
+        seen -= leave_out[1]
+        return lexicon_features(annotated, seen, self.base_rate)
+
+    def probabilities(self, candidates: Sequence[Candidate]) -> np.ndarray:
+        """The probability that each candidate is loaded wording."""
+        if not candidates:
+            return np.zeros(0)
+        rows = np.array(
+            [self.lexicon_features(c.stem) + list(c.context) for c in candidates], dtype=float
+        )
+        return logistic(rows @ np.array(self.weights) + self.bias)
+
+    def loaded_stems(
+        self, min_rate: float = LOADED_MIN_RATE, min_annotated: int = 1
+    ) -> frozenset[str]:
+        """Stems of the lexicon marked at least ``min_annotated`` times and in at least
+        ``min_rate`` of the times they were seen: the loaded-word list of the summary check."""
+        return frozenset(
+            s
+            for s, (annotated, seen) in self.lexicon.items()
+            if annotated >= min_annotated and seen and annotated / seen >= min_rate
+        )
+
+
+def lexicon_features(annotated: int, seen: int, base_rate: float) -> list[float]:
+    """log-rate, marked at all, log(1 + seen) for the counts of one stem (a stem the
+    lexicon does not list has (0, 0): unknown, as rare words are)."""
+    annotated, seen = max(annotated, 0), max(seen, 0)
+    rate = (annotated + SMOOTHING * base_rate) / (seen + SMOOTHING)
+    return [math.log(rate), float(annotated > 0), math.log1p(seen)]
+
+
+def logistic(x: np.ndarray) -> np.ndarray:
+    """1 / (1 + e^-x), without overflow warnings for large negative x."""
+    return np.asarray(0.5 * (1.0 + np.tanh(0.5 * x)))
+
+
+def quote_masks(source: Source) -> dict[str, list[tuple[int, int]]]:
+    """Per sentence id, the character spans inside quotation marks.
+
+    A quotation may run over several sentences of a paragraph: an opening mark with no
+    closing one keeps the following sentences of the same paragraph inside it.
+    """
+    masks: dict[str, list[tuple[int, int]]] = {}
+    inside = False
+    paragraph = -1
+    for sentence in source.sentences:
+        if sentence.paragraph != paragraph:
+            inside, paragraph = False, sentence.paragraph
+        spans: list[tuple[int, int]] = []
+        opened = 0 if inside else -1
+        for match in _QUOTE_MARK.finditer(sentence.text):
+            mark = match.group()
+            opening = mark == "“" or (mark == '"' and not inside)
+            if opening and not inside:
+                inside, opened = True, match.start()
+            elif not opening and inside:
+                spans.append((opened, match.end()))
+                inside, opened = False, -1
+        if inside:
+            spans.append((max(opened, 0), len(sentence.text)))
+        masks[sentence.id] = spans
+    return masks
+
+
+def candidate_words(
+    sources: Sequence[Source],
+    facts: Sequence[Fact],
+    sentences: Sequence[Sentence],
+    vectors: np.ndarray,
+) -> list[Candidate]:
+    """Every content word each source writes outside quotation marks, with its features.
+
+    Skipped: function words, words under :data:`MIN_WORD_LENGTH` letters, capitalised
+    words inside a sentence (names), and sources shorter than
+    :data:`MIN_ARTICLE_SENTENCES`. With fewer than two sources there is nothing to
+    contrast, and no candidates.
+    """
+    if len(sources) < 2:
+        return []
+    stems_of = {s.id: _source_stems(s) for s in sources}
+    fact_of = {sid: fact for fact in facts for sid in fact.sentence_ids}
+    row_of = {s.id: i for i, s in enumerate(sentences)}
+    usable = min(len(sentences), len(vectors))
+    other_rows = {
+        source.id: np.array(
+            [i for i in range(usable) if sentences[i].source_id != source.id], dtype=int
+        )
+        for source in sources
+    }
+    result: list[Candidate] = []
+    for source in sources:
+        if len(source.sentences) < MIN_ARTICLE_SENTENCES:
+            continue
+        others = [s.id for s in sources if s.id != source.id]
+        masks = quote_masks(source)
+        total = max(len(source.sentences), 1)
+        for sentence in source.sentences:
+            counterpart, cosine = _counterpart(
+                sentence, fact_of, row_of, sentences, other_rows, vectors
+            )
+            quoted = masks.get(sentence.id, [])
+            for match in _WORD.finditer(sentence.text):
+                word = match.group()
+                lower = word.lower().replace("’", "'")
+                if len(lower) < MIN_WORD_LENGTH or lower in STOPWORDS:
+                    continue
+                first = not sentence.text[: match.start()].strip(" \"'“‘(—–-")
+                if word[0].isupper() and not first:
+                    continue
+                if any(a <= match.start() < b for a, b in quoted):
+                    continue
+                word_stem = stem(lower)
+                share = sum(word_stem in stems_of[o] for o in others) / len(others)
+                context = (
+                    *(float(lower.endswith(s)) for s in SUFFIXES),
+                    len(lower) / 10.0,
+                    float("-" in lower),
+                    float(first),
+                    share,
+                    float(counterpart is not None and word_stem in counterpart),
+                    float(counterpart is not None),
+                    cosine,
+                    sentence.index / total,
+                )
+                result.append(
+                    Candidate(sentence, match.start(), match.end(), word, word_stem, context)
+                )
+    return result
+
+
+def _source_stems(source: Source) -> set[str]:
+    """Stems of every word of a source, headline included."""
+    text = " ".join([source.title or ""] + [s.text for s in source.sentences])
+    return {stem(w) for w in words(text)}
+
+
+def _counterpart(
+    sentence: Sentence,
+    fact_of: Mapping[str, Fact],
+    row_of: Mapping[str, int],
+    sentences: Sequence[Sentence],
+    other_rows: Mapping[str, np.ndarray],
+    vectors: np.ndarray,
+) -> tuple[set[str] | None, float]:
+    """Stems of what the other outlets wrote for the same fact, and how close it is.
+
+    The aligned sentences of other outlets when the fact has some; else the most similar
+    other-outlet sentence if its cosine reaches :data:`COUNTERPART_COSINE`; else none.
+    """
+    row = row_of.get(sentence.id)
+    best_cosine = 0.0
+    best_row: int | None = None
+    rows = other_rows.get(sentence.source_id)
+    if row is not None and row < len(vectors) and rows is not None and len(rows):
+        cosines = vectors[rows] @ vectors[row]
+        at = int(np.argmax(cosines))
+        best_cosine, best_row = max(float(cosines[at]), 0.0), int(rows[at])
+    fact = fact_of.get(sentence.id)
+    own = sentence.source_id + "."
+    aligned = [sid for sid in (fact.sentence_ids if fact else ()) if not sid.startswith(own)]
+    if aligned:
+        texts = [sentences[row_of[sid]].text for sid in aligned if sid in row_of]
+        return {stem(w) for text in texts for w in words(text)}, best_cosine
+    if best_row is not None and best_cosine >= COUNTERPART_COSINE:
+        return {stem(w) for w in words(sentences[best_row].text)}, best_cosine
+    return None, best_cosine
