@@ -107,6 +107,11 @@ def bench_concurrent(work: Path, dataset: Path, trials: int, postgres: str | Non
                       else trial / "store.db")
             codes = ingest_at_once(inputs, db, trial)
             failed_runs += sum(code != 0 for code in codes)
+            for i, code in enumerate(codes):
+                if code != 0:  # say why: the trial's folder is gone once the run ends
+                    tail = (trial / f"concurrent-{i}.log").read_text("utf-8", "replace")
+                    print(f"{row['case']}, {label}, trial {number}, run {i}: exit {code}: "
+                          + " | ".join(tail.strip().splitlines()[-3:]), file=sys.stderr)
             with Store(db if isinstance(db, str) else str(db)) as store:
                 integrity += bool(store.integrity_problems())
             differ += _final_state(db) != expected

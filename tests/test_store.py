@@ -333,24 +333,29 @@ def test_reading_commands_never_create_a_store(
         Store(str(tmp_path / "other.db"), create=False)
 
 
-def test_two_processes_creating_a_store_at_once_both_succeed(tmp_path: Path) -> None:
-    # Item 1: the second one failed with "table schema_migrations already exists".
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_two_processes_creating_a_store_at_once_both_succeed(
+    tmp_path: Path, backend: str, request: pytest.FixtureRequest
+) -> None:
+    # Item 1: the second one failed with "table schema_migrations already exists" (and,
+    # on PostgreSQL, once saw a store halfway through its migrations as damaged).
     import threading
 
     import sqlalchemy as sa
 
     from storyweave.monitor import schema as store_schema
 
+    fresh = request.getfixturevalue("fresh_postgres") if backend == "postgresql" else None
     for attempt in range(8):
-        db = tmp_path / f"new-{attempt}.db"
+        db = fresh() if fresh is not None else str(tmp_path / f"new-{attempt}.db")
         gate = threading.Barrier(2)
         errors: list[BaseException] = []
 
-        def open_it(db: Path = db, gate: threading.Barrier = gate,
+        def open_it(db: str = db, gate: threading.Barrier = gate,
                     errors: list[BaseException] = errors) -> None:
             gate.wait()
             try:
-                Store(str(db)).close()
+                Store(db).close()
             except BaseException as error:  # noqa: BLE001 - the test reports it below
                 errors.append(error)
 
@@ -360,7 +365,7 @@ def test_two_processes_creating_a_store_at_once_both_succeed(tmp_path: Path) -> 
         for thread in threads:
             thread.join()
         assert errors == []
-        engine = sa.create_engine(f"sqlite:///{db}")
+        engine = sa.create_engine(db if "://" in db else f"sqlite:///{db}")
         with engine.connect() as connection:
             versions = [row[0] for row in connection.execute(
                 sa.select(store_schema.schema_migrations.c.version))]

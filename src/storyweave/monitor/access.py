@@ -56,7 +56,9 @@ def open_engine(db: str, *, create: bool) -> sa.Engine:
                 # Checked above, before the first connection could switch the file to WAL.
                 schema.migrate(engine)
                 return engine
-        with engine.connect() as connection:
+        # Under the writer lock: another process creating the store is not halfway
+        # through a migration while the tables are looked at.
+        with schema.writing(engine) as connection:
             problem = schema.store_problem(connection)
             empty = not sa.inspect(connection).get_table_names()
         if problem:
@@ -90,6 +92,9 @@ def _check_sqlite_file(path: Path, db: str, create: bool) -> None:
     )
     try:
         with engine.connect() as connection:
+            # One read transaction: all the checks see one committed state, never a store
+            # that another process is migrating between two of them.
+            connection.exec_driver_sql("BEGIN")
             problem = schema.store_problem(connection)
             empty = not sa.inspect(connection).get_table_names()
     except sa.exc.SQLAlchemyError as error:
