@@ -103,7 +103,9 @@ CSP = (
 PAGE_HEADERS = {
     "Content-Security-Policy": CSP,
     "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "no-referrer",
+    # Nothing to other sites; this site's own form posts then carry their true Origin
+    # (under "no-referrer" a browser sends "Origin: null", which the guard cannot trust).
+    "Referrer-Policy": "same-origin",
 }
 
 

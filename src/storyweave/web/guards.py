@@ -87,12 +87,15 @@ class HostGuard:
 
 def _cross_site(host: str, headers: dict[str, str]) -> bool:
     """Whether a browser says the request comes from a page of another origin."""
-    if headers.get("sec-fetch-site", "") == "cross-site":
+    fetch_site = headers.get("sec-fetch-site", "")
+    if fetch_site in ("cross-site", "same-site"):
         return True
     origin = headers.get("origin")
     if origin is not None:
-        if origin == "null":  # a sandboxed frame, a data: URL, a file on disk
-            return True
+        if origin == "null":
+            # A sandboxed frame, a data: URL, a file on disk, or a page whose referrer
+            # policy withholds its origin: only the browser's own word makes it ours.
+            return fetch_site != "same-origin"
         return urlsplit(origin).netloc.lower() != host.lower()
     referer = headers.get("referer")
     if referer:
