@@ -11,11 +11,20 @@ Usage::
     python benchmarks/bench_faults.py                       # 50 ingest kills, 50 batch kills
     python benchmarks/bench_faults.py --ingest-kills 200 --batch-kills 200 --dask-kills 5
     python benchmarks/bench_faults.py --json > faults.json
+    python benchmarks/bench_faults.py --ingest-kills 0 --batch-kills 0 --concurrent 10 \
+        --postgres auto --postgres-kills 20
+
+``--concurrent N`` runs N trials of two ingests started together on a new store (the two
+halves of the dataset; and the same file twice) and counts the trials whose store differs
+from one run of everything; ``--postgres URL`` (or ``auto`` for a throwaway server from
+``scripts/start-postgres.sh``) runs them on PostgreSQL too, with ``--postgres-kills``
+kill -9 of ingest into PostgreSQL.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import random
 import signal
@@ -29,15 +38,21 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # the harness lives with the tests that use it
 
 from tests.fault_harness import (
+    Db,
     FaultReport,
     batch_with_kills,
     committed_articles,
     complete_lines,
+    create_database,
+    ingest_at_once,
     ingest_with_kills,
     make_dataset,
     origins,
     partition,
+    postgres_server,
     run_clean,
+    run_statuses,
+    split_dataset,
 )
 
 
@@ -60,17 +75,67 @@ def _trials(kills: int, per_trial: int) -> list[int]:
     return [min(per_trial, kills - start) for start in range(0, kills, per_trial)]
 
 
-def bench_ingest(work: Path, dataset: Path, distinct: int, kills: int, per_trial: int,
-                 seed: int, signals: tuple[int, ...]) -> tuple[FaultReport, int, float]:
-    """(report, trials whose final store differs from the clean one, seconds)."""
+def _final_state(db: Db) -> tuple[object, ...]:
+    """What a finished store must equal: articles, inputs (without the file part of each
+    origin, which differs between the halves and the whole) and stories."""
+    documents = sorted((o.split("#", 1)[1], h) for o, h in origins(db))
+    return sorted(committed_articles(db).values()), documents, partition(db)
+
+
+def _clean_store(work: Path, dataset: Path) -> Path:
     clean = work / "clean.db"
-    run_clean(["ingest", str(dataset), "--db", str(clean), "--model", "lexical", "-q"], work)
+    if not clean.exists():
+        run_clean(["ingest", str(dataset), "--db", str(clean), "--model", "lexical", "-q"], work)
+    return clean
+
+
+def bench_concurrent(work: Path, dataset: Path, trials: int, postgres: str | None) -> dict[str, object]:
+    """Trials of two ingests at once on a new store: how many end unlike one serial run."""
+    from storyweave.monitor.store import Store
+
+    expected = _final_state(_clean_store(work, dataset))
+    halves = split_dataset(dataset, work)
+    row: dict[str, object] = {"case": "two ingests at once" + (" (PostgreSQL)" if postgres else ""),
+                              "trials": trials}
+    started = time.perf_counter()
+    for label, inputs in (("halves", list(halves)), ("same file", [dataset, dataset])):
+        differ = failed_runs = integrity = not_done = 0
+        for number in range(trials):
+            trial = work / f"concurrent-{label.replace(' ', '-')}-{number}{'-pg' if postgres else ''}"
+            trial.mkdir()
+            db: Db = (create_database(postgres, f"bench_{label[:4]}_{number}") if postgres
+                      else trial / "store.db")
+            codes = ingest_at_once(inputs, db, trial)
+            failed_runs += sum(code != 0 for code in codes)
+            for i, code in enumerate(codes):
+                if code != 0:  # say why: the trial's folder is gone once the run ends
+                    tail = (trial / f"concurrent-{i}.log").read_text("utf-8", "replace")
+                    print(f"{row['case']}, {label}, trial {number}, run {i}: exit {code}: "
+                          + " | ".join(tail.strip().splitlines()[-3:]), file=sys.stderr)
+            with Store(db if isinstance(db, str) else str(db)) as store:
+                integrity += bool(store.integrity_problems())
+            differ += _final_state(db) != expected
+            not_done += set(run_statuses(db).values()) != {"done"}
+        row[f"{label}: runs failed"] = failed_runs
+        row[f"{label}: integrity failures"] = integrity
+        row[f"{label}: stores unlike one run"] = differ
+        row[f"{label}: runs not done"] = not_done
+    row["seconds"] = round(time.perf_counter() - started, 1)
+    return row
+
+
+def bench_ingest(work: Path, dataset: Path, distinct: int, kills: int, per_trial: int,
+                 seed: int, signals: tuple[int, ...],
+                 postgres: str | None = None) -> tuple[FaultReport, int, float]:
+    """(report, trials whose final store differs from the clean one, seconds)."""
+    clean = _clean_store(work, dataset)
     expected = (sorted(committed_articles(clean).values()), origins(clean), partition(clean))
     total, mismatches, started = FaultReport(), 0, time.perf_counter()
     for number, planned in enumerate(_trials(kills, per_trial)):
-        trial = work / f"ingest-{number}"
+        trial = work / f"ingest-{number}{'-pg' if postgres else ''}"
         trial.mkdir()
-        db = trial / "store.db"
+        db: Db = (create_database(postgres, f"bench_kill_{number}") if postgres
+                  else trial / "store.db")
         report = ingest_with_kills(dataset, db, trial, planned, random.Random(seed + number),
                                    distinct, signals)
         _merge(total, report)
@@ -129,14 +194,32 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--with-ctrl-c", action="store_true",
                         help="send SIGINT instead of SIGKILL for a random half of the kills")
+    parser.add_argument("--concurrent", type=int, default=0,
+                        help="trials of two ingests at once on a new store")
+    parser.add_argument("--postgres", help="a PostgreSQL server URL, or 'auto' to start one")
+    parser.add_argument("--postgres-kills", type=int, default=0,
+                        help="kill -9 of ingest into PostgreSQL (needs --postgres)")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     args = parser.parse_args(argv)
     signals = (signal.SIGKILL, signal.SIGINT) if args.with_ctrl_c else (signal.SIGKILL,)
     rows = []
-    with tempfile.TemporaryDirectory(prefix="storyweave-faults-") as scratch:
+    concurrent_rows: list[dict[str, object]] = []
+    with tempfile.TemporaryDirectory(prefix="storyweave-faults-") as scratch, \
+            contextlib.ExitStack() as stack:
         work = Path(scratch)
         dataset = work / "clusters.jsonl"
         distinct = make_dataset(dataset)
+        postgres = args.postgres
+        if postgres == "auto":
+            postgres = stack.enter_context(postgres_server())
+        if args.concurrent:
+            concurrent_rows.append(bench_concurrent(work, dataset, args.concurrent, None))
+            if postgres:
+                concurrent_rows.append(bench_concurrent(work, dataset, args.concurrent, postgres))
+        if postgres and args.postgres_kills:
+            rows.append(_figures("ingest (PostgreSQL)", *bench_ingest(
+                work, dataset, distinct, args.postgres_kills, args.per_trial, args.seed, signals,
+                postgres)))
         if args.ingest_kills:
             rows.append(_figures("ingest", *bench_ingest(work, dataset, distinct, args.ingest_kills,
                                                          args.per_trial, args.seed, signals)))
@@ -147,8 +230,10 @@ def main(argv: list[str] | None = None) -> int:
             rows.append(_figures("batch (dask)", *bench_batch(work, dataset, args.dask_kills, 1,
                                                               args.seed, "dask", signals)))
     if args.json:
-        print(json.dumps(rows, indent=2))
+        print(json.dumps(rows + concurrent_rows, indent=2))
     else:
+        for row in concurrent_rows:
+            print("  ".join(f"{key}={value}" for key, value in row.items()))
         print(f"dataset: {distinct} articles (+2 duplicate inputs), 40 clusters; "
               f"recovery = restart to first new commit / line")
         header = ("case", "runs", "kills", "integrity_failures", "lost", "duplicated",
@@ -162,6 +247,8 @@ def main(argv: list[str] | None = None) -> int:
     damaged = any(row[k] for row in rows for k in ("integrity_failures", "lost", "duplicated",
                   "corrupt_lines", "runs_left_running", "orphan_process_groups",
                   "final_state_differs"))
+    damaged |= any(value for row in concurrent_rows for key, value in row.items()
+                   if ":" in key)
     return 1 if damaged else 0
 
 

@@ -226,37 +226,71 @@ def run_clean(args: list[str], work: Path) -> None:
 
 # --- reading the store without touching it ---------------------------------------------
 
+#: A store: an SQLite file, or a database URL (PostgreSQL).
+Db = Path | str
+_ENGINES: dict[str, Any] = {}
+
 
 def read_only(db: Path) -> contextlib.closing[sqlite3.Connection]:
     """A read-only connection (``mode=ro`` never creates the file)."""
     return contextlib.closing(sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=30))
 
 
-def committed_articles(db: Path) -> dict[int, str]:
+def query(db: Db, sql: str) -> list[tuple[Any, ...]]:
+    """The rows of ``sql`` on ``db``; an SQLite file is opened read-only, a URL through one
+    engine per URL (the loops poll often)."""
+    if isinstance(db, Path):
+        with read_only(db) as connection:
+            return [tuple(row) for row in connection.execute(sql)]
+    import sqlalchemy as sa
+
+    engine = _ENGINES.get(db)
+    if engine is None:
+        engine = _ENGINES[db] = sa.create_engine(db, pool_size=1)
+    with engine.connect() as connection:
+        return [tuple(row) for row in connection.exec_driver_sql(sql)]
+
+
+def _db_errors() -> tuple[type[BaseException], ...]:
+    import sqlalchemy as sa
+
+    return (sqlite3.Error, sa.exc.SQLAlchemyError)
+
+
+def committed_articles(db: Db) -> dict[int, str]:
     """Article id -> content hash of every committed article; empty before the tables exist."""
     try:
-        with read_only(db) as connection:
-            return dict(connection.execute("SELECT id, content_hash FROM articles"))
-    except sqlite3.Error:
+        return {int(i): str(h) for i, h in query(db, "SELECT id, content_hash FROM articles")}
+    except _db_errors():
         return {}
 
 
-def running_runs(db: Path) -> set[int]:
+def running_runs(db: Db) -> set[int]:
     """Ids of runs recorded as still running."""
     try:
-        with read_only(db) as connection:
-            return {row[0] for row in connection.execute("SELECT id FROM runs WHERE status='running'")}
-    except sqlite3.Error:
+        return {int(row[0]) for row in query(db, "SELECT id FROM runs WHERE status='running'")}
+    except _db_errors():
         return set()
 
 
-def snapshot_problems(db: Path, scratch: Path) -> list[str]:
-    """``Store.integrity_problems()`` of a copy of the store as the kill left it.
+def run_statuses(db: Db) -> dict[int, str]:
+    """Run id -> status."""
+    return {int(i): str(status) for i, status in query(db, "SELECT id, status FROM runs")}
 
-    A copy, so that opening it (which may finish a migration) cannot help the next run.
+
+def snapshot_problems(db: Db, scratch: Path) -> list[str]:
+    """``Store.integrity_problems()`` of the store as the kill left it.
+
+    For SQLite, of a copy, so that opening it (which may finish a migration) cannot help
+    the next run; a PostgreSQL database cannot be copied cheaply and is checked in place.
     """
     from storyweave.monitor.store import Store
 
+    if not isinstance(db, Path):
+        if not committed_articles(db) and not running_runs(db):
+            return []  # killed before the tables existed
+        with Store(db) as store:
+            return store.integrity_problems()
     if not db.exists():
         return []
     scratch.mkdir(parents=True, exist_ok=True)
@@ -270,22 +304,72 @@ def snapshot_problems(db: Path, scratch: Path) -> list[str]:
         return store.integrity_problems()
 
 
-def partition(db: Path) -> frozenset[frozenset[str]]:
+def partition(db: Db) -> frozenset[frozenset[str]]:
     """The stories as sets of their articles' content hashes (ids may differ between stores)."""
-    with read_only(db) as connection:
-        groups: dict[int, set[str]] = {}
-        for story, digest in connection.execute("SELECT story_id, content_hash FROM articles"):
-            groups.setdefault(story, set()).add(digest)
+    groups: dict[int, set[str]] = {}
+    for story, digest in query(db, "SELECT story_id, content_hash FROM articles"):
+        groups.setdefault(story, set()).add(digest)
     return frozenset(frozenset(g) for g in groups.values())
 
 
-def origins(db: Path) -> list[tuple[str, str]]:
+def origins(db: Db) -> list[tuple[str, str]]:
     """(origin, content hash) of every origin row, sorted."""
-    with read_only(db) as connection:
-        return sorted(connection.execute(
-            "SELECT o.origin, a.content_hash FROM article_origins o "
-            "JOIN articles a ON a.id = o.article_id"
-        ))
+    return sorted(
+        (str(o), str(h)) for o, h in query(
+            db, "SELECT o.origin, a.content_hash FROM article_origins o "
+            "JOIN articles a ON a.id = o.article_id")
+    )
+
+
+def create_database(server_url: str, name: str) -> str:
+    """Create the empty PostgreSQL database ``name`` on the server of ``server_url``; its URL."""
+    import sqlalchemy as sa
+
+    url = sa.engine.make_url(server_url)
+    admin = sa.create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    finally:
+        admin.dispose()
+    return url.set(database=name).render_as_string(hide_password=False)
+
+
+@contextlib.contextmanager
+def postgres_server() -> Iterator[str]:
+    """A throwaway PostgreSQL server (``scripts/start-postgres.sh``); yields its URL."""
+    script = ROOT / "scripts" / "start-postgres.sh"
+    result = subprocess.run(["bash", str(script)], capture_output=True, text=True, timeout=300,
+                            check=False)
+    if result.returncode != 0:
+        raise RuntimeError(f"start-postgres.sh failed: {result.stderr.strip()[-300:]}")
+    url, folder = result.stdout.strip().splitlines()[-2:]
+    try:
+        yield url
+    finally:
+        for engine in _ENGINES.values():
+            engine.dispose()
+        subprocess.run(["bash", str(script), "--stop", folder], capture_output=True, timeout=60,
+                       check=False)
+
+
+def split_dataset(dataset: Path, folder: Path) -> tuple[Path, Path]:
+    """The dataset's even and odd clusters as two files (two feeds of the same stories)."""
+    lines = dataset.read_text(encoding="utf-8").splitlines(keepends=True)
+    halves = (folder / "even.jsonl", folder / "odd.jsonl")
+    halves[0].write_text("".join(lines[0::2]), encoding="utf-8")
+    halves[1].write_text("".join(lines[1::2]), encoding="utf-8")
+    return halves
+
+
+def ingest_at_once(inputs: list[Path], db: Db, work: Path) -> list[int]:
+    """One ``storyweave ingest`` per input, all started together; their exit codes."""
+    commands = [storyweave("ingest", str(path.resolve()), "--db", str(db), "--model", "lexical",
+                           "-q") for path in inputs]
+    with contextlib.ExitStack() as stack:
+        processes = [stack.enter_context(started(command, work / f"concurrent-{i}.log", work))
+                     for i, command in enumerate(commands)]
+        return [process.wait(timeout=DEADLINE_SECONDS) for process in processes]
 
 
 # --- the kill loops ---------------------------------------------------------------------
@@ -336,14 +420,17 @@ def _wait_progress(process: subprocess.Popen[bytes], progress: int, target: int,
     return value, recovered
 
 
-def ingest_with_kills(dataset: Path, db: Path, work: Path, kills: int, rng: random.Random,
+def ingest_with_kills(dataset: Path, db: Db, work: Path, kills: int, rng: random.Random,
                       total: int, signals: tuple[int, ...] = (signal.SIGKILL,)) -> FaultReport:
-    """Ingest ``dataset`` into ``db``, interrupting it ``kills`` times, then finish.
+    """Ingest ``dataset`` into ``db`` (an SQLite file or a PostgreSQL URL), interrupting it
+    ``kills`` times, then finish.
 
     Each interruption sends one of ``signals`` (SIGKILL: kill -9; SIGINT: Ctrl-C).
     """
     report = FaultReport()
-    dataset, db, work = dataset.resolve(), db.resolve(), work.resolve()  # the child runs in work
+    dataset, work = dataset.resolve(), work.resolve()  # the child runs in work
+    if isinstance(db, Path):
+        db = db.resolve()
     command = storyweave("ingest", str(dataset), "--db", str(db), "--model", "lexical", "-q")
     killed_runs: set[int] = set()
     while True:
@@ -378,8 +465,7 @@ def ingest_with_kills(dataset: Path, db: Path, work: Path, kills: int, rng: rand
                 raise RuntimeError(f"ingest exited {process.returncode}; see {work / 'ingest.log'}")
             if last_round:
                 break
-    with read_only(db) as connection:
-        statuses = dict(connection.execute("SELECT id, status FROM runs"))
+    statuses = run_statuses(db)
     # "done" is right for a run that finished within the jitter, before the kill landed.
     report.left_running = [f"killed run {i}: {statuses.get(i)}" for i in sorted(killed_runs)
                            if statuses.get(i) not in ("interrupted", "done")]

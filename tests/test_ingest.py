@@ -352,6 +352,11 @@ def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
         ("http://[::ffff:192.168.1.1]/", "private address 192.168.1.1"),
         ("http://0.0.0.0/", "unspecified address"),
         ("http://224.0.0.1/", "multicast address"),
+        # 6to4 embedding a private or loopback IPv4, site-local, the 6to4 relay anycast.
+        ("http://[2002:a00:1::1]/", "6to4 address 2002:a00:1::1 that embeds a private"),
+        ("http://[2002:7f00:1::]/", "embeds a loopback address 127.0.0.1"),
+        ("http://[fec0::1]/", "site-local address fec0::1"),
+        ("http://192.88.99.1/", "6to4 relay address 192.88.99.1"),
     ],
 )
 def test_private_addresses_are_refused(no_network: None, url: str, expected: str) -> None:
@@ -396,6 +401,13 @@ class _Handler(http.server.BaseHTTPRequestHandler):
                 f"{self.headers['Host']}|{self.headers['User-Agent']}".encode(),
             ),
             "/pdf": (200, "application/pdf", b"%PDF-1.4"),
+            # Python has a "punycode" codec, which is not a character set at all.
+            "/punycode": (
+                200,
+                "text/html",
+                (b"<html><head><meta charset=punycode><title>Strike</title></head><body>"
+                 b"<p>The port strike - the longest in years - ended on Sunday.</p></body></html>"),
+            ),
         }
         if self.path in routes:
             status, content_type, body = routes[self.path]
@@ -416,6 +428,24 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         elif self.path == "/slow":
             self.release.wait(5)
             self._send(200, b"late", {"Content-Type": "text/plain"})
+        elif self.path == "/trickle":
+            # Headers at once, then a byte every 50 ms: no single read ever waits long.
+            self.send_response(200)
+            self.send_header("Content-Type", "text/plain")
+            self.send_header("Content-Length", "100000")
+            self.end_headers()
+            for _ in range(400):
+                if self.release.wait(0.05):
+                    return
+                self.wfile.write(b"x")
+                self.wfile.flush()
+        elif self.path == "/trickle-headers":
+            self.wfile.write(b"HTTP/1.1 200 OK\r\n")
+            for i in range(60):  # a header every 100 ms: 6 s in all
+                if self.release.wait(0.1):
+                    return
+                self.wfile.write(f"X-Header-{i}: y\r\n".encode())
+                self.wfile.flush()
         else:
             self._send(404, b"not here", {"Content-Type": "text/plain"})
 
@@ -525,6 +555,37 @@ def test_slow_server_times_out(server: str) -> None:
     with pytest.raises(FetchError, match=r"timed out after 0.2 s"):
         fetch_url(f"{server}/slow", options)
     assert time.perf_counter() - started < 2
+
+
+@pytest.mark.parametrize("path", ["/trickle", "/trickle-headers"])
+def test_one_deadline_covers_a_trickling_server(server: str, path: str) -> None:
+    # Before: the timeout was checked between 64 KB reads, so a byte every 50 ms kept a
+    # 1 s timeout running for the whole 20 s the server took.
+    options = BriefOptions(allow_private_urls=True, url_timeout=1)
+    started = time.perf_counter()
+    with pytest.raises(FetchError, match=r"timed out after 1 s"):
+        fetch_url(f"{server}{path}", options)
+    assert time.perf_counter() - started < 4
+
+
+def test_one_deadline_covers_name_resolution(no_network: None) -> None:
+    def resolver(host: str, port: int) -> list[str]:
+        time.sleep(5)  # a resolver that does not answer
+        return ["93.184.216.34"]
+
+    started = time.perf_counter()
+    with pytest.raises(FetchError, match=r"timed out after 0.5 s \(resolving news.example\)"):
+        fetch_url("http://news.example/story", BriefOptions(url_timeout=0.5), resolver=resolver)
+    assert time.perf_counter() - started < 3
+
+
+def test_a_page_declaring_a_codec_that_is_no_charset_is_read(server: str) -> None:
+    # Before: UnicodeError escaped: a traceback from the CLI, a 500 from the API.
+    article = fetch_url(f"{server}/punycode", ALLOW)
+    assert "The port strike - the longest in years - ended on Sunday." in article.text
+    assert urls.decode_body(b"<meta charset=unicode_escape>\\x1b[2J", None) == (
+        "<meta charset=unicode_escape>\\x1b[2J"  # escapes stay text, not ESC characters
+    )
 
 
 def test_https_to_a_server_without_tls_fails_cleanly(server: str) -> None:

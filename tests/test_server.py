@@ -5,22 +5,28 @@ from __future__ import annotations
 import json
 import re
 import threading
+import time
 from collections.abc import AsyncIterator, Iterator
 from html.parser import HTMLParser
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+import anyio
 import jsonschema
 import pytest
 
 pytest.importorskip("fastapi", reason="the web extra is not installed: pip install -e '.[web]'")
 httpx = pytest.importorskip("httpx", reason="httpx is not installed: pip install -e '.[test]'")
 
+from storyweave.errors import Cancelled
+from storyweave.model import Article
 from storyweave.options import BriefOptions
+from storyweave.pipeline import Briefer
 from storyweave.render import render_html, schema, to_dict
 from storyweave.render.json import briefing_from_dict
 from storyweave.web.app import create_app
 from storyweave.web.cache import MemoryCache
+from storyweave.web.payload import PayloadError, parse_request
 
 from .builders import make_briefing
 
@@ -336,3 +342,285 @@ async def test_page_assets_and_form() -> None:
         assert field in home.text
     assert script.status_code == 200 and "addEventListener" in script.text
     assert css.status_code == 200
+
+
+# --- a busy server stays responsive and bounded (issue 17, items 5-9) -------------------
+
+
+
+def test_too_many_articles_are_refused_while_parsing_in_bounded_memory() -> None:
+    import tracemalloc
+
+    body = b'{"articles": [' + b'{"text": "x"},' * 1_000_000 + b'{"text": "x"}]}'  # 14 MB
+    tracemalloc.start()
+    try:
+        started = time.perf_counter()
+        with pytest.raises(PayloadError, match="the limit is 200"):
+            parse_request(body, 200)
+        seconds = time.perf_counter() - started
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    # Before: every one of the million objects was built first (~400 MB, seconds of CPU).
+    assert peak < 3 * len(body) and seconds < 5
+
+
+async def test_a_flood_of_tiny_articles_is_422_and_health_answers_meanwhile() -> None:
+    body = b'{"articles": [' + b'{"text": "x"},' * 1_000_000 + b'{"text": "x"}]}'
+    app = create_app(FAST)
+    async with client(app) as http:
+        latencies: list[float] = []
+
+        async def health() -> None:
+            for _ in range(5):
+                started = time.perf_counter()
+                assert (await http.get("/api/health")).status_code == 200
+                latencies.append(time.perf_counter() - started)
+                await anyio.sleep(0.05)
+
+        async with anyio.create_task_group() as group:
+            group.start_soon(health)
+            flood = await http.post("/api/briefings", content=body,
+                                    headers={"content-type": "application/json"})
+    assert flood.status_code == 422 and "too many inputs" in flood.json()["detail"]
+    assert len(flood.content) < 1000
+    assert max(latencies) < 2.0  # parsing runs in a worker thread, not on the event loop
+
+
+async def test_a_422_does_not_echo_the_body_back() -> None:
+    huge = "word " * 400_000  # 2 MB
+    async with client(create_app(FAST)) as http:
+        extra = await http.post("/api/briefings", json={"articles": [{"text": huge, "x": huge}]})
+        wrong = await http.post("/api/briefings", json={"articles": huge})
+        broken = await http.post("/api/briefings", content=b'{"articles": [' + b"[" * 100_000,
+                                 headers={"content-type": "application/json"})
+        huge_number = await http.post("/api/briefings", content=b'{"urls": [' + b"9" * 5000 + b"]}",
+                                      headers={"content-type": "application/json"})
+    for answer in (extra, wrong, broken, huge_number):
+        assert answer.status_code == 422 and len(answer.content) < 2000, answer.text[:200]
+
+
+def test_the_briefing_cache_is_bounded_in_bytes() -> None:
+    cache = MemoryCache(capacity=100, max_bytes=10_000)
+    ids = [cache.put({"n": i, "pad": "x" * 3000}) for i in range(10)]
+    assert cache.bytes <= 10_000 and len(cache) == 3
+    assert cache.get(ids[-1]) is not None and cache.get(ids[0]) is None
+    alone = cache.put({"pad": "y" * 50_000})  # bigger than the bound: kept alone, for its link
+    assert len(cache) == 1 and cache.get(alone) is not None
+
+
+def test_a_briefing_keeps_a_bounded_cleaning_report() -> None:
+    texts = [a["text"] for a in example_articles()[:3]]
+    flood = texts[0] + "\n" + "\n".join(f"Advertisement {i}" for i in range(5000))
+    briefing = Briefer(FAST).brief(
+        [Article(text=t, origin=f"{i}.txt") for i, t in enumerate([flood, *texts[1:]])]
+    )
+    assert len(briefing.sources[0].removed) == 200  # of the ~5,000 lines removed
+    assert any("first 200 removed lines" in note for note in briefing.notes)
+    assert all(len(s.removed) < 200 for s in briefing.sources[1:])
+
+
+def _posting(app: object, body: bytes) -> tuple[dict[str, object], list[dict[str, object]], anyio.Event]:
+    """An ASGI call of POST /api/briefings whose client can be made to disconnect."""
+    scope = {
+        "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "POST",
+        "scheme": "http", "path": "/api/briefings", "raw_path": b"/api/briefings",
+        "query_string": b"", "root_path": "", "server": ("127.0.0.1", 8000),
+        "client": ("127.0.0.1", 5000),
+        "headers": [(b"host", b"127.0.0.1:8000"), (b"content-type", b"application/json"),
+                    (b"content-length", str(len(body)).encode())],
+    }
+    return scope, [], anyio.Event()
+
+
+async def _call(app: object, body: bytes, sent: list[dict[str, object]], gone: anyio.Event,
+                scope: dict[str, object]) -> None:
+    pending = [{"type": "http.request", "body": body, "more_body": False}]
+
+    async def receive() -> dict[str, object]:
+        if pending:
+            return pending.pop(0)
+        await gone.wait()
+        return {"type": "http.disconnect"}
+
+    async def send(message: dict[str, object]) -> None:
+        sent.append(message)
+
+    await app(scope, receive, send)  # type: ignore[operator]
+
+
+def _blocking_compose(app: object, monkeypatch: pytest.MonkeyPatch) -> tuple[threading.Event, list[int]]:
+    """Make the app's briefings wait for ``release`` (and count them)."""
+    engine = app.state.engine  # type: ignore[attr-defined]
+    real = engine.compose
+    release, calls = threading.Event(), []
+
+    def compose(gathered: object, cache: object, *, should_stop: object = None) -> object:
+        calls.append(1)
+        release.wait(60)
+        return real(gathered, cache, should_stop=should_stop)
+
+    monkeypatch.setattr(engine, "compose", compose)
+    return release, calls
+
+
+async def _until(condition: object, seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():  # type: ignore[operator]
+        assert time.monotonic() < deadline, "timed out waiting"
+        await anyio.sleep(0.02)
+
+
+async def test_a_full_queue_is_503_with_retry_after(monkeypatch: pytest.MonkeyPatch) -> None:
+    app = create_app(FAST, briefing_slots=1, max_waiting=1)
+    release, calls = _blocking_compose(app, monkeypatch)
+    request = {"articles": example_articles()[:3]}
+    answers: list[httpx.Response] = []
+    async with client(app) as http, anyio.create_task_group() as group:
+        for _ in range(2):  # one computing, one waiting for the slot
+
+            async def post() -> None:
+                answers.append(await http.post("/api/briefings", json=request))
+
+            group.start_soon(post)
+        await _until(lambda: app.state.admission.inside == 2 and calls)
+        busy = await http.post("/api/briefings", json=request)
+        health = await http.get("/api/health")
+        release.set()
+    assert busy.status_code == 503 and int(busy.headers["retry-after"]) >= 1
+    assert "busy" in busy.json()["detail"] and health.status_code == 200
+    assert [a.status_code for a in answers] == [201, 201]
+
+
+async def test_a_request_whose_client_left_is_dropped_from_the_queue(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    app = create_app(FAST, briefing_slots=1, max_waiting=4)
+    release, calls = _blocking_compose(app, monkeypatch)
+    body = json.dumps({"articles": example_articles()[:3]}).encode()
+    first, second = _posting(app, body), _posting(app, body)
+    async with anyio.create_task_group() as group:
+        group.start_soon(_call, app, body, first[1], first[2], first[0])
+        await _until(lambda: calls)  # the first one holds the only slot
+        group.start_soon(_call, app, body, second[1], second[2], second[0])
+        await _until(lambda: app.state.admission.inside == 2)
+        second[2].set()  # the waiting client disconnects
+        await _until(lambda: app.state.admission.inside == 1)
+        assert second[1] and second[1][0]["status"] == 499  # answered at once, nobody reads it
+        release.set()
+    assert first[1][0]["status"] == 201
+    assert len(calls) == 1  # the abandoned request was never briefed
+
+
+def test_a_briefing_stops_between_stages_when_its_caller_gives_up() -> None:
+    articles = [Article(text=a["text"], origin=f"{i}.txt") for i, a in enumerate(example_articles())]
+    asked: list[int] = []
+
+    def gone() -> bool:
+        asked.append(1)
+        return len(asked) > 3  # the client leaves while the articles are being cleaned
+
+    with pytest.raises(Cancelled):
+        Briefer(FAST).brief(articles, should_stop=gone)
+
+
+@pytest.fixture
+def slow_site() -> Iterator[str]:
+    """A loopback site whose page takes 6 s to come."""
+    page = (EXAMPLE / "harbourline.html").read_bytes()
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            time.sleep(6)
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(page)))
+            self.end_headers()
+            self.wfile.write(page)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/slow"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+
+
+async def test_slow_urls_do_not_hold_a_compute_slot(slow_site: str) -> None:
+    options = BriefOptions(model="lexical", allow_private_urls=True, url_timeout=20)
+    app = create_app(options, briefing_slots=1)
+    finished: list[str] = []
+    async with client(app) as http:
+
+        async def post(name: str, request: dict[str, object]) -> None:
+            answer = await http.post("/api/briefings", json=request)
+            assert answer.status_code == 201, answer.text[:200]
+            finished.append(name)
+
+        async with anyio.create_task_group() as group:
+            group.start_soon(post, "url", {"articles": example_articles()[:2], "urls": [slow_site]})
+            await anyio.sleep(0.5)
+            group.start_soon(post, "pasted", {"articles": example_articles()[:3]})
+    # Before: the URL's request held the only slot for the whole fetch (6 s).
+    assert finished == ["pasted", "url"]
+
+
+async def test_host_header_cross_site_posts_head_and_nosniff() -> None:
+    app = create_app(FAST, allowed_hosts=["localhost", "127.0.0.1", "::1"])
+    local = httpx.AsyncClient(transport=httpx.ASGITransport(app=app),
+                              base_url="http://127.0.0.1:8000")
+    async with local as http:
+        rebound = await http.get("/api/health", headers={"host": "evil.example:8000"})
+        slash = await http.get("/api/health/", headers={"host": "evil.example"})
+        ipv6 = await http.get("/api/health", headers={"host": "[::1]:8000"})
+        head = await http.head("/api/health")
+        script = await http.get("/static/app.js")
+        form = {"text": ["x"], "title": [""], "outlet": [""], "words": "150"}
+        cross = await http.post("/briefings", data=form,
+                                headers={"origin": "https://evil.example"})
+        fetch_site = await http.post("/briefings", data=form,
+                                     headers={"sec-fetch-site": "cross-site"})
+        null = await http.post("/api/briefings", json={"articles": []},
+                               headers={"origin": "null"})
+        same = await http.post("/briefings", data=form,
+                               headers={"origin": "http://127.0.0.1:8000"})
+        withheld = await http.post("/briefings", data=form,  # the browser vouches for it
+                                   headers={"origin": "null", "sec-fetch-site": "same-origin"})
+        home = await http.get("/")
+    assert rebound.status_code == 400 and "evil" not in rebound.text
+    assert slash.status_code == 400 and "evil" not in slash.headers.get("location", "")
+    assert ipv6.status_code == 200
+    assert head.status_code == 200 and head.content == b""
+    for answer in (rebound, head, script, cross):
+        assert answer.headers["x-content-type-options"] == "nosniff"
+    assert cross.status_code == fetch_site.status_code == null.status_code == 403
+    assert same.status_code == withheld.status_code == 422  # reached the form's own checks
+    # The page's own posts carry their true Origin: "no-referrer" would make it "null".
+    assert home.headers["referrer-policy"] == "same-origin"
+    async with client(create_app(FAST)) as http:  # by default any Host (serve sets the names)
+        assert (await http.get("/api/health", headers={"host": "x.example"})).status_code == 200
+
+
+def test_serve_answers_only_to_loopback_names_on_loopback() -> None:
+    from storyweave.cli.serve import allowed_hosts
+
+    assert allowed_hosts("127.0.0.1", None) == ["localhost", "127.0.0.1", "::1"]
+    assert allowed_hosts("0.0.0.0", None) is None
+    assert allowed_hosts("0.0.0.0", ["news.example"]) == ["news.example"]
+
+
+async def test_megabyte_titles_do_not_make_a_huge_page() -> None:
+    articles = [{"text": a["text"], "title": "T" * 2**20, "outlet": "O" * 2**20}
+                for a in example_articles()[:2]]
+    async with client(create_app(FAST)) as http:
+        made = await http.post("/api/briefings", json={"articles": articles})
+        page = await http.get(f"/briefings/{made.json()['id']}")
+    assert made.status_code == 201
+    assert len(page.content) < 2**20  # was 33 MB: every citation repeats the label
+    assert all(len(s["title"]) <= 300 for s in made.json()["briefing"]["sources"])

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import signal
 import sqlite3
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -253,28 +251,6 @@ def test_interrupted_ingest_loses_nothing_committed(tmp_path: Path, sig: signal.
         assert store.integrity_problems() == []
 
 
-@pytest.fixture(scope="module")
-def postgres_url() -> Iterator[str]:
-    """A real PostgreSQL: $STORYWEAVE_TEST_POSTGRES_URL, else one started by the script."""
-    given = os.environ.get("STORYWEAVE_TEST_POSTGRES_URL")
-    if given:
-        yield given
-        return
-    pytest.importorskip("psycopg", reason="needs psycopg (storyweave[monitor]) for PostgreSQL")
-    script = REPO / "scripts" / "start-postgres.sh"
-    if shutil.which("bash") is None:
-        pytest.skip("no bash to run scripts/start-postgres.sh")
-    result = subprocess.run(["bash", str(script)], capture_output=True, text=True, timeout=300)
-    if result.returncode != 0:
-        reason = (result.stderr.strip().splitlines() or ["no output"])[-1]
-        pytest.skip(f"PostgreSQL could not be started by scripts/start-postgres.sh: {reason}")
-    url, folder = result.stdout.strip().splitlines()[-2:]
-    try:
-        yield url
-    finally:
-        subprocess.run(["bash", str(script), "--stop", folder], capture_output=True, timeout=60)
-
-
 def test_postgresql_through_the_same_code(postgres_url: str, briefer: Briefer) -> None:
     articles = _folder_articles("quake-tarsin", "summit-orlen")
     with Store(postgres_url) as store:
@@ -285,4 +261,166 @@ def test_postgresql_through_the_same_code(postgres_url: str, briefer: Briefer) -
         assert sorted(len(s.articles) for s in stories) == [4, 4]
         record = store.current_briefing(stories[0].id, briefer)
         assert record is not None and len(json.loads(record.json)["sources"]) == 4
+        assert store.integrity_problems() == []
+
+
+# --- refusing what is not a store; reading commands never create one (issue 17, item 3) ---
+
+
+def _fingerprint(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+
+
+def test_another_programs_sqlite_file_is_refused_untouched(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    foreign = tmp_path / "app.db"
+    with sqlite3.connect(foreign) as connection:
+        connection.execute("CREATE TABLE articles (id INTEGER PRIMARY KEY, body TEXT)")
+        connection.execute("INSERT INTO articles (body) VALUES ('their data')")
+    connection.close()
+    before = _fingerprint(tmp_path)
+    article = str(STORIES / "summit-orlen")
+    assert main(["ingest", article, "--db", str(foreign), "--model", "lexical", "-q"]) == 1
+    error = capsys.readouterr().err
+    assert error.count("\n") == 1 and "not a storyweave store" in error and "articles" in error
+    assert _fingerprint(tmp_path) == before  # no table, no migration, no WAL file added
+    assert main(["stories", "--db", str(foreign)]) == 1
+    assert _fingerprint(tmp_path) == before
+
+
+def _store_with(tmp_path: Path, change: str) -> Path:
+    db = tmp_path / "s.db"
+    Store(str(db)).close()
+    with sqlite3.connect(db) as connection:
+        connection.execute(change)
+    connection.close()
+    return db
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        "INSERT INTO schema_migrations VALUES (99, 'from the future', 'x')",
+        "ALTER TABLE articles RENAME COLUMN cleaned_text TO body_text",
+    ],
+    ids=["unknown-migration", "renamed-column"],
+)
+def test_a_store_of_a_newer_schema_is_refused_in_one_line(
+    tmp_path: Path, change: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = _store_with(tmp_path, change)
+    before = db.read_bytes()
+    article = str(STORIES / "summit-orlen")
+    assert main(["ingest", article, "--db", str(db), "--model", "lexical", "-q"]) == 1
+    error = capsys.readouterr().err
+    assert error.count("\n") == 1 and "Traceback" not in error
+    assert "newer storyweave" in error or "column cleaned_text" in error
+    assert db.read_bytes() == before
+    with pytest.raises(StoreError):
+        Store(str(db))
+
+
+def test_reading_commands_never_create_a_store(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["stories", "--db", str(tmp_path / "typo.db")]) == 1
+    assert "no store" in capsys.readouterr().err
+    assert main(["brief", "--story", "1", "--db", str(tmp_path / "new.db")]) == 1
+    assert "no store" in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []
+    with pytest.raises(StoreError, match="no store"):
+        Store(str(tmp_path / "other.db"), create=False)
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_two_processes_creating_a_store_at_once_both_succeed(
+    tmp_path: Path, backend: str, request: pytest.FixtureRequest
+) -> None:
+    # Item 1: the second one failed with "table schema_migrations already exists" (and,
+    # on PostgreSQL, once saw a store halfway through its migrations as damaged).
+    import threading
+
+    import sqlalchemy as sa
+
+    from storyweave.monitor import schema as store_schema
+
+    fresh = request.getfixturevalue("fresh_postgres") if backend == "postgresql" else None
+    for attempt in range(8):
+        db = fresh() if fresh is not None else str(tmp_path / f"new-{attempt}.db")
+        gate = threading.Barrier(2)
+        errors: list[BaseException] = []
+
+        def open_it(db: str = db, gate: threading.Barrier = gate,
+                    errors: list[BaseException] = errors) -> None:
+            gate.wait()
+            try:
+                Store(db).close()
+            except BaseException as error:  # noqa: BLE001 - the test reports it below
+                errors.append(error)
+
+        threads = [threading.Thread(target=open_it) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert errors == []
+        engine = sa.create_engine(db if "://" in db else f"sqlite:///{db}")
+        with engine.connect() as connection:
+            versions = [row[0] for row in connection.execute(
+                sa.select(store_schema.schema_migrations.c.version))]
+        engine.dispose()
+        assert sorted(versions) == list(range(1, LATEST_VERSION + 1))  # each applied once
+
+
+# --- ingest within the limits; a store that refuses writes (item 4) ------------------------
+
+
+def test_ingest_refuses_oversized_files_and_feeds_unread(tmp_path: Path) -> None:
+    import tracemalloc
+
+    for name in ("huge.txt", "huge.xml"):
+        with (tmp_path / name).open("wb") as handle:  # sparse: 100 MB on paper
+            handle.truncate(100 * 2**20)
+    inputs = [str(tmp_path / "huge.txt"), str(tmp_path / "huge.xml")]
+    tracemalloc.start()
+    try:
+        items = list(iter_ingest_inputs(inputs, BriefOptions(model="lexical")))
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert [type(i).__name__ for i in items] == ["InputProblem", "InputProblem"]
+    assert all("larger than the 20 MB input limit" in i.problem for i in items)  # type: ignore[union-attr]
+    assert peak < 2_000_000  # was: each file read whole first (a 1 GB file peaked at 2 GB)
+
+
+def test_a_full_disk_or_a_read_only_store_is_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from storyweave.monitor import access
+
+    db = tmp_path / "s.db"
+    folder = str(STORIES / "quake-tarsin")
+    assert main(["ingest", str(STORIES / "summit-orlen"), "--db", str(db), "--model", "lexical",
+                 "-q"]) == 0
+    capsys.readouterr()
+    kept = _count(str(db), "SELECT count(*) FROM articles")
+    pages = _count(str(db), "PRAGMA page_count")
+    pragmas = access._sqlite_pragmas
+
+    def small_disk(connection: object, record: object) -> None:
+        pragmas(connection, record)
+        connection.execute(f"PRAGMA max_page_count={pages + 2}")  # type: ignore[attr-defined]
+
+    monkeypatch.setattr(access, "_sqlite_pragmas", small_disk)
+    assert main(["ingest", folder, "--db", str(db), "--model", "lexical", "-q"]) == 1
+    error = capsys.readouterr().err
+    assert error.count("\n") == 1 and "database or disk is full" in error
+    monkeypatch.setattr(access, "_sqlite_pragmas", pragmas)
+    assert _count(str(db), "SELECT count(*) FROM articles") >= kept  # committed data kept
+    read_only = f"sqlite:///file:{db}?mode=ro&uri=true"
+    assert main(["ingest", folder, "--db", read_only, "--model", "lexical", "-q"]) == 1
+    error = capsys.readouterr().err
+    assert error.count("\n") == 1 and "readonly" in error.replace("-", "").replace(" ", "")
+    with Store(str(db)) as store:
         assert store.integrity_problems() == []

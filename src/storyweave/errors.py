@@ -13,6 +13,8 @@
     │   └── FetchError          a URL that could not be fetched or is not allowed
     ├── ModelError              the embedding model cannot be found or loaded
     ├── StoreError              the store cannot be opened or used as asked
+    ├── OutputError             the output file cannot be written
+    ├── Cancelled               the caller gave up on a briefing (a client that went away)
     └── MissingDependency       an optional extra is not installed
 
 The CLI maps these to exit codes (see :mod:`storyweave.cli`).
@@ -64,6 +66,14 @@ class ModelError(StoryweaveError):
 
 class StoreError(StoryweaveError):
     """The store cannot be opened or used as asked (wrong model, unknown story, ...)."""
+
+
+class OutputError(StoryweaveError):
+    """The output path cannot be written (a folder, a missing folder, no permission)."""
+
+
+class Cancelled(StoryweaveError):
+    """The caller asked to stop (a web client disconnected); the briefing was not made."""
 
 
 class MissingDependency(StoryweaveError, ImportError):

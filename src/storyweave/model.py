@@ -68,15 +68,29 @@ class CleanedText:
     published: str | None = None
 
 
+#: Longest title, outlet, byline or date kept, in characters. Real headlines run to about
+#: 100 characters and bylines to a few names; a longer value is a whole paragraph or an
+#: attack, and every citation on a page repeats its source's label (two 1 MB titles made
+#: a 33 MB page).
+MAX_METADATA_CHARS = 300
+
+
 def source_metadata(article: Article, cleaned: CleanedText) -> dict[str, str | None]:
     """Title, outlet, byline and date of one input: what the input states (dataset fields,
-    API fields) wins over what the cleaner read from its header lines."""
+    API fields) wins over what the cleaner read from its header lines. Each is cut to
+    :data:`MAX_METADATA_CHARS`."""
     return {
-        "title": article.title or cleaned.title,
-        "outlet": article.outlet or cleaned.outlet,
-        "byline": article.byline or cleaned.byline,
-        "published": article.published or cleaned.published,
+        "title": _capped(article.title or cleaned.title),
+        "outlet": _capped(article.outlet or cleaned.outlet),
+        "byline": _capped(article.byline or cleaned.byline),
+        "published": _capped(article.published or cleaned.published),
     }
+
+
+def _capped(value: str | None) -> str | None:
+    if value is None or len(value) <= MAX_METADATA_CHARS:
+        return value
+    return value[: MAX_METADATA_CHARS - 1].rstrip() + "…"
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,6 +5,7 @@ Defaults live here as named constants, each with a note on how it was chosen.
 
 from __future__ import annotations
 
+import math
 from dataclasses import asdict, dataclass
 
 from .errors import OptionsError
@@ -60,7 +61,7 @@ class BriefOptions:
             raise OptionsError(f"sentences must be at least 1, got {self.sentences}")
         if self.sentences is None and (self.words is None or self.words < MIN_WORDS):
             raise OptionsError(f"words must be at least {MIN_WORDS}, got {self.words}")
-        if self.similarity is not None and not 0.0 < self.similarity < 1.0:
+        if self.similarity is not None and not 0.0 < self.similarity < 1.0:  # also refuses nan
             raise OptionsError(f"similarity must be between 0 and 1, got {self.similarity}")
         if self.max_input_bytes < 1:
             raise OptionsError(f"max_input_bytes must be positive, got {self.max_input_bytes}")
@@ -68,8 +69,8 @@ class BriefOptions:
             raise OptionsError(f"max_sentences must be at least 10, got {self.max_sentences}")
         if self.max_articles < 1:
             raise OptionsError(f"max_articles must be positive, got {self.max_articles}")
-        if self.url_timeout <= 0:
-            raise OptionsError(f"url_timeout must be positive, got {self.url_timeout}")
+        if not math.isfinite(self.url_timeout) or self.url_timeout <= 0:
+            raise OptionsError(f"url_timeout must be a positive number of seconds, got {self.url_timeout}")
         if self.threads is not None and self.threads < 1:
             raise OptionsError(f"threads must be at least 1, got {self.threads}")
         if not self.model:

@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -41,8 +41,16 @@ from . import clean as clean_stage
 from . import diverge as diverge_stage
 from . import summarize as summarize_stage
 from .embed import Embedder, load_embedder
-from .errors import InputError, OptionsError
-from .model import Article, Briefing, InputProblem, Source, StoryCheck, source_metadata
+from .errors import Cancelled, InputError, OptionsError
+from .model import (
+    Article,
+    Briefing,
+    InputProblem,
+    RemovedLine,
+    Source,
+    StoryCheck,
+    source_metadata,
+)
 from .nlp import entities as entity_stage
 from .nlp import quotes as quote_stage
 from .nlp import sentences as sentence_stage
@@ -57,9 +65,16 @@ from .views.framing_model import LoadedWordModel
 #: A source needs this many words of story text after cleaning to count as an article
 #: (unless it holds a row of a results table).
 MIN_ARTICLE_WORDS = 12
+#: The cleaning report keeps this many removed lines per source, each cut to
+#: MAX_REMOVED_CHARS: enough to check what the cleaner did, while a page of 900,000
+#: "Advertisement" lines no longer makes a briefing of 50 MB (a note gives the count).
+MAX_REMOVED_LINES = 200
+MAX_REMOVED_CHARS = 300
 #: A lone UTF-16 surrogate: a JSON "\\ud800" escape or an undecodable file name gives one,
 #: and no renderer, terminal or store can write it as UTF-8.
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
+#: Asked between stages: True means the caller gave up (see :meth:`Briefer.brief`).
+Stop = Callable[[], bool]
 
 
 class Briefer:
@@ -105,15 +120,30 @@ class Briefer:
             self._framing_model = LoadedWordModel.load()
         return self._framing_model
 
-    def brief(self, articles: Iterable[Article], problems: Sequence[InputProblem] = ()) -> Briefing:
+    def brief(
+        self,
+        articles: Iterable[Article],
+        problems: Sequence[InputProblem] = (),
+        *,
+        should_stop: Stop | None = None,
+    ) -> Briefing:
         """Brief ``articles`` as one story; ``problems`` from loading are carried into the
         briefing. When the articles do not tell one story, ``briefing.story_check`` says so
-        and names the groups (see :meth:`brief_each_story`)."""
-        prepared = self._prepare(articles, problems)
-        return self._weave(prepared, prepared.sources, prepared.check)
+        and names the groups (see :meth:`brief_each_story`).
+
+        ``should_stop`` is asked between stages (and between articles while cleaning);
+        when it answers True the work ends with :class:`~storyweave.errors.Cancelled`
+        (the web server's client went away). The other ``brief_*`` methods take it too.
+        """
+        prepared = self._prepare(articles, problems, should_stop)
+        return self._weave(prepared, prepared.sources, prepared.check, should_stop)
 
     def brief_each_story(
-        self, articles: Iterable[Article], problems: Sequence[InputProblem] = ()
+        self,
+        articles: Iterable[Article],
+        problems: Sequence[InputProblem] = (),
+        *,
+        should_stop: Stop | None = None,
     ) -> tuple[Briefing, ...]:
         """One briefing per story the articles tell (an off-topic article gets its own).
 
@@ -121,33 +151,41 @@ class Briefer:
         Sources keep their numbers (``s3`` stays ``s3``), so citations mean the same in
         every briefing. When the articles tell one story this is ``(brief(articles),)``.
         """
-        prepared = self._prepare(articles, problems)
+        prepared = self._prepare(articles, problems, should_stop)
         if prepared.check.one_story:
-            return (self._weave(prepared, prepared.sources, prepared.check),)
-        return self._each_story(prepared)
+            return (self._weave(prepared, prepared.sources, prepared.check, should_stop),)
+        return self._each_story(prepared, should_stop)
 
     def brief_with_stories(
-        self, articles: Iterable[Article], problems: Sequence[InputProblem] = ()
+        self,
+        articles: Iterable[Article],
+        problems: Sequence[InputProblem] = (),
+        *,
+        should_stop: Stop | None = None,
     ) -> tuple[Briefing, tuple[Briefing, ...]]:
         """The briefing of all ``articles`` and, when they tell several stories, one
         briefing per story (none when they tell one), cleaning and embedding once."""
-        prepared = self._prepare(articles, problems)
-        whole = self._weave(prepared, prepared.sources, prepared.check)
-        return whole, () if prepared.check.one_story else self._each_story(prepared)
+        prepared = self._prepare(articles, problems, should_stop)
+        whole = self._weave(prepared, prepared.sources, prepared.check, should_stop)
+        if prepared.check.one_story:
+            return whole, ()
+        return whole, self._each_story(prepared, should_stop)
 
-    def _each_story(self, prepared: _Prepared) -> tuple[Briefing, ...]:
+    def _each_story(self, prepared: _Prepared, should_stop: Stop | None) -> tuple[Briefing, ...]:
         by_id = {source.id: source for source in prepared.sources}
         return tuple(
             self._weave(
                 prepared,
                 [by_id[source_id] for source_id in group.source_ids],
                 StoryCheck(groups=(group,)),
+                should_stop,
             )
             for group in prepared.check.groups
         )
 
     def _prepare(
-        self, articles: Iterable[Article], problems: Sequence[InputProblem]
+        self, articles: Iterable[Article], problems: Sequence[InputProblem],
+        should_stop: Stop | None = None,
     ) -> _Prepared:
         """Stages 1-4: clean, split, embed, and check that the articles tell one story."""
         options = self.options
@@ -168,7 +206,9 @@ class Briefer:
         started = time.perf_counter()
         line_counts = clean_stage.cluster_line_counts(articles)
         sources: list[Source] = []
+        cut_reports: list[str] = []
         for article in articles:
+            _checkpoint(should_stop)
             source_id = f"s{len(sources) + 1}"
             try:
                 cleaned = clean_stage.clean(article, cluster_lines=line_counts)
@@ -192,17 +232,28 @@ class Briefer:
                     url=article.url,
                     kind=cleaned.kind,
                     sentences=sentences,
-                    removed=cleaned.removed,
+                    removed=_bounded_report(cleaned.removed),
                     **source_metadata(article, cleaned),
                 )
             )
+            if len(cleaned.removed) > MAX_REMOVED_LINES:
+                cut_reports.append(f"{sources[-1].label} ({len(cleaned.removed):,})")
         sources, cut_note = _within_sentence_budget(sources, options.max_sentences)
         timings["clean+segment"] = time.perf_counter() - started
+        _checkpoint(should_stop)
+        notes = [cut_note] if cut_note else []
+        if cut_reports:
+            notes.append(
+                f"The cleaning report lists the first {MAX_REMOVED_LINES} removed lines of "
+                f"each source; more were removed from {', '.join(cut_reports[:3])}"
+                + (f" and {len(cut_reports) - 3} more sources." if len(cut_reports) > 3 else ".")
+            )
 
         sentences = tuple(s for source in sources for s in source.sentences)
         started = time.perf_counter()
         vectors = _encode_unique(self.embedder, [s.text for s in sentences])
         timings["embed"] = time.perf_counter() - started
+        _checkpoint(should_stop)
 
         started = time.perf_counter()
         similarity = align_stage.similarity_matrix(vectors)
@@ -212,7 +263,7 @@ class Briefer:
         return _Prepared(
             sources=tuple(sources),
             problems=tuple(all_problems),
-            notes=(cut_note,) if cut_note else (),
+            notes=tuple(notes),
             row={s.id: i for i, s in enumerate(sentences)},
             vectors=vectors,
             similarity=similarity,
@@ -220,7 +271,8 @@ class Briefer:
         )
 
     def _weave(
-        self, prepared: _Prepared, sources: Sequence[Source], check: StoryCheck
+        self, prepared: _Prepared, sources: Sequence[Source], check: StoryCheck,
+        should_stop: Stop | None = None,
     ) -> Briefing:
         """Stages 5-11 over ``sources`` (all prepared sources, or one story's)."""
         options = self.options
@@ -236,15 +288,18 @@ class Briefer:
         started = time.perf_counter()
         quotes = quote_stage.find_quotes(sources)
         timings["quotes"] = time.perf_counter() - started
+        _checkpoint(should_stop)
 
         started = time.perf_counter()
         threshold = options.similarity or self.embedder.default_threshold
         facts = align_stage.align(sentences, similarity, threshold=threshold)
         timings["align"] = time.perf_counter() - started
+        _checkpoint(should_stop)
 
         started = time.perf_counter()
         facts, divergences = diverge_stage.find_divergences(sources, facts, sentences, similarity)
         timings["diverge"] = time.perf_counter() - started
+        _checkpoint(should_stop)
 
         started = time.perf_counter()
         framing = framing_stage.find_framing(
@@ -303,6 +358,24 @@ class _Prepared:
     vectors: np.ndarray
     similarity: np.ndarray
     check: StoryCheck
+
+
+def _checkpoint(should_stop: Stop | None) -> None:
+    """End the work with :class:`Cancelled` when the caller has given up on it."""
+    if should_stop is not None and should_stop():
+        raise Cancelled("the briefing was abandoned by its caller")
+
+
+def _bounded_report(removed: tuple[RemovedLine, ...]) -> tuple[RemovedLine, ...]:
+    """The cleaning report as a briefing keeps it: the first lines, each of bounded length."""
+    kept = removed[:MAX_REMOVED_LINES]
+    if all(len(line.text) <= MAX_REMOVED_CHARS for line in kept) and len(kept) == len(removed):
+        return removed
+    return tuple(
+        replace(line, text=line.text[: MAX_REMOVED_CHARS - 1] + "…")
+        if len(line.text) > MAX_REMOVED_CHARS else line
+        for line in kept
+    )
 
 
 def _well_formed(article: Article) -> Article:

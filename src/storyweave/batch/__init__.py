@@ -116,12 +116,23 @@ def _pending(
     limit: int | None,
     summary: BatchSummary,
 ) -> Iterator[DatasetCluster]:
-    """The dataset's clusters not yet in the output (``limit`` counts all clusters seen)."""
+    """The dataset's clusters not yet in the output (``limit`` counts all clusters seen).
+
+    A cluster id that the dataset repeats is briefed once, from its first record; each
+    repeat is reported as a problem (the output keys lines by id), not counted as done.
+    """
+    name = str(dataset)
+    seen: set[str] = set()
     for cluster in load_dataset(
         dataset, limit=limit, options=options, on_problem=summary.problems.append
     ):
+        if cluster.id in seen:
+            summary.problems.append(InputProblem(
+                name, f"cluster id {cluster.id!r} appears more than once; only its first "
+                "record is briefed (give each cluster its own id)"))
+            continue
+        seen.add(cluster.id)
         if cluster.id in done:
             summary.skipped += 1
             continue
-        done.add(cluster.id)  # a repeated id in the dataset is briefed once
         yield cluster

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from ..errors import StoryweaveError
 from ..version import __version__
 from . import brief, evaluate, monitor, serve
-from .flags import EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_OK, EXIT_PARTIAL, EXIT_USAGE
+from .flags import EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, shown
 
 __all__ = [
     "EXIT_FAILURE",
@@ -56,7 +56,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         code: int = args.handler(args)
         return code
     except StoryweaveError as error:
-        print(f"storyweave: {error}", file=sys.stderr)
+        print(f"storyweave: {shown(error)}", file=sys.stderr)
         return EXIT_FAILURE
     except KeyboardInterrupt:
         print("storyweave: interrupted", file=sys.stderr)

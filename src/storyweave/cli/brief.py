@@ -17,6 +17,7 @@ from .flags import (
     add_max_articles,
     add_model,
     add_urls,
+    check_output,
     options_from_flags,
     report_problems,
     write_output,
@@ -110,6 +111,7 @@ def run_brief(args: argparse.Namespace) -> int:
     from ..render import render_many
 
     options = options_from_flags(args)
+    check_output(args.output)  # before the work, not after it
     if args.story is not None:
         from .monitor import run_story_brief
 
@@ -137,7 +139,8 @@ def run_brief(args: argparse.Namespace) -> int:
             "--split briefs each story on its own",
             file=sys.stderr,
         )
-    write_output(render_many(briefings, args.format), args.output)
+    write_output(render_many(briefings, args.format), args.output,
+                 json_text=args.format == "json")
     return EXIT_PARTIAL if briefing.problems else EXIT_OK
 
 

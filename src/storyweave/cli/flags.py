@@ -15,10 +15,14 @@ Exit codes (documented in the README):
 from __future__ import annotations
 
 import argparse
+import math
+import os
+import re
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
+from ..errors import OptionsError, OutputError
 from ..options import (
     DEFAULT_MAX_ARTICLES,
     DEFAULT_MAX_INPUT_BYTES,
@@ -115,6 +119,8 @@ def options_from_flags(args: argparse.Namespace) -> BriefOptions:
     sentences = getattr(args, "sentences", None)
     words = getattr(args, "words", defaults.words)
     max_input_mb = getattr(args, "max_input_mb", None)
+    if max_input_mb is not None and not (math.isfinite(max_input_mb) and max_input_mb > 0):
+        raise OptionsError(f"the input limit must be a positive number of MB, got {max_input_mb}")
     return BriefOptions(
         words=words if sentences is None else None,
         sentences=sentences,
@@ -130,15 +136,68 @@ def options_from_flags(args: argparse.Namespace) -> BriefOptions:
     )
 
 
+#: What must not reach a terminal from text we did not write: C0 and C1 controls (ESC
+#: starts colour, cursor and title sequences; CR and backspace overwrite what was shown;
+#: U+009B is a one-character CSI), and the bidi overrides and isolates that reorder what
+#: a line appears to say. Tab and line feed stay in documents; a name keeps neither.
+_UNSAFE_IN_LINE = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_UNSAFE_IN_DOCUMENT = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def shown(text: object) -> str:
+    """``text`` safe to print on one line of a terminal: every control, bidi override and
+    line break is written as a visible escape (``\\x1b``, ``\\u202e``, ``\\n``)."""
+    return _UNSAFE_IN_LINE.sub(_escape, str(text))
+
+
+def _escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def for_terminal(text: str, stream: TextIO, *, json_text: bool = False) -> str:
+    """A document made safe for ``stream`` when it is a terminal (unchanged otherwise).
+
+    JSON keeps its meaning: the characters become ``\\uXXXX`` escapes, which a JSON
+    reader turns back into the same string. Other formats get visible escapes.
+    """
+    isatty = getattr(stream, "isatty", None)
+    if isatty is None or not isatty():
+        return text
+    if json_text:
+        return _UNSAFE_IN_DOCUMENT.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    return _UNSAFE_IN_DOCUMENT.sub(_escape, text)
+
+
 def report_problems(problems: Any, verb: str = "skipped") -> None:
-    """One line per input that could not be used, on stderr."""
+    """One line per input that could not be used, on stderr (names and reasons made safe
+    for the terminal: a file name or URL can hold escape sequences)."""
     for problem in problems:
-        print(f"storyweave: {verb} {problem.input}: {problem.problem}", file=sys.stderr)
+        print(f"storyweave: {verb} {shown(problem.input)}: {shown(problem.problem)}",
+              file=sys.stderr)
 
 
-def write_output(text: str, output: Path | None) -> None:
-    """Write a rendered briefing to ``output``, or to stdout when there is none."""
+def check_output(output: Path | None) -> None:
+    """Refuse an output path that cannot be written, before any work is done: a folder, a
+    file in a folder that does not exist, a file that cannot be replaced."""
+    if output is None:
+        return
+    if output.is_dir():
+        raise OutputError(f"cannot write {shown(output)}: it is a folder; give a file name")
+    folder = output.parent if str(output.parent) else Path(".")
+    if not folder.is_dir():
+        raise OutputError(f"cannot write {shown(output)}: no folder {shown(folder)}")
+    if not os.access(folder, os.W_OK) or (output.exists() and not os.access(output, os.W_OK)):
+        raise OutputError(f"cannot write {shown(output)}: permission denied")
+
+
+def write_output(text: str, output: Path | None, *, json_text: bool = False) -> None:
+    """Write a rendered briefing to ``output``, or to stdout when there is none (made safe
+    for a terminal; ``json_text`` says the text is JSON, see :func:`for_terminal`)."""
     if output:
-        output.write_text(text, encoding="utf-8")
+        try:
+            output.write_text(text, encoding="utf-8")
+        except OSError as error:
+            raise OutputError(f"cannot write {shown(output)}: {error.strerror or error}") from None
     else:
-        sys.stdout.write(text)
+        sys.stdout.write(for_terminal(text, sys.stdout, json_text=json_text))

@@ -13,6 +13,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from ..errors import StoreError
 from ..options import BriefOptions
 from .flags import (
     EXIT_FAILURE,
@@ -24,8 +25,11 @@ from .flags import (
     add_input_limit,
     add_model,
     add_urls,
+    check_output,
+    for_terminal,
     options_from_flags,
     report_problems,
+    shown,
     write_output,
 )
 
@@ -188,20 +192,24 @@ def run_stories(args: argparse.Namespace) -> int:
     """``storyweave stories``."""
     from ..monitor.store import Store
 
-    with Store(args.db) as store:
+    with Store(args.db, create=False) as store:  # a mistyped --db is an error, not a new file
         records = store.stories(limit=args.limit)
     if args.json:
-        print(json.dumps(stories_json(records), ensure_ascii=False, indent=2))
+        text = json.dumps(stories_json(records), ensure_ascii=False, indent=2)
+        print(for_terminal(text, sys.stdout, json_text=True))
         return EXIT_OK
+    # Titles, outlets and origins come from the articles: shown with visible escapes, so
+    # a stored title cannot clear the screen, retitle the window or forge a line.
     for story in records:
         count = len(story.articles)
         print(
             f"#{story.id}  {_iso(story.last_time)[:16]}  {count} article{'s' * (count != 1)}  "
-            f"[{story.language}, briefing {story.briefing}]  {story.title or '(untitled)'}"
+            f"[{shown(story.language)}, briefing {story.briefing}]  "
+            f"{shown(story.title or '(untitled)')}"
         )
         for article in story.articles:
             label = article.outlet or article.title or article.origins[0]
-            print(f"    {article.id}: {label}  ({article.origins[0]})")
+            print(f"    {article.id}: {shown(label)}  ({shown(article.origins[0])})")
     if not records:
         print("no stories yet; add articles with `storyweave ingest`", file=sys.stderr)
     return EXIT_OK
@@ -214,16 +222,23 @@ def run_story_brief(args: argparse.Namespace, options: BriefOptions) -> int:
     from ..render import briefing_from_dict, render
 
     briefer = Briefer(options)
-    with Store(args.db or DEFAULT_DB) as store:
+    with Store(args.db or DEFAULT_DB, create=False) as store:
         record = store.current_briefing(args.story, briefer)
         assert record is not None  # rebuild=True always gives one
         if args.format == "json":
             text = record.json
         else:
-            # The stored JSON is the briefing: read it back rather than brief again.
-            briefing = record.briefing or briefing_from_dict(json.loads(record.json))
+            # The stored JSON is the briefing: read it back rather than brief again. A
+            # store is a file anyone may have edited: what does not read back is refused.
+            try:
+                briefing = record.briefing or briefing_from_dict(json.loads(record.json))
+            except (ValueError, KeyError, TypeError, RecursionError) as error:
+                raise StoreError(
+                    f"the stored briefing of story {record.story_id} in {args.db or DEFAULT_DB} "
+                    f"is damaged ({str(error)[:120]}); rebuild it after fixing the store"
+                ) from None
             text = render(briefing, args.format)
-    write_output(text, args.output)
+    write_output(text, args.output, json_text=args.format == "json")
     return EXIT_OK
 
 
@@ -232,6 +247,8 @@ def run_batch(args: argparse.Namespace) -> int:
     from ..batch import run_batch as batch
 
     options = options_from_flags(args)
+    check_output(args.out)
+    check_output(args.parquet)
     with _progress(not args.quiet, "cluster", total=args.limit) as bar:
         summary = batch(
             args.dataset,

@@ -49,6 +49,13 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         help="refuse request bodies larger than this (default: %(default)g MB)",
     )
     add_max_articles(serve)
+    serve.add_argument(
+        "--allowed-host",
+        action="append",
+        metavar="NAME",
+        help="a host name the page may be reached by (the Host header), repeatable; "
+        "default: localhost, 127.0.0.1 and ::1 when listening on loopback, any otherwise",
+    )
     add_model(serve, "embedding backend, as for `brief` (default: minilm)")
     serve.add_argument(
         "--no-browser", action="store_true", help="do not open the page in a browser"
@@ -73,11 +80,13 @@ def run(args: argparse.Namespace) -> int:
         print("storyweave: --max-request-mb must be positive", file=sys.stderr)
         return EXIT_FAILURE
     options = options_from_flags(args)
-    app = create_app(options, max_request_bytes=options.max_input_bytes)
+    allowed = allowed_hosts(args.host, args.allowed_host)
+    app = create_app(options, max_request_bytes=options.max_input_bytes, allowed_hosts=allowed)
     if not _is_loopback(args.host):
         print(
             f"storyweave: listening on {args.host}: anyone who can reach this address can "
-            "use the server",
+            "use the server"
+            + ("" if allowed else " (any Host header is accepted: name yours with --allowed-host)"),
             file=sys.stderr,
         )
     server = uvicorn.Server(uvicorn.Config(app, host=args.host, port=args.port, log_level="info"))
@@ -87,6 +96,17 @@ def run(args: argparse.Namespace) -> int:
     server.run()
     # uvicorn returns normally after Ctrl-C; a failed start (port in use) leaves it unstarted.
     return EXIT_OK if server.started else EXIT_FAILURE
+
+
+def allowed_hosts(bind: str, given: list[str] | None) -> list[str] | None:
+    """The Host names the server answers to: those given, else the loopback names when it
+    listens on loopback (a web page elsewhere that points its own name at 127.0.0.1, DNS
+    rebinding, is then refused), else any (``None``)."""
+    from ..web.guards import LOOPBACK_HOSTS
+
+    if given:
+        return list(given)
+    return list(LOOPBACK_HOSTS) if _is_loopback(bind) else None
 
 
 def _open_when_started(server: Any, url: str) -> None:

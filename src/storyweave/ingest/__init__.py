@@ -172,18 +172,21 @@ def _load_dataset_file(
         for item in selected:  # yields at most one, then closes the file
             chosen = item
     else:
-        ids: list[str] = []
+        ids: list[str] = []  # the first few, for the message
+        count = 0
         every = load_dataset(path, options=options, on_problem=collector.problems.append)
         for item in every:
             # Only the first cluster is kept; later ones are counted for the message.
-            ids.append(item.id)
+            count += 1
+            if len(ids) < _IDS_SHOWN:
+                ids.append(item.id)
             if chosen is None:
                 chosen = item
-        if len(ids) > 1:
-            examples = ", ".join(ids[:_IDS_SHOWN])
+        if count > 1:
+            examples = ", ".join(ids)
             collector.problem(
                 name,
-                f"{len(ids)} clusters in this file; choose one with --cluster ID (e.g. {examples})",
+                f"{count} clusters in this file; choose one with --cluster ID (e.g. {examples})",
             )
             return
     if chosen is None:

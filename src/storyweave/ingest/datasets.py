@@ -27,7 +27,7 @@ from pathlib import Path
 from ..errors import DatasetError, InputNotFound, InputTooLarge
 from ..model import Article, InputProblem
 from ..options import BriefOptions
-from .files import too_large_message
+from .files import not_regular, too_large_message
 
 #: Record fields that DatasetCluster holds in its own attributes rather than ``extra``.
 _OWN_FIELDS = frozenset({"id", "documents", "references", "summary"})
@@ -79,29 +79,35 @@ def load_dataset(
     options = options or BriefOptions()
     path = Path(path)
     name = str(path)
-    seen_ids: list[str] = []
+    # For the message when ``cluster`` is not found: a few ids and a count, never all of
+    # them (a file of ten million small records would hold them all in memory).
+    sample: list[str] = []
+    skipped = 0
     yielded = 0
     if limit is not None and limit < 1:
         return
     for line_no, record in iter_records(path, options.max_input_bytes, on_problem):
         record_id = _record_id(record, line_no)
         if cluster is not None and record_id != cluster:
-            seen_ids.append(record_id)
+            skipped += 1
+            if len(sample) < _IDS_SHOWN:
+                sample.append(record_id)
             continue
         yield record_to_cluster(record, record_id, path.name, line_no)
         yielded += 1
         if cluster is not None or (limit is not None and yielded >= limit):
             return
     if cluster is not None:
-        raise DatasetError(name, unknown_cluster_message(cluster, seen_ids))
+        raise DatasetError(name, unknown_cluster_message(cluster, sample, skipped))
 
 
-def unknown_cluster_message(cluster: str, ids: list[str]) -> str:
-    """One line naming the missing id and a few that exist."""
-    if not ids:
+def unknown_cluster_message(cluster: str, ids: list[str], total: int | None = None) -> str:
+    """One line naming the missing id and a few that exist (``total``: how many in all)."""
+    total = len(ids) if total is None else total
+    if not total:
         return f"no cluster {cluster!r}: the file holds no clusters"
     shown = ", ".join(ids[:_IDS_SHOWN])
-    more = f", ... ({len(ids)} in all)" if len(ids) > _IDS_SHOWN else ""
+    more = f", ... ({total} in all)" if total > min(len(ids), _IDS_SHOWN) else ""
     return f"no cluster {cluster!r} in this file; available: {shown}{more}"
 
 
@@ -111,8 +117,15 @@ def iter_records(
     """Yield ``(line number, record)`` for each JSON object in the file (1-based lines)."""
     name = str(path)
     report = on_problem or _raise_problem
-    if not path.exists():
-        raise InputNotFound(name, "no such file or directory")
+    try:
+        kind = not_regular(path.stat().st_mode)
+    except FileNotFoundError:
+        raise InputNotFound(name, "no such file or directory") from None
+    except OSError as error:
+        raise DatasetError(name, f"cannot read: {error.strerror or error}") from None
+    if kind:
+        # A FIFO would be waited on forever, a device read without end.
+        raise DatasetError(name, f"{kind}, not a regular file; skipped")
     lower = path.name.lower()
     compressed = lower.endswith(".gz")
     try:
@@ -179,7 +192,9 @@ def _parse_lines(
             continue
         try:
             record = json.loads(line)
-        except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        except (ValueError, RecursionError) as error:
+            # ValueError: bad syntax, bad UTF-8, an integer of more than 4,300 digits;
+            # RecursionError: arrays or objects nested thousands deep.
             report(InputProblem(name, f"line {line_no}: not valid JSON ({_short(error)})"))
             continue
         if not isinstance(record, dict):
@@ -199,7 +214,7 @@ def _parse_json_document(
             yield from _parse_lines(iter(data.splitlines()), name, max_bytes, report)
             return
         raise DatasetError(name, f"not valid JSON ({_short(error)})") from None
-    except UnicodeDecodeError as error:
+    except (ValueError, RecursionError) as error:  # bad UTF-8, huge integers, deep nesting
         raise DatasetError(name, f"not valid JSON ({_short(error)})") from None
     records = document if isinstance(document, list) else [document]
     for number, record in enumerate(records, start=1):
@@ -209,8 +224,10 @@ def _parse_json_document(
             report(InputProblem(name, f"record {number}: not a JSON object; skipped"))
 
 
-def _short(error: Exception) -> str:
-    return str(error).splitlines()[0][:120]
+def _short(error: BaseException) -> str:
+    if isinstance(error, RecursionError):
+        return "nested too deeply"
+    return (str(error).splitlines() or [type(error).__name__])[0][:120]
 
 
 def _record_id(record: dict[str, object], line_no: int) -> str:

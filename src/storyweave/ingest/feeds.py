@@ -30,9 +30,10 @@ from typing import Any
 
 from ..errors import FetchError, InputError, MissingDependency
 from ..model import Article, InputProblem
-from ..options import BriefOptions
+from ..options import DEFAULT_MAX_INPUT_BYTES, BriefOptions
 from . import urls
 from .datasets import normalise_date
+from .files import read_bytes
 
 FEED_SUFFIXES = (".xml", ".rss", ".atom")
 #: Media types a feed is served under (many servers use the generic XML ones).
@@ -56,13 +57,14 @@ def is_feed_file(path: Path) -> bool:
     return path.suffix.lower() in FEED_SUFFIXES
 
 
-def is_feed_list(path: Path) -> bool:
-    """A text file whose every non-comment line is a feed URL or a feed file path."""
-    if path.suffix.lower() not in _LIST_SUFFIXES or not path.is_file():
+def is_feed_list(path: Path, max_bytes: int = DEFAULT_MAX_INPUT_BYTES) -> bool:
+    """A text file whose every non-comment line is a feed URL or a feed file path (a file
+    over ``max_bytes``, or not a regular file, is not read to find out: it is none)."""
+    if path.suffix.lower() not in _LIST_SUFFIXES:
         return False
     try:
-        lines = _list_lines(path.read_text(encoding="utf-8", errors="strict"))
-    except (OSError, UnicodeDecodeError):
+        lines = _list_lines(read_bytes(path, max_bytes).decode("utf-8", errors="strict"))
+    except (InputError, UnicodeDecodeError):
         return False
     return bool(lines) and all(
         " " not in line
@@ -71,10 +73,10 @@ def is_feed_list(path: Path) -> bool:
     )
 
 
-def read_feed_list(path: Path) -> list[str]:
+def read_feed_list(path: Path, max_bytes: int = DEFAULT_MAX_INPUT_BYTES) -> list[str]:
     """The feeds a list file names; relative paths are resolved against its folder."""
     feeds = []
-    for line in _list_lines(path.read_text(encoding="utf-8")):
+    for line in _list_lines(read_bytes(path, max_bytes).decode("utf-8")):
         if line.lower().startswith(("http://", "https://")):
             feeds.append(line)
         else:
@@ -90,16 +92,18 @@ def iter_feeds(sources: Sequence[str], options: BriefOptions) -> Iterator[Articl
     """Every item of every feed (URLs, feed files or feed lists), or a problem per failure."""
     for source in sources:
         path = Path(source)
-        if not source.lower().startswith(("http://", "https://")) and is_feed_list(path):
-            yield from iter_feeds(read_feed_list(path), options)
+        is_url = source.lower().startswith(("http://", "https://"))
+        if not is_url and is_feed_list(path, options.max_input_bytes):
+            yield from iter_feeds(read_feed_list(path, options.max_input_bytes), options)
             continue
         try:
-            if source.lower().startswith(("http://", "https://")):
+            if is_url:
                 data = fetch_feed(source, options)
             else:
-                if not path.is_file():
+                if not path.exists():
                     raise InputError(source, "no such feed file")
-                data = path.read_bytes()
+                # The same limits as for articles: the size before any byte is read.
+                data = read_bytes(path, options.max_input_bytes, source)
             yield from parse_feed(data, source)
         except InputError as error:
             yield InputProblem(error.input, error.problem, stage="feed")
@@ -225,7 +229,7 @@ def iter_ingest_inputs(
     for raw in inputs:
         is_url = raw.lower().startswith(("http://", "https://"))
         path = Path(raw)
-        if not is_url and (is_feed_list(path) or is_feed_file(path)):
+        if not is_url and (is_feed_list(path, options.max_input_bytes) or is_feed_file(path)):
             yield from iter_feeds([raw], options)
         elif not is_url and path.is_file() and is_dataset_path(path):
             problems: list[InputProblem] = []

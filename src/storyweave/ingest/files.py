@@ -13,6 +13,7 @@ import gzip
 import io
 import os
 import re
+import stat
 from collections.abc import Iterator
 from itertools import islice
 from pathlib import Path
@@ -44,6 +45,11 @@ MAX_CONTROL_SHARE = 0.10
 #: ASCII: true of English and Western European prose, false of a file in another legacy
 #: code page (Cyrillic, Greek, CJK) that cp1252 would turn into mojibake.
 MIN_ASCII_SHARE_CP1252 = 0.70
+#: UTF-16 without a byte-order mark is told by its zero bytes: the high byte of every
+#: ASCII letter, digit, space and line break. In English text nearly every other byte is
+#: zero; in Cyrillic or Greek text the spaces and punctuation alone give 15-20%. Binary
+#: data has zeros at both positions, and is refused.
+MIN_UTF16_ZERO_SHARE = 0.15
 #: This many common HTML tags in the first 64 KB make an unknown file HTML.
 HTML_TAG_THRESHOLD = 5
 
@@ -92,15 +98,28 @@ def read_article_file(path: Path, max_bytes: int, *, origin: str | None = None) 
     """Read one article file (``.txt``, ``.md``, ``.html`` or sniffed) into an Article.
 
     Raises :class:`InputNotFound`, :class:`InputTooLarge` (checked with ``stat`` before
-    reading) or :class:`InputUnreadable` (directory, binary, undecodable or empty).
+    reading) or :class:`InputUnreadable` (not a regular file, binary, undecodable or empty).
     """
     name = origin or str(path)
+    data = read_bytes(path, max_bytes, name)
+    return _article_from_bytes(data, path, name, max_bytes)
+
+
+def read_bytes(path: Path, max_bytes: int, name: str | None = None) -> bytes:
+    """A regular file's bytes (inflated when it ends in ``.gz``), never more than
+    ``max_bytes``: the size is checked before reading, and a FIFO, device or socket is
+    refused unopened (reading one could wait forever or never end).
+    """
+    name = name or str(path)
     try:
         info = path.stat()
     except FileNotFoundError:
         raise InputNotFound(name, "no such file or directory") from None
     except OSError as error:
         raise InputUnreadable(name, f"cannot read: {error.strerror or error}") from None
+    kind = not_regular(info.st_mode)
+    if kind:
+        raise InputUnreadable(name, f"{kind}, not a regular file; skipped")
     if info.st_size > max_bytes:
         raise InputTooLarge(name, too_large_message(max_bytes))
     compressed = path.name.lower().endswith(".gz")
@@ -115,7 +134,23 @@ def read_article_file(path: Path, max_bytes: int, *, origin: str | None = None) 
         raise InputUnreadable(name, "is a directory") from None
     except OSError as error:
         raise InputUnreadable(name, f"cannot read: {error.strerror or error}") from None
-    return _article_from_bytes(data, path, name, max_bytes)
+    if len(data) > max_bytes:
+        raise InputTooLarge(name, too_large_message(max_bytes))
+    return data
+
+
+def not_regular(mode: int) -> str | None:
+    """What a file that is not a regular file is ("a named pipe (FIFO)"), else ``None``."""
+    for test, kind in (
+        (stat.S_ISDIR, "a directory"),
+        (stat.S_ISFIFO, "a named pipe (FIFO)"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+        (stat.S_ISSOCK, "a socket"),
+    ):
+        if test(mode):
+            return kind
+    return None if stat.S_ISREG(mode) else "not a file"
 
 
 def read_article_bytes(data: bytes, name: str, max_bytes: int, *, origin: str) -> Article:
@@ -167,7 +202,8 @@ def read_stream(stream: TextIO | BinaryIO, max_bytes: int, origin: str = "<stdin
 
 
 def decode_text(data: bytes, origin: str, *, empty: str = "empty file") -> str:
-    """Decode file bytes: UTF-8 (BOM or not), UTF-16 with BOM, else cp1252 if it reads as text.
+    """Decode file bytes: UTF-8 (BOM or not), UTF-16 (BOM or not), else cp1252 if it reads
+    as text.
 
     Raises :class:`InputUnreadable` for binary data, undecodable bytes or no text at all.
     """
@@ -177,6 +213,9 @@ def decode_text(data: bytes, origin: str, *, empty: str = "empty file") -> str:
         except UnicodeDecodeError:
             raise InputUnreadable(origin, "cannot decode as text (broken UTF-16)") from None
         return _require_text(_normalise_newlines(text), origin, empty)
+    utf16 = _utf16_without_bom(data)
+    if utf16 is not None:
+        return _require_text(_normalise_newlines(utf16), origin, empty)
     if looks_binary(data[:SNIFF_BYTES]):
         raise InputUnreadable(origin, "binary file, not text")
     try:
@@ -184,6 +223,29 @@ def decode_text(data: bytes, origin: str, *, empty: str = "empty file") -> str:
     except UnicodeDecodeError:
         text = _decode_cp1252(data, origin)
     return _require_text(_normalise_newlines(text), origin, empty)
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """The text of UTF-16 bytes without a byte-order mark, or ``None`` if they are not that
+    (see :data:`MIN_UTF16_ZERO_SHARE`)."""
+    head = data[:SNIFF_BYTES]
+    if len(data) % 2 or len(head) < 4 or b"\x00" not in head:
+        return None
+    pairs = len(head) // 2
+    even, odd = head[0::2].count(0), head[1::2].count(0)
+    if odd >= MIN_UTF16_ZERO_SHARE * pairs and even <= 0.01 * pairs:
+        encoding = "utf-16-le"
+    elif even >= MIN_UTF16_ZERO_SHARE * pairs and odd <= 0.01 * pairs:
+        encoding = "utf-16-be"
+    else:
+        return None
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError:
+        return None
+    sample = text[: SNIFF_BYTES // 2]
+    controls = sum(1 for char in sample if char < " " and char not in "\t\n\x0b\x0c\r")
+    return None if controls > MAX_CONTROL_SHARE * len(sample) else text
 
 
 def _decode_cp1252(data: bytes, origin: str) -> str:

@@ -12,8 +12,10 @@ The rules, checked for the URL given and again for every redirect (at most
   DNS answer that changes between check and connect (DNS rebinding) cannot redirect
   it. For HTTPS the TLS handshake still sends the host name (SNI) and the certificate
   is verified against that name;
-* ``BriefOptions.url_timeout`` bounds the whole fetch, redirects included (checked
-  between reads, so one slow read can overrun it by at most its own socket timeout);
+* ``BriefOptions.url_timeout`` is one deadline for the whole fetch: name resolution,
+  connecting, the TLS handshake, the headers and the body, over every redirect. A
+  server that trickles its answer a byte at a time is cut off at the deadline (a
+  watchdog closes the socket), and a resolver that hangs is not waited for;
 * at most ``BriefOptions.max_input_bytes`` are read; a bigger body is refused without
   being buffered;
 * only ``text/html``, ``application/xhtml+xml`` and ``text/plain`` bodies are accepted.
@@ -28,11 +30,13 @@ clean stage.
 
 from __future__ import annotations
 
+import codecs
 import http.client
 import ipaddress
 import re
 import socket
 import ssl
+import threading
 import time
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
@@ -91,9 +95,11 @@ class _PinnedHTTPSConnection(http.client.HTTPSConnection):
         self._tls = ssl.create_default_context()
         super().__init__(host, port, timeout=timeout, context=self._tls)
         self._ip = ip
+        self.raw_socket: socket.socket | None = None
 
     def connect(self) -> None:
         raw = socket.create_connection((self._ip, self.port), self.timeout)
+        self.raw_socket = raw  # for the deadline's watchdog during the handshake
         try:
             self.sock = self._tls.wrap_socket(raw, server_hostname=self.host)
         except BaseException:
@@ -110,6 +116,11 @@ def open_connection(
     return _PinnedHTTPConnection(host, ip, port, timeout)
 
 
+#: Ranges the standard library still counts as global but that reach no public host: the
+#: deprecated 6to4 relay anycast (RFC 7526), which routes into whatever relay is nearest.
+_NOT_PUBLIC = (ipaddress.ip_network("192.88.99.0/24"),)
+
+
 def refusal(address: str) -> str | None:
     """Why ``address`` may not be fetched by default, or ``None`` if it is public."""
     try:
@@ -118,6 +129,16 @@ def refusal(address: str) -> str | None:
         return f"resolves to an invalid address {address}"
     if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
         ip = ip.ipv4_mapped
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.is_site_local:  # fec0::/10, deprecated but still routed inside some sites
+            return f"resolves to a site-local address {ip}"
+        if ip.sixtofour is not None:  # 2002::/16 carries an IPv4 address in its bits
+            inner = refusal(str(ip.sixtofour))
+            if inner:
+                why = inner.removeprefix("resolves to ")
+                return f"resolves to a 6to4 address {ip} that embeds {why}"
+    if any(ip in network for network in _NOT_PUBLIC):
+        return f"resolves to a 6to4 relay address {ip}"
     for label, flag in (
         ("an unspecified", ip.is_unspecified),
         ("a loopback", ip.is_loopback),
@@ -182,25 +203,42 @@ def fetch(
     """
     options = options or BriefOptions()
     deadline = time.monotonic() + options.url_timeout
+    timed_out = f"timed out after {options.url_timeout:g} s"
     current = url
     for _ in range(MAX_REDIRECTS + 1):
         scheme, host, port, target = _check_url(current, url)
-        ip = _checked_address(url, host, port, options, resolver)
+        ip = _checked_address(url, host, port, options, resolver, deadline)
         remaining = deadline - time.monotonic()
         if remaining <= 0:
-            raise FetchError(url, f"timed out after {options.url_timeout:g} s")
+            raise FetchError(url, timed_out)
         # Each hop gets only what is left of the budget, so redirects cannot stretch it.
         connection = connector(scheme, host, ip, port, remaining)
+        watchdog = _Watchdog(connection, deadline)
         try:
+            connection.connect()
+            # The connection forgets its socket once a "Connection: close" response
+            # arrives; the watchdog keeps it, to end a read that the deadline overtakes.
+            watchdog.sock = connection.sock
             outcome = _get(url, connection, target, options, deadline, accept)
-        except TimeoutError:
-            raise FetchError(url, f"timed out after {options.url_timeout:g} s") from None
+        except FetchError:
+            if watchdog.fired:  # what the cut-off answer looked like is beside the point
+                raise FetchError(url, timed_out) from None
+            raise
         except ssl.SSLError as error:
+            if watchdog.fired or time.monotonic() >= deadline:
+                raise FetchError(url, timed_out) from None
             raise FetchError(url, f"TLS error: {error.reason or error}") from None
         except (OSError, http.client.HTTPException) as error:
+            # Whatever the read saw when the watchdog closed the socket (an error, an
+            # incomplete body), the reason is the deadline.
+            if isinstance(error, TimeoutError) or watchdog.fired or time.monotonic() >= deadline:
+                raise FetchError(url, timed_out) from None
             raise FetchError(url, f"connection failed: {_describe(error)}") from None
         finally:
+            watchdog.cancel()
             connection.close()
+        if watchdog.fired:
+            raise FetchError(url, timed_out)
         if isinstance(outcome, str):
             current = urljoin(current, outcome)
             continue
@@ -265,11 +303,14 @@ def _check_url(current: str, original: str) -> tuple[str, str, int, str]:
 
 
 def _checked_address(
-    url: str, host: str, port: int, options: BriefOptions, resolver: Resolver
+    url: str, host: str, port: int, options: BriefOptions, resolver: Resolver, deadline: float
 ) -> str:
     """The address to connect to, after checking every address the host resolves to."""
     try:
-        addresses = resolver(host, port)
+        addresses = _resolve_before(resolver, host, port, deadline)
+    except TimeoutError:
+        raise FetchError(url, f"timed out after {options.url_timeout:g} s "
+                              f"(resolving {host})") from None
     except (OSError, UnicodeError) as error:
         raise FetchError(url, f"cannot resolve host {host} ({_describe(error)})") from None
     if not addresses:
@@ -282,6 +323,53 @@ def _checked_address(
             if why:
                 raise FetchError(url, f"refused: {why} (pass --allow-private-urls to allow)")
     return addresses[0]
+
+
+def _resolve_before(resolver: Resolver, host: str, port: int, deadline: float) -> list[str]:
+    """``resolver(host, port)``, or TimeoutError at the deadline. The system resolver
+    cannot be interrupted: it runs in a daemon thread that is left to finish alone."""
+    outcome: dict[str, object] = {}
+
+    def resolve() -> None:
+        try:
+            outcome["addresses"] = resolver(host, port)
+        except BaseException as error:  # noqa: BLE001 - handed to the caller below
+            outcome["error"] = error
+
+    worker = threading.Thread(target=resolve, name=f"resolve {host}", daemon=True)
+    worker.start()
+    worker.join(max(0.0, deadline - time.monotonic()))
+    if worker.is_alive():
+        raise TimeoutError
+    if "error" in outcome:
+        raise outcome["error"]  # type: ignore[misc]
+    return outcome["addresses"]  # type: ignore[return-value]
+
+
+class _Watchdog:
+    """Shuts a connection's socket at the deadline, which ends a read in progress however
+    slowly the server sends (a socket timeout only bounds the wait for each byte)."""
+
+    def __init__(self, connection: http.client.HTTPConnection, deadline: float) -> None:
+        self.fired = False
+        self.sock: socket.socket | None = None
+        self._connection = connection
+        self._timer = threading.Timer(max(0.0, deadline - time.monotonic()), self._fire)
+        self._timer.daemon = True
+        self._timer.start()
+
+    def _fire(self) -> None:
+        self.fired = True
+        sock = (self.sock or getattr(self._connection, "sock", None)
+                or getattr(self._connection, "raw_socket", None))
+        if sock is not None:
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass  # already closed
+
+    def cancel(self) -> None:
+        self._timer.cancel()
 
 
 def _content_type(
@@ -322,21 +410,45 @@ def _read_body(url: str, response: http.client.HTTPResponse, limit: int, deadlin
 
 
 def decode_body(body: bytes, charset: str | None) -> str:
-    """Decode a response by its header charset, else a ``<meta>`` charset, else UTF-8/cp1252."""
+    """Decode a response by its header charset, else a ``<meta>`` charset, else UTF-8/cp1252.
+
+    A declared charset is used only if it names a real character set: Python also has
+    codecs that are not ("punycode", "idna", "unicode_escape", "rot13", ...), which a page
+    could name to crash the decoder or to turn escapes into control characters.
+    """
     candidates = [charset] if charset else []
     meta = _META_CHARSET.search(body[:4096])
     if meta:
         candidates.append(meta.group(1).decode("ascii", "replace"))
     for candidate in candidates:
+        if not is_charset(candidate):
+            continue
         try:
             return body.decode(candidate)
-        except (LookupError, UnicodeDecodeError):
+        except (LookupError, UnicodeError):  # UnicodeError: the decoder's own complaints
             continue
     try:
         return body.decode("utf-8-sig")
     except UnicodeDecodeError:
         # The web's de facto default for unlabelled pages; never fails on real text.
         return body.decode("cp1252", errors="replace")
+
+
+#: Codecs that are not character sets of text on the web (see :func:`decode_body`).
+_NOT_CHARSETS = frozenset(
+    {"punycode", "idna", "unicode-escape", "raw-unicode-escape", "undefined", "utf-7",
+     "unicode-internal", "mbcs", "oem", "charmap"}
+)
+
+
+def is_charset(name: str) -> bool:
+    """Whether ``name`` is a character set a page may be written in (known to Python, a
+    text encoding, and not one of :data:`_NOT_CHARSETS`)."""
+    try:
+        info = codecs.lookup(name)
+    except (LookupError, ValueError):
+        return False
+    return info._is_text_encoding and info.name.replace("_", "-") not in _NOT_CHARSETS
 
 
 def _describe(error: BaseException) -> str:

@@ -26,7 +26,8 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
@@ -67,6 +68,8 @@ runs = sa.Table(
     sa.Column("duplicates", sa.Integer, nullable=False, default=0),
     sa.Column("failed", sa.Integer, nullable=False, default=0),
     sa.Column("problems", sa.Text, nullable=False, default="[]"),  # JSON list of {input, problem}
+    # "host pid start" of the process running it (migration 3; NULL in older rows)
+    sa.Column("owner", sa.Text),
 )
 
 stories = sa.Table(
@@ -159,12 +162,33 @@ def _add_indexes(connection: sa.Connection) -> None:
         connection.exec_driver_sql(statement)
 
 
+def _add_run_owner(connection: sa.Connection) -> None:
+    # Which process runs it, so that a run started while another is still going does not
+    # mark the live one as interrupted (see Store.start_run). Migration 1 creates the
+    # tables as defined today, so a store made since already has the column.
+    if "owner" not in {c["name"] for c in sa.inspect(connection).get_columns("runs")}:
+        connection.exec_driver_sql("ALTER TABLE runs ADD COLUMN owner TEXT")
+
+
 #: Ordered; append new steps, never edit applied ones.
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "articles, origins, stories, briefings, runs, meta", _create_tables),
     Migration(2, "indexes for story lookups", _add_indexes),
+    Migration(3, "the process that owns a run", _add_run_owner),
 )
 LATEST_VERSION = MIGRATIONS[-1].version
+#: The columns each table has once every migration has run: a store whose tables lack one
+#: was changed by something else (or by a newer storyweave) and is refused, not used.
+EXPECTED_COLUMNS: dict[str, frozenset[str]] = {
+    table.name: frozenset(column.name for column in table.columns)
+    for table in (schema_migrations, store_meta, runs, stories, articles, article_origins,
+                  briefings)
+}
+#: The key of the PostgreSQL advisory lock that one writer of a store holds at a time
+#: (any fixed 64-bit number; this one spells "storywv" in ASCII).
+WRITER_LOCK_KEY = 0x73746F72797776
+#: Run locks (PostgreSQL) use this key plus the run id.
+RUN_LOCK_BASE = 0x7377_0000_0000_0000
 
 
 def now_iso() -> str:
@@ -172,25 +196,112 @@ def now_iso() -> str:
     return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
 
 
+def lock_writer(connection: sa.Connection) -> None:
+    """Make ``connection``'s transaction the store's only writer until it ends.
+
+    Call it first thing in the transaction. SQLite: ``BEGIN IMMEDIATE`` takes the
+    database's write lock at once (a second writer waits up to the busy timeout), so
+    everything read after it is current. PostgreSQL: a transaction-level advisory lock.
+    Either way the lock is released by the commit or rollback, and by the death of the
+    process that held it.
+    """
+    dialect = connection.dialect.name
+    if dialect == "sqlite":
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+    elif dialect == "postgresql":
+        connection.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": WRITER_LOCK_KEY})
+
+
+@contextmanager
+def writing(engine: sa.Engine, connection: sa.Connection | None = None) -> Iterator[sa.Connection]:
+    """A transaction that holds the writer lock (on ``connection`` if given, else on a
+    connection of its own); it commits when the block ends without an error."""
+    if connection is None:
+        with engine.begin() as own:
+            lock_writer(own)
+            yield own
+        return
+    with connection.begin():
+        lock_writer(connection)
+        yield connection
+
+
 def applied_versions(engine: sa.Engine) -> set[int]:
     """The migration versions a store has applied (empty for a new store)."""
     with engine.connect() as connection:
-        if not sa.inspect(connection).has_table("schema_migrations"):
-            return set()
-        rows = connection.execute(sa.select(schema_migrations.c.version))
-        return {int(row[0]) for row in rows}
+        return _versions(connection)
+
+
+def _versions(connection: sa.Connection) -> set[int]:
+    if not sa.inspect(connection).has_table("schema_migrations"):
+        return set()
+    rows = connection.execute(sa.select(schema_migrations.c.version))
+    return {int(row[0]) for row in rows}
+
+
+def store_problem(connection: sa.Connection) -> str | None:
+    """Why this database is not a store this version can use, or ``None`` if it is one
+    (or is empty). Reads only: nothing is created or changed.
+    """
+    inspector = sa.inspect(connection)
+    tables = set(inspector.get_table_names())
+    if not tables:
+        return None
+    if "schema_migrations" not in tables:
+        shown = ", ".join(sorted(tables)[:5]) + (", ..." if len(tables) > 5 else "")
+        return f"not a storyweave store: it holds other tables ({shown})"
+    columns = {c["name"] for c in inspector.get_columns("schema_migrations")}
+    if not EXPECTED_COLUMNS["schema_migrations"] <= columns:
+        return "not a storyweave store: its schema_migrations table is another program's"
+    try:
+        versions = _versions(connection)
+    except (sa.exc.SQLAlchemyError, ValueError, TypeError):
+        return "not a storyweave store: its schema_migrations table is another program's"
+    known = {m.version for m in MIGRATIONS}
+    unknown = sorted(versions - known)
+    if unknown:
+        return (
+            f"made by a newer storyweave (schema version {unknown[-1]}; this one knows "
+            f"versions up to {LATEST_VERSION}): upgrade storyweave to use it"
+        )
+    if versions and 1 not in versions:
+        return "not a storyweave store: its migration history has no first version"
+    if 1 in versions:
+        for table in sorted(EXPECTED_COLUMNS):
+            if table not in tables:
+                return f"damaged or changed by another program: table {table} is missing"
+            have = {c["name"] for c in inspector.get_columns(table)}
+            expected = EXPECTED_COLUMNS[table]
+            if table == "runs" and 3 not in versions:
+                expected = expected - {"owner"}
+            missing = sorted(expected - have)
+            if missing:
+                return (
+                    f"damaged or changed by another program: table {table} has no "
+                    f"column {missing[0]}"
+                )
+    return None
 
 
 def migrate(engine: sa.Engine) -> list[int]:
-    """Apply every missing migration in order; returns the versions applied now."""
+    """Apply every missing migration in order; returns the versions applied now.
+
+    Each step runs in its own transaction under the writer lock and checks again, inside
+    the lock, whether another process applied it meanwhile: two processes opening a new
+    store at once both succeed, and each migration is applied exactly once.
+    """
     with engine.begin() as connection:
+        lock_writer(connection)
         metadata.create_all(connection, tables=[schema_migrations])
-    done = applied_versions(engine)
+        done = _versions(connection)
     applied: list[int] = []
     for migration in MIGRATIONS:
         if migration.version in done:
             continue
         with engine.begin() as connection:
+            lock_writer(connection)
+            if migration.version in _versions(connection):
+                continue
             migration.apply(connection)
             connection.execute(
                 schema_migrations.insert().values(
@@ -204,31 +315,87 @@ def migrate(engine: sa.Engine) -> list[int]:
 # --- rows -------------------------------------------------------------------------------
 
 
-def load_index(connection: sa.Connection, params: ClusterParams) -> StoryIndex:
-    """The open stories with their members' signatures, from the tables."""
+def load_index(connection: sa.Connection, params: ClusterParams) -> tuple[StoryIndex, int]:
+    """The open stories with their members' signatures, from the tables, and the highest
+    article id they include (for :func:`refresh_index`)."""
     index = StoryIndex(params)
     for row in connection.execute(
         sa.select(stories).where(stories.c.status == "open").order_by(stories.c.id)
     ):
-        index.stories[row.id] = StoryState(
-            id=row.id,
-            vector_sum=np.frombuffer(row.vector_sum, dtype=np.float32).copy(),
-            entities=Counter(json.loads(row.entities)),
-            first_time=row.first_time,
-            last_time=row.last_time,
-            language=row.language,
-            size=row.article_count,
-        )
+        index.stories[row.id] = _story_state(row)
     members = connection.execute(
         sa.select(articles.c.id, articles.c.story_id, articles.c.signature)
         .order_by(articles.c.id)
     )
+    latest = 0
     for article_id, story_id, signature in members:
+        latest = max(latest, article_id)
         if story_id in index.stories:
             index.stories[story_id].members.append(
                 (article_id, np.frombuffer(signature, dtype=np.uint64))
             )
-    return index
+    return index, latest
+
+
+def refresh_index(connection: sa.Connection, index: StoryIndex, seen: int) -> int:
+    """Bring ``index`` up to date with what other writers committed since article ``seen``;
+    returns the new highest article id. Run it under the writer lock.
+
+    Every change another writer makes to the stories comes with a new article (a story
+    only grows, or merges, when an article joins it), and article ids grow in commit
+    order because writers take turns. So the stories of the articles after ``seen`` are
+    re-read whole, and the stories merged into them (directly or in a chain) are dropped.
+    Nothing is read when no one else wrote.
+    """
+    latest = connection.execute(sa.select(sa.func.max(articles.c.id))).scalar() or 0
+    if latest <= seen:
+        return seen
+    changed = {
+        int(row[0])
+        for row in connection.execute(
+            sa.select(articles.c.story_id).where(articles.c.id > seen).distinct()
+        )
+    }
+    frontier, gone = set(changed), set[int]()
+    while frontier:
+        absorbed = {
+            int(row[0])
+            for row in connection.execute(
+                sa.select(stories.c.id).where(
+                    (stories.c.status == "merged") & stories.c.merged_into.in_(sorted(frontier))
+                )
+            )
+        }
+        frontier = absorbed - gone
+        gone |= frontier
+    for story_id in gone:
+        index.stories.pop(story_id, None)
+    for row in connection.execute(
+        sa.select(stories).where(stories.c.id.in_(sorted(changed)) & (stories.c.status == "open"))
+    ):
+        state = _story_state(row)
+        state.members = [
+            (int(article_id), np.frombuffer(signature, dtype=np.uint64))
+            for article_id, signature in connection.execute(
+                sa.select(articles.c.id, articles.c.signature)
+                .where(articles.c.story_id == row.id)
+                .order_by(articles.c.id)
+            )
+        ]
+        index.stories[row.id] = state
+    return int(latest)
+
+
+def _story_state(row: Any) -> StoryState:
+    return StoryState(
+        id=row.id,
+        vector_sum=np.frombuffer(row.vector_sum, dtype=np.float32).copy(),
+        entities=Counter(json.loads(row.entities)),
+        first_time=row.first_time,
+        last_time=row.last_time,
+        language=row.language,
+        size=row.article_count,
+    )
 
 
 def add_origin(connection: sa.Connection, article_id: int, origin: str, run_id: int) -> None:

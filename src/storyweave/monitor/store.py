@@ -11,6 +11,12 @@ An article already stored is recognised by its canonical URL, by the hash of its
 cleaned words, or as a near-duplicate of a member of a matching story
 (:mod:`storyweave.stories.clustering`); it then only gains an origin row.
 
+Several ingests may write to one store at once (cron jobs, several feeds): each article's
+transaction takes the store's writer lock first (:func:`~.schema.lock_writer`), re-reads
+what the others committed meanwhile into its clustering index, and only then decides
+and writes. The expensive part (cleaning, embedding) runs outside the lock, so the runs
+share the work; the stories come out as a serial run of the same articles would make them.
+
 Example::
 
     store = Store("storyweave.db")
@@ -22,15 +28,16 @@ Example::
 
 from __future__ import annotations
 
+import functools
 import json
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from contextlib import AbstractContextManager
+from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from ..errors import InputError, StoreError
-from ..model import Article, Briefing, InputProblem
+from ..model import Article, InputProblem
 from ..stories.clustering import (
     ClusterParams,
     StoryIndex,
@@ -38,6 +45,8 @@ from ..stories.clustering import (
     cleaned_body,
     content_hash,
 )
+from . import access
+from .records import BriefingRecord, IngestSummary, StoredArticle, StoryRecord
 
 if TYPE_CHECKING:
     import sqlalchemy as sa
@@ -51,69 +60,6 @@ DEFAULT_DB = "storyweave.db"
 MIN_STORED_WORDS = 8
 #: Query parameters that only track the click, never change the article.
 _TRACKING = ("utm_", "fbclid", "gclid", "mc_cid", "mc_eid", "cmpid", "ocid", "at_medium")
-_SQLITE_BUSY_MS = 30_000
-
-
-@dataclass(frozen=True)
-class StoredArticle:
-    """An article as a story lists it."""
-
-    id: int
-    origins: tuple[str, ...]
-    title: str | None
-    outlet: str | None
-    url: str | None
-    published: str | None
-    language: str
-
-
-@dataclass(frozen=True)
-class StoryRecord:
-    """One story with its articles, newest story first in listings."""
-
-    id: int
-    title: str | None
-    language: str
-    first_time: float
-    last_time: float
-    articles: tuple[StoredArticle, ...]
-    briefing: str  # "current", "stale" or "none"
-
-
-@dataclass(frozen=True)
-class BriefingRecord:
-    """A stored briefing: its JSON and the article ids it covers."""
-
-    story_id: int
-    article_ids: tuple[int, ...]
-    json: str
-    created_at: str
-    rebuilt: bool
-    briefing: Briefing | None = None  # the object itself when it was just rebuilt
-
-
-@dataclass
-class IngestSummary:
-    """Counts of one ingest run, with one problem per failed input."""
-
-    run_id: int
-    ingested: int = 0
-    duplicates: int = 0
-    failed: int = 0
-    problems: list[InputProblem] = field(default_factory=list)
-    stories: set[int] = field(default_factory=set)  # stories that gained articles
-
-    def line(self) -> str:
-        """The one-line summary printed at the end of a run."""
-        return (
-            f"ingested {self.ingested}, skipped {self.duplicates} as duplicates, "
-            f"failed {self.failed}; {len(self.stories)} stories updated"
-        )
-
-
-def database_url(db: str) -> str:
-    """An SQLAlchemy URL for ``db``: a URL is kept, anything else is an SQLite file path."""
-    return db if "://" in db else f"sqlite:///{db}"
 
 
 def canonical_url(url: str | None) -> str | None:
@@ -136,10 +82,32 @@ def _now() -> float:
     return time.time()
 
 
-class Store:
-    """An open store; see the module docstring. Close it (or use ``with``) when done."""
+_Method = TypeVar("_Method", bound=Callable[..., Any])
 
-    def __init__(self, db: str = DEFAULT_DB, params: ClusterParams | None = None) -> None:
+
+def _reading(method: _Method) -> _Method:
+    """Report what the database refuses during ``method`` as one-line StoreErrors."""
+
+    @functools.wraps(method)
+    def wrapper(self: Store, *args: Any, **kwargs: Any) -> Any:
+        with access.sql_errors(self.db, "use"):
+            return method(self, *args, **kwargs)
+
+    return wrapper  # type: ignore[return-value]
+
+
+class Store:
+    """An open store; see the module docstring. Close it (or use ``with``) when done.
+
+    ``create=False`` opens only a store that exists (for commands that read): a missing
+    file or an empty database is a :class:`StoreError`, not a new store. Another
+    program's database, or a store made by a newer storyweave, is refused either way,
+    before anything is written to it.
+    """
+
+    def __init__(
+        self, db: str = DEFAULT_DB, params: ClusterParams | None = None, *, create: bool = True
+    ) -> None:
         try:
             import sqlalchemy as sa
         except ImportError as error:
@@ -153,14 +121,10 @@ class Store:
         self._t = store_schema
         self.db = db
         self.params = params or ClusterParams()
-        try:
-            self.engine = sa.create_engine(database_url(db))
-            if self.engine.dialect.name == "sqlite":
-                sa.event.listen(self.engine, "connect", _sqlite_pragmas)
-            store_schema.migrate(self.engine)
-        except sa.exc.SQLAlchemyError as error:
-            raise StoreError(f"cannot open store {db}: {_short(error)}") from None
+        self.engine = access.open_engine(db, create=create)
         self._index: StoryIndex | None = None
+        self._seen = 0  # the highest article id the index includes
+        self._run_lock: sa.Connection | None = None  # PostgreSQL: held while a run lives
 
     def __enter__(self) -> Store:
         return self
@@ -170,55 +134,101 @@ class Store:
 
     def close(self) -> None:
         """Release the database connections."""
+        if self._run_lock is not None:
+            self._run_lock.close()
+            self._run_lock = None
         self.engine.dispose()
+
+    def _writing(self) -> AbstractContextManager[sa.Connection]:
+        """A transaction that holds the store's writer lock (see the module docstring)."""
+        return self._t.writing(self.engine)
 
     # --- settings and runs -------------------------------------------------------------
 
     def check_embedder(self, name: str) -> None:
         """Pin the store to one embedding model: vectors of two models do not compare."""
         meta = self._t.store_meta
-        with self.engine.begin() as connection:
+        with access.sql_errors(self.db, "write to"), self._writing() as connection:
             stored = connection.execute(
                 self._sa.select(meta.c.value).where(meta.c.key == "embedder")
             ).scalar()
             if stored is None:
                 connection.execute(meta.insert().values(key="embedder", value=name))
-            elif stored != name:
-                raise StoreError(
-                    f"{self.db} holds vectors of the {stored!r} model; ingest with "
-                    f"--model {stored} or use another --db"
-                )
+        if stored is not None and stored != name:
+            raise StoreError(
+                f"{self.db} holds vectors of the {stored!r} model; ingest with "
+                f"--model {stored} or use another --db"
+            )
 
     def start_run(self, kind: str) -> int:
-        """Record a new run; earlier runs left 'running' were killed and become 'interrupted'."""
-        runs = self._t.runs
-        with self.engine.begin() as connection:
-            connection.execute(
-                runs.update().where(runs.c.status == "running").values(status="interrupted")
-            )
-            result = connection.execute(
-                runs.insert().values(kind=kind, started_at=self._t.now_iso(), status="running")
-            )
-            return self._rows.new_id(result)
+        """Record a new run. Earlier runs left 'running' whose process is gone were killed
+        and become 'interrupted'; a run still going (another ingest) is left alone."""
+        runs, sa = self._t.runs, self._sa
+        with access.sql_errors(self.db, "write to"):
+            # On PostgreSQL the run's own session holds its run lock until it finishes.
+            session = self.engine.connect() if self.engine.dialect.name == "postgresql" else None
+            with self._t.writing(self.engine, session) as connection:
+                dead = [
+                    row.id
+                    for row in connection.execute(
+                        sa.select(runs.c.id, runs.c.owner).where(runs.c.status == "running")
+                    )
+                    if not self._run_alive(connection, row.id, row.owner)
+                ]
+                if dead:
+                    connection.execute(
+                        runs.update().where(runs.c.id.in_(dead)).values(status="interrupted")
+                    )
+                run_id = self._rows.new_id(
+                    connection.execute(
+                        runs.insert().values(
+                            kind=kind, started_at=self._t.now_iso(), status="running",
+                            owner=access.this_process(),
+                        )
+                    )
+                )
+                if session is not None:
+                    # Session-level: it outlives this transaction and ends with the session.
+                    connection.execute(sa.text("SELECT pg_advisory_lock(:key)"),
+                                       {"key": self._t.RUN_LOCK_BASE + run_id})
+            self._run_lock = session
+        return run_id
+
+    def _run_alive(self, connection: sa.Connection, run_id: int, owner: str | None) -> bool:
+        if self.engine.dialect.name != "postgresql":
+            return access.owner_alive(owner)
+        key = self._t.RUN_LOCK_BASE + run_id
+        free = connection.execute(
+            self._sa.text("SELECT pg_try_advisory_lock(:key)"), {"key": key}
+        ).scalar()
+        if free:
+            connection.execute(self._sa.text("SELECT pg_advisory_unlock(:key)"), {"key": key})
+        return not free
 
     def finish_run(self, summary: IngestSummary) -> None:
         """Store a run's counts and problems."""
         runs = self._t.runs
         problems = [{"input": p.input, "problem": p.problem} for p in summary.problems]
-        with self.engine.begin() as connection:
-            connection.execute(
-                runs.update()
-                .where(runs.c.id == summary.run_id)
-                .values(
-                    status="done",
-                    finished_at=self._t.now_iso(),
-                    ingested=summary.ingested,
-                    duplicates=summary.duplicates,
-                    failed=summary.failed,
-                    problems=json.dumps(problems),
+        try:
+            with access.sql_errors(self.db, "write to"), self._writing() as connection:
+                connection.execute(
+                    runs.update()
+                    .where(runs.c.id == summary.run_id)
+                    .values(
+                        status="done",
+                        finished_at=self._t.now_iso(),
+                        ingested=summary.ingested,
+                        duplicates=summary.duplicates,
+                        failed=summary.failed,
+                        problems=json.dumps(problems),
+                    )
                 )
-            )
+        finally:
+            if self._run_lock is not None:
+                self._run_lock.close()  # ends the session: its run lock goes with it
+                self._run_lock = None
 
+    @_reading
     def runs(self) -> list[dict[str, Any]]:
         """Every run, oldest first, as plain values."""
         with self.engine.connect() as connection:
@@ -237,23 +247,35 @@ class Store:
         """Ingest articles one transaction each; problems given in ``items`` count as failed.
 
         ``on_item(outcome)`` is called after each item with ``"ingested"``,
-        ``"duplicate"`` or ``"failed"`` (for progress bars).
+        ``"duplicate"`` or ``"failed"`` (for progress bars). A store that refuses a
+        write (disk full, read-only) ends the run with a :class:`StoreError`; what was
+        committed before is kept.
         """
         self.check_embedder(briefer.embedder.name)
         summary = IngestSummary(run_id=self.start_run("ingest"))
+        failed = False
         try:
             for item in items:
                 if isinstance(item, InputProblem):
                     outcome = "failed"
                     summary.problems.append(item)
                 else:
-                    outcome = self._ingest_one(item, briefer, summary)
+                    with access.sql_errors(self.db, "write to"):
+                        outcome = self._ingest_one(item, briefer, summary)
                 setattr(summary, _COUNTER[outcome], getattr(summary, _COUNTER[outcome]) + 1)
                 if on_item is not None:
                     on_item(outcome)
+        except BaseException:
+            failed = True
+            raise
         finally:
-            # Also on Ctrl-C: what was committed is counted, the run is closed.
-            self.finish_run(summary)
+            # Also on Ctrl-C: what was committed is counted, the run is closed. When the
+            # store itself failed, its first error is the one worth reporting.
+            try:
+                self.finish_run(summary)
+            except StoreError:
+                if not failed:
+                    raise
         return summary
 
     def _ingest_one(self, article: Article, briefer: Briefer, summary: IngestSummary) -> str:
@@ -262,13 +284,11 @@ class Store:
         sa, t = self._sa, self._t
         canonical = canonical_url(article.url or article.origin)
         if canonical is not None:
-            with self.engine.begin() as connection:
-                found = connection.execute(
-                    sa.select(t.articles.c.id).where(t.articles.c.canonical_url == canonical)
-                ).scalar()
-                if found is not None:
+            found = self._known(t.articles.c.canonical_url, canonical)
+            if found is not None:
+                with self._writing() as connection:
                     self._rows.add_origin(connection, found, article.origin, summary.run_id)
-                    return "duplicate"
+                return "duplicate"
         try:
             cleaned = clean_stage.clean(article)
         except InputError as error:
@@ -284,12 +304,21 @@ class Store:
         ingested_at = _now()
         features = article_features(article, cleaned, briefer.embedder, ingested_at)
         digest = content_hash(body)
-        index = self.index()
         try:
-            with self.engine.begin() as connection:
-                found = connection.execute(
-                    sa.select(t.articles.c.id).where(t.articles.c.content_hash == digest)
-                ).scalar()
+            with self._writing() as connection:
+                # Under the lock: what other writers committed is in the index and the
+                # lookups below, so no article is stored twice or clustered against a
+                # stale picture of the stories.
+                index = self._current_index(connection)
+                found = None
+                if canonical is not None:
+                    found = connection.execute(
+                        sa.select(t.articles.c.id).where(t.articles.c.canonical_url == canonical)
+                    ).scalar()
+                if found is None:
+                    found = connection.execute(
+                        sa.select(t.articles.c.id).where(t.articles.c.content_hash == digest)
+                    ).scalar()
                 if found is not None:
                     self._rows.add_origin(connection, found, article.origin, summary.run_id)
                     return "duplicate"
@@ -317,21 +346,38 @@ class Store:
                     summary.stories.discard(merge[1])
                 self._rows.save_story(connection, story, article.title or cleaned.title)
                 summary.stories.add(story.id)
+                self._seen = max(self._seen, article_id)
         except BaseException:
             # The transaction rolled back; the index may hold the half-applied change.
             self._index = None
             raise
         return "ingested"
 
-    def index(self) -> StoryIndex:
-        """The open stories with their members' signatures, loaded once per store object."""
+    def _known(self, column: Any, value: str) -> int | None:
+        """The id of the article whose ``column`` is ``value`` (a read, without the lock)."""
+        with self.engine.connect() as connection:
+            found = connection.execute(
+                self._sa.select(self._t.articles.c.id).where(column == value)
+            ).scalar()
+        return None if found is None else int(found)
+
+    def _current_index(self, connection: sa.Connection) -> StoryIndex:
+        """The index, loaded once and then brought up to date with other writers' commits."""
         if self._index is None:
-            with self.engine.connect() as connection:
-                self._index = self._rows.load_index(connection, self.params)
+            self._index, self._seen = self._rows.load_index(connection, self.params)
+        else:
+            self._seen = self._rows.refresh_index(connection, self._index, self._seen)
         return self._index
+
+    @_reading
+    def index(self) -> StoryIndex:
+        """The open stories with their members' signatures, as of now."""
+        with self.engine.connect() as connection:
+            return self._current_index(connection)
 
     # --- reading -----------------------------------------------------------------------
 
+    @_reading
     def resolve_story(self, story_id: int) -> int:
         """The open story that ``story_id`` is now (following merges); StoreError if none."""
         stories = self._t.stories
@@ -350,6 +396,7 @@ class Store:
                 seen.add(story_id)
                 story_id = int(row.merged_into)
 
+    @_reading
     def story_article_ids(self, story_id: int) -> tuple[int, ...]:
         """The story's article ids in story order (event time, then id)."""
         articles = self._t.articles
@@ -361,6 +408,7 @@ class Store:
             )
             return tuple(int(row[0]) for row in rows)
 
+    @_reading
     def stories(self, *, limit: int | None = None) -> list[StoryRecord]:
         """Open stories, newest first (latest article time, then highest id)."""
         sa, t = self._sa, self._t
@@ -429,6 +477,7 @@ class Store:
             latest[story_id] = tuple(sorted(json.loads(article_ids)))
         return latest
 
+    @_reading
     def articles_of(self, article_ids: Iterable[int]) -> list[Article]:
         """The stored articles as :class:`Article` objects, in the order of ``article_ids``."""
         wanted = list(article_ids)
@@ -456,6 +505,7 @@ class Store:
 
     # --- briefings ---------------------------------------------------------------------
 
+    @_reading
     def current_briefing(
         self, story_id: int, briefer: Briefer, *, rebuild: bool = True
     ) -> BriefingRecord | None:
@@ -494,6 +544,7 @@ class Store:
             )
         return BriefingRecord(story_id, covered, text, created, True, briefing)
 
+    @_reading
     def integrity_problems(self) -> list[str]:
         """Consistency checks a test or an operator can run; empty when all is well."""
         sa, t = self._sa, self._t
@@ -524,18 +575,3 @@ class Store:
 
 
 _COUNTER = {"ingested": "ingested", "duplicate": "duplicates", "failed": "failed"}
-
-
-def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
-    # WAL: readers never block the writer, and a killed writer leaves committed data intact.
-    # synchronous=NORMAL is durable against process death in WAL mode (not power loss).
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute(f"PRAGMA busy_timeout={_SQLITE_BUSY_MS}")
-    cursor.close()
-
-
-def _short(error: BaseException) -> str:
-    return str(error).splitlines()[0][:200]

@@ -27,6 +27,15 @@ MAX_SENTENCE_WORDS = 120
 #: A capped sentence is cut at a clause boundary no earlier than this many words, so the
 #: cut does not leave a uselessly short fragment.
 MIN_CLAUSE_WORDS = 40
+#: Words a briefing keeps of one run without sentence punctuation (ten capped sentences).
+#: Prose never runs this long unpunctuated; a scraped table or a pasted dump does, and a
+#: 5 MB one gave 6,400 capped "sentences" to embed and align. :func:`segment` keeps the
+#: first ones; :func:`split_sentences` itself keeps every word.
+MAX_RUN_WORDS = 10 * MAX_SENTENCE_WORDS
+#: Characters looked at after a full stop to decide whether a sentence ends there: the
+#: next word and an attribution such as "Foreign Minister Jane Smith said" fit easily.
+#: A fixed window keeps splitting linear in the length of the text.
+_LOOKAHEAD = 200
 
 # Terminal punctuation, then closing quotes/brackets (incl. the newswire '' closer),
 # then whitespace before the next token.
@@ -86,12 +95,16 @@ _STARTERS = wordset(
 )
 
 
-def split_sentences(text: str, name_endings: frozenset[str] = frozenset()) -> list[str]:
+def split_sentences(
+    text: str, name_endings: frozenset[str] = frozenset(), *, max_run_words: int | None = None
+) -> list[str]:
     """Split ``text`` into sentences, whitespace normalised inside each.
 
     Blank lines are hard boundaries; single newlines are just spaces. ``name_endings``
     are names whose last word looks like a title ("hun sen", lower-case; see
-    :func:`title_like_names`): a period after them can end a sentence.
+    :func:`title_like_names`): a period after them can end a sentence. The work is linear
+    in the length of the text. ``max_run_words`` keeps only that many words of each run
+    without sentence punctuation (default: every word).
 
     >>> split_sentences('Gov. Ann Lee met U.S. envoys at 5 p.m. Tuesday. "We agreed," she said.')
     ['Gov. Ann Lee met U.S. envoys at 5 p.m. Tuesday.', '"We agreed," she said.']
@@ -106,9 +119,9 @@ def split_sentences(text: str, name_endings: frozenset[str] = frozenset()) -> li
         start = 0
         for match in _BOUNDARY.finditer(block):
             if _is_boundary(block, match, name_endings):
-                sentences.extend(_cap_length(block[start : match.end(2)]))
+                sentences.extend(_cap_length(block[start : match.end(2)], max_run_words))
                 start = match.end()
-        sentences.extend(_cap_length(block[start:]))
+        sentences.extend(_cap_length(block[start:], max_run_words))
     return _merge_fragments(sentences)
 
 
@@ -134,7 +147,7 @@ def segment(source_id: str, cleaned: CleanedText) -> tuple[Sentence, ...]:
                 speaker = label
             elif _STAGE_DIRECTION.match(paragraph):
                 speaker = None
-        for sentence_text in split_sentences(text, name_endings):
+        for sentence_text in split_sentences(text, name_endings, max_run_words=MAX_RUN_WORDS):
             sentences.append(
                 Sentence(
                     id=f"{source_id}.{len(sentences) + 1}",
@@ -185,7 +198,7 @@ def title_like_names(paragraphs: Sequence[str]) -> frozenset[str]:
 def _is_boundary(text: str, match: re.Match[str], name_endings: frozenset[str]) -> bool:
     """Decide whether the punctuation run in ``match`` ends a sentence."""
     terminal, closers = match.group(1), match.group(2)
-    rest = text[match.end() :]
+    rest = text[match.end() : match.end() + _LOOKAHEAD]
     next_word = rest.split(" ", 1)[0]
     first_alnum = next((c for c in next_word if c.isalnum()), "")
     if first_alnum.islower():
@@ -203,7 +216,7 @@ def _is_boundary(text: str, match: re.Match[str], name_endings: frozenset[str]) 
         return len(tail.split()) > MAX_ATTRIBUTION_TAIL_WORDS
     if terminal != "." or closers:
         return True
-    word_start = text.rfind(" ", 0, match.start()) + 1
+    word_start = text.rfind(" ", max(0, match.start() - _LOOKAHEAD), match.start()) + 1
     word = text[word_start : match.start()].lstrip(_OPENERS)
     previous = text[max(0, word_start - 40) : word_start].split()[-1:]
     if previous and f"{previous[0].lower()} {word.lower()}" in name_endings:
@@ -245,37 +258,42 @@ def _is_dotted_abbreviation(word: str) -> bool:
 
 def _merge_fragments(sentences: list[str]) -> list[str]:
     """Attach pieces without a letter or digit (a lone "..." or "_") to the sentence before."""
-    merged: list[str] = []
+    groups: list[list[str]] = []  # joined once at the end: a run of "! ! !" stays linear
     for sentence in sentences:
         if not sentence:
             continue
-        if merged and not any(c.isalnum() for c in sentence):
-            merged[-1] = f"{merged[-1]} {sentence}"
+        if groups and not any(c.isalnum() for c in sentence):
+            groups[-1].append(sentence)
         else:
-            merged.append(sentence)
-    return merged
+            groups.append([sentence])
+    return [" ".join(group) for group in groups]
 
 
-def _cap_length(sentence: str) -> list[str]:
-    """Cut a sentence longer than :data:`MAX_SENTENCE_WORDS` at clause boundaries."""
+def _cap_length(sentence: str, max_words: int | None = None) -> list[str]:
+    """Cut a sentence longer than :data:`MAX_SENTENCE_WORDS` at clause boundaries, keeping
+    at most ``max_words`` words of it (all when ``None``)."""
     words = sentence.split()
+    if max_words is not None and len(words) > max_words:
+        words = words[:max_words]
+    if len(words) <= MAX_SENTENCE_WORDS:
+        return [" ".join(words)] if words else []
     pieces: list[str] = []
-    while len(words) > MAX_SENTENCE_WORDS:
-        window = words[:MAX_SENTENCE_WORDS]
+    start = 0
+    while len(words) - start > MAX_SENTENCE_WORDS:
         cut = MAX_SENTENCE_WORDS
         for marks in (";", ",:"):
             found = [
                 i + 1
-                for i in range(MIN_CLAUSE_WORDS - 1, len(window) - 1)
-                if window[i][-1:] in marks
+                for i in range(MIN_CLAUSE_WORDS - 1, MAX_SENTENCE_WORDS - 1)
+                if words[start + i][-1:] in marks
             ]
             if found:
                 cut = found[-1]
                 break
-        pieces.append(" ".join(words[:cut]))
-        words = words[cut:]
-    if words:
-        pieces.append(" ".join(words))
+        pieces.append(" ".join(words[start : start + cut]))
+        start += cut
+    if start < len(words):
+        pieces.append(" ".join(words[start:]))
     return pieces
 
 

@@ -224,11 +224,11 @@ def _source_block(source: Source) -> str:
             else ""
         )
         paragraphs.setdefault(sentence.paragraph, []).append(
-            f'{speaker}<span class="sent" id="{sentence.id}">{e(sentence.text)}</span>'
+            f'{speaker}<span class="sent" id="{e(sentence.id)}">{e(sentence.text)}</span>'
         )
     body = "".join(f"<p>{' '.join(p)}</p>" for _, p in sorted(paragraphs.items()))
     return (
-        f'<article class="source c{n % len(PALETTE)}" id="src-{source.id}">'
+        f'<article class="source c{n % len(PALETTE)}" id="src-{e(source.id)}">'
         f'<h3><span class="num">{n}</span> {e(source.label)}</h3>'
         + (
             f'<p class="title">{e(source.title)}</p>'

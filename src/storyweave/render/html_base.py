@@ -31,7 +31,7 @@ def badge(briefing: Briefing, source_id: str) -> str:
     source = briefing.source(source_id)
     n = source_number(source_id)
     return (
-        f'<a class="badge c{n % len(PALETTE)}" href="#src-{source_id}" '
+        f'<a class="badge c{n % len(PALETTE)}" href="#src-{e(source_id)}" '
         f'title="{e(source.title or source.origin)}">{n} · {e(source.label)}</a>'
     )
 
@@ -50,7 +50,7 @@ def cites(briefing: Briefing, citations: tuple[str, ...]) -> str:
             for sid in by_source[source_id]
         )
         markers.append(
-            f'<a class="cite c{n % len(PALETTE)}" href="#{by_source[source_id][0]}" '
+            f'<a class="cite c{n % len(PALETTE)}" href="#{e(by_source[source_id][0])}" '
             f'aria-label="source {n}, {e(source.label)}">{n}'
             f'<span class="tip" role="tooltip"><b>{e(source.label)}</b>{quoted}</span></a>'
         )

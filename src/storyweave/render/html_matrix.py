@@ -103,7 +103,7 @@ def _row(briefing: Briefing, fact: Fact) -> str:
             continue
         text = briefing.sentence(sentence_id).text
         cells.append(
-            f'<td><a class="mx c{n % len(PALETTE)}" href="#{sentence_id}" '
+            f'<td><a class="mx c{n % len(PALETTE)}" href="#{e(sentence_id)}" '
             f'aria-label="{e(source.label)} reports this">{n}'
             f'<span class="tip" role="tooltip"><b>{e(source.label)}</b>'
             f'<span class="tip-line">“{e(text)}”</span></span></a></td>'

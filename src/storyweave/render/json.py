@@ -14,6 +14,7 @@ Optional keys may be missing (a briefing stored by an older schema version still
 from __future__ import annotations
 
 import json
+import re
 from importlib import resources
 from typing import Any
 
@@ -211,9 +212,70 @@ def _outlet(view: OutletView, briefing: Briefing) -> dict[str, Any]:
 
 
 def briefing_from_dict(data: dict[str, Any]) -> Briefing:
-    """Rebuild a Briefing from :func:`~storyweave.render.json.to_dict` output."""
+    """Rebuild a Briefing from :func:`~storyweave.render.json.to_dict` output.
+
+    The document may come from a file or a store that someone edited: ids that do not
+    have the schema's shape (``s1``, ``s1.2``, ``f3``), or citations of sentences and
+    sources it does not hold, raise ``ValueError`` (renderers put ids into attributes).
+    """
     sources = tuple(_source_from(s) for s in data["sources"])
     text_of = {s.id: s.text for source in sources for s in source.sentences}
+    briefing = _briefing_from(data, sources, text_of)
+    _check_ids(briefing)
+    return briefing
+
+
+_SOURCE_ID = re.compile(r"s[0-9]{1,9}")
+_SENTENCE_ID = re.compile(r"s[0-9]{1,9}\.[0-9]{1,9}")
+_FACT_ID = re.compile(r"f[0-9]{1,9}")
+
+
+def _check_ids(briefing: Briefing) -> None:
+    """Every id has the schema's shape and every reference points into the briefing."""
+    sources = {source.id for source in briefing.sources}
+    sentences = set()
+    for source in briefing.sources:
+        if not _SOURCE_ID.fullmatch(source.id):
+            raise ValueError(f"source id {source.id[:40]!r} is not of the form s1")
+        for sentence in source.sentences:
+            if not (_SENTENCE_ID.fullmatch(sentence.id)
+                    and sentence.id.split(".", 1)[0] == source.id):
+                raise ValueError(f"sentence id {sentence.id[:40]!r} is not of the form {source.id}.1")
+            sentences.add(sentence.id)
+    cited = [c for line in briefing.summary for c in line.citations]
+    cited += [c for fact in briefing.facts for c in fact.sentence_ids]
+    cited += [c for quote in briefing.quotes for c in quote.sentence_ids]
+    cited += [c for q in briefing.quotes for m in q.mentions for c in m.sentence_ids]
+    cited += [c for d in briefing.divergences for side in d.sides for c in side.citations]
+    cited += [c for entity in briefing.entities for c in entity.citations]
+    cited += [c for event in briefing.timeline for c in event.citations]
+    cited += [note.citation for view in briefing.outlets for note in view.framing]
+    named = [s for line in briefing.summary for s in line.source_ids]
+    named += [s for fact in briefing.facts for s in fact.source_ids]
+    named += [s for quote in briefing.quotes for s in quote.source_ids]
+    named += [m.source_id for quote in briefing.quotes for m in quote.mentions]
+    named += [s for d in briefing.divergences for side in d.sides for s in side.source_ids]
+    named += [s for d in briefing.divergences for s in d.missing_source_ids]
+    named += [s for entity in briefing.entities for s in entity.source_ids]
+    named += [s for event in briefing.timeline for s in event.source_ids]
+    named += [view.source_id for view in briefing.outlets]
+    named += [s for group in briefing.story_check.groups for s in group.source_ids]
+    unknown = next((c for c in cited if c not in sentences), None)
+    if unknown is not None:
+        raise ValueError(f"citation {str(unknown)[:40]!r} names no sentence of the briefing")
+    unknown = next((s for s in named if s not in sources), None)
+    if unknown is not None:
+        raise ValueError(f"source {str(unknown)[:40]!r} is not one of the briefing's")
+    for fact_id in [f.id for f in briefing.facts] + [
+        i for d in briefing.divergences for i in d.fact_ids
+    ] + [i for view in briefing.outlets for i in (*view.unique, *view.missing)]:
+        if not _FACT_ID.fullmatch(fact_id):
+            raise ValueError(f"fact id {fact_id[:40]!r} is not of the form f1")
+
+
+def _briefing_from(
+    data: dict[str, Any], sources: tuple[Source, ...], text_of: dict[str, str]
+) -> Briefing:
     check = data.get("story_check") or {}
     return Briefing(
         story_check=StoryCheck(

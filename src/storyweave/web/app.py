@@ -16,10 +16,17 @@ a briefing cache); nothing is global. Routes:
 
 Limits: a body over ``max_request_bytes`` is refused with 413 before it is read (by its
 Content-Length) or as soon as the count passes the limit while it streams; more inputs
-than ``BriefOptions.max_articles`` get 422. URLs follow the rules of
-:mod:`storyweave.ingest.urls` (http(s) only, no private addresses unless allowed, a
-timeout per URL). Pages carry a Content-Security-Policy that allows scripts only from
-the app itself.
+than ``BriefOptions.max_articles`` get 422 while the body is parsed, off the event loop
+(:mod:`.payload`). URLs follow the rules of :mod:`storyweave.ingest.urls` (http(s) only,
+no private addresses unless allowed, a timeout per URL). Pages carry a
+Content-Security-Policy that allows scripts only from the app itself; the ``Host``
+header, cross-site posts and ``nosniff`` are handled by :mod:`.guards`.
+
+A busy server stays responsive: at most ``BRIEFING_SLOTS`` briefings compute at once,
+at most ``max_waiting`` more wait for a slot, and a request beyond that is answered 503
+with ``Retry-After`` at once. URLs are fetched before a request waits for a compute
+slot, so slow sites do not hold one. A request whose client disconnects is dropped:
+it leaves the queue, or its briefing stops at the next stage.
 
 Example::
 
@@ -29,27 +36,29 @@ Example::
 
 from __future__ import annotations
 
+import math
 import ntpath
 import posixpath
-from collections.abc import AsyncIterator
+import threading
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable, Collection
 from contextlib import asynccontextmanager
 from importlib import resources
-from typing import Any
+from typing import Any, TypeVar
 
-from ..errors import MissingDependency, ModelError, OptionsError
+from ..errors import Cancelled, MissingDependency, ModelError, OptionsError
 from ..options import DEFAULT_MAX_INPUT_BYTES, MAX_WORDS, MIN_WORDS, BriefOptions
 
 try:
     import anyio
     import anyio.to_thread
     from fastapi import FastAPI, Request
-    from fastapi.exceptions import HTTPException
+    from fastapi.exceptions import HTTPException, RequestValidationError
     from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
     from fastapi.staticfiles import StaticFiles
-    from pydantic import BaseModel, ConfigDict, Field
+    from pydantic import BaseModel, Field
     from starlette.datastructures import UploadFile
     from starlette.exceptions import HTTPException as StarletteHTTPException
-    from starlette.types import ASGIApp, Message, Receive, Scope, Send
 except ImportError as error:  # pragma: no cover - depends on the installed extras
     raise MissingDependency(error.name or "fastapi", "web") from None
 
@@ -57,11 +66,31 @@ from ..pipeline import Briefer
 from ..render.json import briefing_from_dict
 from ..version import __version__
 from .cache import BriefingCache, MemoryCache
-from .intake import Engine, InputFailure, Outcome, PastedArticle, Submission, Upload
-from .pages import Box, FormState, briefing_page, error_page, form_page
+from .guards import BodyLimit, HostGuard, error_response
+from .intake import Engine, Gathered, InputFailure, Outcome, PastedArticle, Submission, Upload
+from .pages import Box, FormState, briefing_page, form_page
+from .payload import (
+    ArticleIn,
+    BriefingRequest,
+    OptionsIn,
+    PayloadError,
+    parse_request,
+    too_many,
+    validation_detail,
+)
+
+__all__ = ["ArticleIn", "BriefingRequest", "OptionsIn", "create_app"]
 
 #: Briefings computed at once; one per core of a small server (see create_app).
 BRIEFING_SLOTS = 2
+#: Briefing requests that may wait for a slot; more are answered 503 at once. Measured with
+#: benchmarks/load_server.py: a queue of 8 behind 2 slots keeps a small briefing's wait
+#: under ~25 s, while an unbounded queue let abandoned work pile up (133 s waits).
+MAX_WAITING = 8
+#: Retry-After before any briefing has been timed (seconds).
+DEFAULT_RETRY_AFTER = 5
+#: Bodies parsed at once, in worker threads (a 20 MB body takes ~0.2 s).
+PARSE_SLOTS = 2
 #: Request bodies above this are refused (413): the CLI's per-input limit, for a whole request.
 DEFAULT_MAX_REQUEST_BYTES = DEFAULT_MAX_INPUT_BYTES
 #: Scripts only from this app, no framing, forms only back to it; styles may be inline
@@ -74,42 +103,10 @@ CSP = (
 PAGE_HEADERS = {
     "Content-Security-Policy": CSP,
     "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "no-referrer",
+    # Nothing to other sites; this site's own form posts then carry their true Origin
+    # (under "no-referrer" a browser sends "Origin: null", which the guard cannot trust).
+    "Referrer-Policy": "same-origin",
 }
-
-
-class ArticleIn(BaseModel):
-    """One article given as text."""
-
-    model_config = ConfigDict(extra="forbid")
-    text: str = Field(description="the article as pasted: plain text or HTML, boilerplate and all")
-    title: str | None = None
-    outlet: str | None = None
-    published: str | None = Field(None, description="ISO 8601 date or date-time")
-
-
-class OptionsIn(BaseModel):
-    """The summary budget: words, or sentences instead."""
-
-    model_config = ConfigDict(extra="forbid")
-    words: int | None = Field(None, ge=MIN_WORDS, le=MAX_WORDS)
-    sentences: int | None = Field(None, ge=1, le=100)
-    split: bool = Field(
-        False,
-        description="when the inputs tell several stories, also return each story's briefing "
-        "inline under stories[].briefing (their ids are always listed)",
-    )
-
-
-class BriefingRequest(BaseModel):
-    """Articles as text and/or URLs to fetch, briefed together as one story."""
-
-    model_config = ConfigDict(extra="forbid")
-    articles: list[ArticleIn] = Field(default_factory=list)
-    urls: list[str] = Field(default_factory=list)
-    options: OptionsIn = Field(
-        default_factory=lambda: OptionsIn(words=None, sentences=None, split=False)
-    )
 
 
 class InputErrorOut(BaseModel):
@@ -141,48 +138,73 @@ class BriefingOut(BaseModel):
     stories: list[StoryOut] = Field(default_factory=list)
 
 
-class _BodyLimit:
-    """Refuse request bodies over ``limit`` bytes with 413, without reading them all."""
-
-    def __init__(self, app: ASGIApp, limit: int) -> None:
-        self.app = app
-        self.limit = limit
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        length = dict(scope["headers"]).get(b"content-length", b"")
-        if length.isdigit() and int(length) > self.limit:
-            response = _error_response(scope["path"], 413, self._message())
-            await response(scope, receive, send)
-            return
-        received = 0
-
-        async def counted() -> Message:
-            nonlocal received
-            message = await receive()
-            if message["type"] == "http.request":
-                received += len(message.get("body", b""))
-                if received > self.limit:
-                    # FastAPI and our handlers pass HTTPException through body parsing.
-                    raise HTTPException(413, self._message())
-            return message
-
-        await self.app(scope, counted, send)
-
-    def _message(self) -> str:
-        return (
-            f"request larger than the {self.limit / 2**20:g} MB limit "
-            "(the server's --max-request-mb)"
-        )
+T = TypeVar("T")
 
 
-def _error_response(path: str, status: int, message: str) -> Response:
-    """JSON for the API, a page for everything else."""
-    if path.startswith("/api/"):
-        return JSONResponse({"detail": message}, status_code=status)
-    return HTMLResponse(error_page(status, message), status_code=status, headers=PAGE_HEADERS)
+class _Busy(Exception):
+    """The queue of briefing requests is full."""
+
+
+class _Admission:
+    """Counts the briefing requests in the server (computing or waiting) and times them.
+
+    Runs on the event loop only, so plain integers need no lock.
+    """
+
+    def __init__(self, slots: int, max_waiting: int) -> None:
+        self.slots = anyio.CapacityLimiter(slots)
+        self.capacity = slots + max_waiting
+        self.inside = 0
+        self._mean: float | None = None  # seconds per briefing, a moving average
+
+    @asynccontextmanager
+    async def admitted(self) -> AsyncIterator[None]:
+        if self.inside >= self.capacity:
+            raise _Busy
+        self.inside += 1
+        try:
+            yield
+        finally:
+            self.inside -= 1
+
+    def timed(self, seconds: float) -> None:
+        self._mean = seconds if self._mean is None else 0.8 * self._mean + 0.2 * seconds
+
+    def retry_after(self) -> int:
+        """Seconds until a slot is likely free: the queue ahead, at the recent pace."""
+        if self._mean is None:
+            return DEFAULT_RETRY_AFTER
+        ahead = self.inside / max(1.0, self.slots.total_tokens)
+        return max(1, math.ceil(self._mean * ahead))
+
+
+async def _unless_abandoned(
+    request: Request, work: Callable[[threading.Event], Awaitable[T]]
+) -> T | None:
+    """``work(gone)``, or ``None`` when the client disconnects first: the wait for a slot
+    is cancelled, and ``gone`` is set for work already running in a thread."""
+    gone = threading.Event()
+    result: T | None = None
+    failure: Exception | None = None
+    async with anyio.create_task_group() as group:
+
+        async def watch() -> None:
+            # The body has been read: the next message is the client's disconnect (or
+            # comes after the response is complete, when this task is cancelled).
+            while (await request.receive())["type"] != "http.disconnect":
+                pass
+            gone.set()
+            group.cancel_scope.cancel()
+
+        group.start_soon(watch)
+        try:
+            result = await work(gone)
+        except Exception as error:  # noqa: BLE001 - raised below, outside the task group
+            failure = error
+        group.cancel_scope.cancel()
+    if failure is not None:
+        raise failure
+    return None if gone.is_set() else result
 
 
 def create_app(
@@ -191,20 +213,28 @@ def create_app(
     cache: BriefingCache | None = None,
     max_request_bytes: int = DEFAULT_MAX_REQUEST_BYTES,
     briefer: Briefer | None = None,
+    allowed_hosts: Collection[str] | None = None,
+    briefing_slots: int = BRIEFING_SLOTS,
+    max_waiting: int = MAX_WAITING,
 ) -> FastAPI:
     """The web app: the form page, stored briefing pages and the JSON API.
 
     ``options`` are the server's (model, limits, URL rules; a request may only change
-    the summary length); ``cache`` keeps briefings (default: an in-memory LRU);
-    ``briefer`` lets a caller share an already loaded model.
+    the summary length); ``cache`` keeps briefings (default: an in-memory LRU bounded in
+    bytes); ``briefer`` lets a caller share an already loaded model. ``allowed_hosts``
+    are the names the ``Host`` header may give (``None``: any; ``storyweave serve``
+    passes the loopback names when it listens on loopback). ``briefing_slots`` briefings
+    compute at once and ``max_waiting`` more may wait (see the module docstring).
     """
     options = options or BriefOptions()
     engine = Engine(options, briefer)
     briefings: BriefingCache = cache if cache is not None else MemoryCache()
     # Briefing is CPU-bound: running more at once than there are cores only multiplies
     # memory (measured: ~800 MB more with 40 in flight) without finishing any sooner.
-    # Extra requests wait their turn; health checks and pages are not held up.
-    briefing_slots = anyio.CapacityLimiter(BRIEFING_SLOTS)
+    # Extra requests wait their turn, up to max_waiting; health checks and pages are not
+    # held up.
+    admission = _Admission(briefing_slots, max_waiting)
+    parse_slots = anyio.CapacityLimiter(PARSE_SLOTS)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -220,29 +250,60 @@ def create_app(
     )
     app.state.engine = engine
     app.state.cache = briefings
-    app.add_middleware(_BodyLimit, limit=max_request_bytes)
+    app.state.admission = admission
+    # The last added runs first: the Host and origin checks before the body is read.
+    app.add_middleware(BodyLimit, limit=max_request_bytes, page_headers=PAGE_HEADERS)
+    app.add_middleware(HostGuard, allowed_hosts=allowed_hosts, page_headers=PAGE_HEADERS)
     static = resources.files("storyweave.web").joinpath("static")
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, error: StarletteHTTPException) -> Response:
-        return _error_response(request.url.path, error.status_code, str(error.detail))
+        response = error_response(request.url.path, error.status_code, str(error.detail),
+                                  PAGE_HEADERS)
+        response.headers.update(error.headers or {})
+        return response
 
-    async def run(submission: Submission) -> Outcome:
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(request: Request, error: RequestValidationError) -> Response:
+        # FastAPI's default answer repeats the input, which may be the whole body.
+        return JSONResponse({"detail": validation_detail(error.errors())}, status_code=422)
+
+    async def run(submission: Submission, request: Request) -> Outcome | None:
+        """Brief ``submission``; ``None`` if its client went away first."""
         if submission.count() > options.max_articles:
-            raise HTTPException(
-                422,
-                f"too many inputs: {submission.count()} given, the limit is "
-                f"{options.max_articles} articles per briefing (the server's --max-articles)",
-            )
+            raise HTTPException(422, too_many(options.max_articles))
         try:
-            return await anyio.to_thread.run_sync(
-                engine.brief, submission, briefings, limiter=briefing_slots
-            )
+            async with admission.admitted():
+                return await _unless_abandoned(request, lambda gone: work(submission, gone))
+        except _Busy:
+            raise HTTPException(
+                503,
+                f"the server is busy: {admission.capacity} briefings are being made or "
+                "waiting; try again shortly",
+                headers={"Retry-After": str(admission.retry_after())},
+            ) from None
         except OptionsError as error:
             raise HTTPException(422, str(error)) from None
         except (ModelError, MissingDependency) as error:
             raise HTTPException(503, f"the model cannot be loaded: {error}") from None
+
+    async def work(submission: Submission, gone: threading.Event) -> Outcome | None:
+        # Fetching waits on the network: it holds no compute slot.
+        gathered: Gathered = await anyio.to_thread.run_sync(engine.gather, submission)
+        if gone.is_set():
+            return None
+        started = time.monotonic()
+        try:
+            # Waiting for a slot here ends as soon as the client disconnects.
+            outcome: Outcome = await anyio.to_thread.run_sync(
+                lambda: engine.compose(gathered, briefings, should_stop=gone.is_set),
+                limiter=admission.slots,
+            )
+        except Cancelled:
+            return None
+        admission.timed(time.monotonic() - started)
+        return outcome
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     async def home() -> Response:
@@ -274,9 +335,9 @@ def create_app(
                 Upload(f"files[{i}]", _file_name(f.filename), await f.read())
                 for i, f in enumerate(u for u in uploads if u.filename)
             ]
-        return await _brief_form(state, files)
+        return await _brief_form(state, files, request)
 
-    async def _brief_form(state: FormState, files: list[Upload]) -> Response:
+    async def _brief_form(state: FormState, files: list[Upload], request: Request) -> Response:
         words = state.words or str(options.words or "")
         if not words.isdigit() or not MIN_WORDS <= int(words) <= MAX_WORDS:
             state.errors.append(
@@ -299,7 +360,9 @@ def create_app(
                 status_code=422,
                 headers=PAGE_HEADERS,
             )
-        outcome = await run(submission)
+        outcome = await run(submission, request)
+        if outcome is None:
+            return Response(status_code=499)  # the client has gone; nobody reads this
         state.errors = list(outcome.errors)
         if outcome.briefing is None:
             return HTMLResponse(
@@ -322,18 +385,41 @@ def create_app(
     async def show_briefing(briefing_id: str) -> Response:
         document = briefings.get(briefing_id)
         if document is None:
-            raise HTTPException(404, f"no briefing with id {briefing_id!r} (it may have expired)")
-        briefing = briefing_from_dict(document["briefing"])
-        page = briefing_page(briefing, briefing_id, document.get("stories", []))
-        return HTMLResponse(page, headers=PAGE_HEADERS)
+            raise HTTPException(404, f"no briefing with id {_shown_id(briefing_id)} (it may have expired)")
 
-    @app.post("/api/briefings", status_code=201, response_model=BriefingOut)
-    async def create_briefing(body: BriefingRequest, response: Response) -> Any:
+        def page() -> str:  # a big briefing takes a while to render: not on the event loop
+            briefing = briefing_from_dict(document["briefing"])
+            return briefing_page(briefing, briefing_id, document.get("stories", []))
+
+        return HTMLResponse(await anyio.to_thread.run_sync(page), headers=PAGE_HEADERS)
+
+    @app.post(
+        "/api/briefings",
+        status_code=201,
+        response_model=BriefingOut,
+        openapi_extra={
+            "requestBody": {
+                "required": True,
+                "content": {"application/json": {
+                    "schema": {"$ref": "#/components/schemas/BriefingRequest"}}},
+            }
+        },
+    )
+    async def create_briefing(request: Request, response: Response) -> Any:
         """Brief the given articles and URLs as one story; store and return the briefing.
 
-        Inputs that cannot be used are listed in ``errors`` and the rest is briefed;
-        if none can be used, the answer is 422 with the ``errors``.
+        The body is a ``BriefingRequest``. Inputs that cannot be used are listed in
+        ``errors`` and the rest is briefed; if none can be used, the answer is 422 with
+        the ``errors``. 503 with ``Retry-After`` when the server is busy.
         """
+        raw = await request.body()
+        try:
+            body: BriefingRequest = await anyio.to_thread.run_sync(
+                parse_request, raw, options.max_articles, limiter=parse_slots
+            )
+        except PayloadError as error:
+            return JSONResponse({"detail": error.detail}, status_code=422)
+        del raw
         submission = Submission(
             articles=tuple(
                 PastedArticle(f"articles[{i}]", a.text, a.title, a.outlet, a.published)
@@ -346,7 +432,9 @@ def create_app(
         )
         if submission.count() == 0:
             raise HTTPException(422, "nothing to brief: give articles or urls")
-        outcome = await run(submission)
+        outcome = await run(submission, request)
+        if outcome is None:
+            return Response(status_code=499)  # the client has gone; nobody reads this
         errors = [{"input": f.input, "problem": f.problem} for f in outcome.errors]
         if outcome.document is None:
             return JSONResponse(
@@ -360,15 +448,36 @@ def create_app(
         """A stored briefing, as returned when it was made."""
         document = briefings.get(briefing_id)
         if document is None:
-            raise HTTPException(404, f"no briefing with id {briefing_id!r} (it may have expired)")
+            raise HTTPException(404, f"no briefing with id {_shown_id(briefing_id)} (it may have expired)")
         return {"id": briefing_id, **document}
 
     @app.get("/api/health")
     async def health() -> dict[str, str]:
-        """Liveness: the server answers and which version it runs."""
+        """Liveness: the server answers and which version it runs (HEAD works too)."""
         return {"status": "ok", "version": __version__}
 
+    @app.head("/api/health", include_in_schema=False)
+    async def health_head() -> Response:
+        return Response(media_type="application/json")
+
+    def openapi() -> dict[str, Any]:
+        # The request body is parsed by our own bounded reader, so FastAPI does not see
+        # its model; the description still documents it.
+        if app.openapi_schema is None:
+            schema = FastAPI.openapi(app)
+            model = BriefingRequest.model_json_schema(ref_template="#/components/schemas/{model}")
+            components = schema.setdefault("components", {}).setdefault("schemas", {})
+            components.update(model.pop("$defs", {}))
+            components["BriefingRequest"] = model
+        return app.openapi_schema or schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
     return app
+
+
+def _shown_id(briefing_id: str) -> str:
+    """A briefing id as an error message repeats it: quoted, and cut short."""
+    return repr(briefing_id[:40] + ("…" if len(briefing_id) > 40 else ""))
 
 
 def _boxes(texts: list[Any], titles: list[Any], outlets: list[Any]) -> list[Box]:

@@ -81,6 +81,17 @@ class InputFailure:
 
 
 @dataclass(frozen=True, slots=True)
+class Gathered:
+    """A submission's inputs read and fetched: the articles in input order, the problems,
+    and which input each origin came from."""
+
+    submission: Submission
+    articles: tuple[Article, ...]
+    problems: tuple[InputProblem, ...]
+    keys: dict[str, str]
+
+
+@dataclass(frozen=True, slots=True)
 class Outcome:
     """The result of one submission: the stored briefing (if any) and the failed inputs."""
 
@@ -121,11 +132,26 @@ class Engine:
 
     def brief(self, submission: Submission, cache: BriefingCache) -> Outcome:
         """Load, brief and cache ``submission`` (blocking: run it in a worker thread)."""
+        return self.compose(self.gather(submission), cache)
+
+    def gather(self, submission: Submission) -> Gathered:
+        """Read the pasted texts and uploads and fetch the URLs (blocking; mostly waiting on
+        the network, so the server runs it outside its compute slots)."""
         articles, problems, keys = self._gather(submission)
+        return Gathered(submission, tuple(articles), tuple(problems), keys)
+
+    def compose(
+        self, gathered: Gathered, cache: BriefingCache, *, should_stop: Any = None
+    ) -> Outcome:
+        """Brief and cache what :meth:`gather` read (blocking, CPU-bound). ``should_stop``
+        as for :meth:`~storyweave.pipeline.Briefer.brief`."""
+        submission, articles, problems, keys = (
+            gathered.submission, gathered.articles, gathered.problems, gathered.keys
+        )
         if not articles:
             return Outcome(None, None, None, _failures(problems, keys))
         briefer = self.briefer(submission.words, submission.sentences)
-        briefing, stories = briefer.brief_with_stories(articles, problems)
+        briefing, stories = briefer.brief_with_stories(articles, problems, should_stop=should_stop)
         errors = _failures(briefing.problems, keys)
         if not briefing.sources:
             return Outcome(None, None, None, errors)
