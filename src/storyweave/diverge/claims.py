@@ -1,0 +1,347 @@
+"""Candidate single-source claims, what describes each one, and the learned scorer.
+
+:func:`candidates` picks the sentences that can be one outlet's own claim (statements, not
+questions, lead-ins or headlines; not a quotation or quoted statement; not a transcript
+guest; not already a side of a conflict or superseded claim). :func:`claim_features` describes each by what
+the divergence stage already holds (:class:`~.context.StoryContext`): how close the other
+outlets come to it, which of its figures, names and rare words no other outlet gives, the
+fact alignment put it in, where it stands in its article, its quotation share, hedges and
+opinion cues, and whether later reports cover its topic without it.
+
+:class:`ClaimModel` is a logistic regression over those features, trained on real answer
+keys by ``scripts/train_single_source.py`` and shipped as ``single_source_model.json``
+beside this module (weights only, no text). Scoring is numpy only and deterministic.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+
+from ..model import Fact, Sentence
+from ..nlp.calendar import is_later
+from ..nlp.names import is_narrator
+from ..nlp.sentences import is_claim
+from .context import StoryContext
+
+MODEL_FILE = Path(__file__).with_name("single_source_model.json")
+MODEL_FORMAT = "storyweave-single-source-model/1"
+
+#: A source "covers the topic" of a claim when one of its sentences is this close to it,
+#: and says "nearly the same" when one is this close. Calibrated on the fictional answer
+#: keys: single-source claims have topic neighbours at 0.35-0.55 in the other outlets;
+#: paraphrases that alignment split sit at 0.55+.
+TOPIC_COSINE = 0.35
+CLOSE_COSINE = 0.55
+#: A word used in at most this many sentences of the whole story is rare, hence specific.
+RARE_SENTENCES = 2
+#: Counts of own figures, names and rare words are capped here: past four a sentence is a
+#: list, and more of them says nothing more.
+MAX_DETAIL = 4
+#: Quoted share above which a sentence is a quotation, not the outlet's own claim.
+QUOTED_SHARE = 0.6
+#: A quoted span this long is a statement (the quotes stage's business), not a scare quote.
+STATEMENT_WORDS = 6
+
+_NUMBER = re.compile(
+    r"\b(?:\d[\d,.]*|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|"
+    r"thirty|forty|fifty|hundred|thousand|dozen)\b",
+    re.IGNORECASE,
+)
+_NAME = re.compile(r"(?<=\s)[A-Z][a-z][\w'’-]*")
+_QUOTED = re.compile(r'"[^"]*"|“[^”]*”|``.*?\'\'')
+_HEDGE = re.compile(
+    r"\b(?:allegedly|reportedly|purportedly|alleged|claimed|unconfirmed|apparently|"
+    r"believed to|appears? to|may have|might have|could have)\b",
+    re.IGNORECASE,
+)
+#: The writer's own voice: first person, judgement and advice.
+_OPINION = re.compile(
+    r"\b(?:I|I'm|I've|we|we're|our|us|my|me)\b|\b(?:should|ought|must|perhaps|surely|"
+    r"clearly|obviously|arguably|seems?|seemed|remarkabl[ey]|unfortunately|hopefully)\b",
+)
+_ATTRIBUTION = re.compile(r"\b(?:said|says|told|according to|stated|announced|reported)\b")
+#: Photo captions and credits: "Thursday, Dec. 20, 2012", "(AP Photo/...)", "contributed".
+_CAPTION = re.compile(
+    r"\b(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day, [A-Z][a-z]{2,8}\.? \d{1,2}, \d{4}\b|"
+    r"\bphoto\b|\bpictured\b|\bcontributed to this report\b|\bshows? the scene\b",
+    re.IGNORECASE,
+)
+#: Hand-overs between presenters: "Kaja, the talks ...", "Our correspondent ... was in Orlen."
+_HOST_CHATTER = re.compile(
+    r"^[A-Z][a-z]+, |\bcorrespondent\b|\bjoins us\b|\breports from\b|\bthanks? (?:you|for)\b"
+)
+#: A sentence that leans on the one before it ("He added ...", "But it ...").
+_BACKGROUND = re.compile(
+    r"\b(?:in|since|of) (?:1[89]\d\d|20[0-2]\d)\b|\b(?:until now|previously|in the past|"
+    r"last year|years ago|earlier this year|history|first time since)\b",
+    re.IGNORECASE,
+)
+_ANAPHORA = re.compile(r"^(?:He|She|It|They|This|That|These|Those|But|And|So|The latter)\b")
+
+FEATURES = (
+    "max_other",  # highest cosine to another outlet's sentence
+    "topic_share",  # share of the other outlets with a sentence on its topic
+    "close_share",  # share of the other outlets with a sentence nearly the same
+    "novelty",  # share of its content stems no other outlet uses
+    "local_novelty",  # share not used by the other outlets' sentences on its topic
+    "own_figures",  # figures no other outlet gives
+    "own_names",  # capitalised names no other outlet gives
+    "own_rare",  # rare stems no other outlet uses
+    "has_figure",
+    "figures_echoed",  # every figure it gives is in other outlets' sentences on its topic
+    "shared_specific",  # share of its specific words in the other members of its fact
+    "fact_outlets",  # share of the other outlets in its fact
+    "fact_centrality",  # its fact's centrality over the story's highest
+    "centrality",  # its own mean cosine to the story, over the story's highest
+    "position",  # relative position in its article (0 first, 1 last)
+    "log_words",
+    "quote_share",
+    "hedge",
+    "opinion",
+    "attribution",
+    "caption",
+    "alone_in_paragraph",
+    "anaphora",
+    "later_topic_share",  # share of later-published outlets that cover its topic
+    "same_outlet_max",  # highest cosine to another sentence of its own outlet
+    "outlet_on_topic",  # its outlet's mean max_other: an off-topic page scores low
+    "log_outlets",
+    "best_cover",  # most of its content stems one other outlet's sentence holds
+    "specific_elsewhere",  # share of its figures, names and rare words other outlets use
+    "background",  # an earlier year or a look back ("in 1961", "until now", "previously")
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A sentence that can be one outlet's own claim, with the fact it belongs to."""
+
+    index: int  # position in ``StoryContext.sentences``
+    fact: Fact
+
+
+@dataclass(frozen=True)
+class ClaimModel:
+    """Logistic regression over standardised :data:`FEATURES`, with its listing rule.
+
+    ``threshold`` is the probability a claim needs to be listed and ``per_outlet`` how many
+    one outlet may have listed (both chosen by leave-one-cluster-out cross-validation).
+    """
+
+    features: tuple[str, ...]
+    mean: np.ndarray
+    scale: np.ndarray
+    weights: np.ndarray
+    bias: float
+    threshold: float
+    per_outlet: int
+
+    def probabilities(self, features: np.ndarray) -> np.ndarray:
+        """P(a claim a reader wants flagged) for each row of ``features``."""
+        if features.size == 0:
+            return np.zeros(len(features))
+        z = ((features - self.mean) / self.scale) @ self.weights + self.bias
+        return 1.0 / (1.0 + np.exp(-z))
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "format": MODEL_FORMAT,
+            "features": list(self.features),
+            "mean": [round(float(v), 6) for v in self.mean],
+            "scale": [round(float(v), 6) for v in self.scale],
+            "weights": [round(float(v), 6) for v in self.weights],
+            "bias": round(self.bias, 6),
+            "threshold": round(self.threshold, 4),
+            "per_outlet": self.per_outlet,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, object]) -> ClaimModel:
+        if data.get("format") != MODEL_FORMAT or tuple(data["features"]) != FEATURES:  # type: ignore[arg-type]
+            raise ValueError("the single-source model does not match this version's features")
+        return cls(
+            features=FEATURES,
+            mean=np.asarray(data["mean"], dtype=float),
+            scale=np.asarray(data["scale"], dtype=float),
+            weights=np.asarray(data["weights"], dtype=float),
+            bias=float(data["bias"]),  # type: ignore[arg-type]
+            threshold=float(data["threshold"]),  # type: ignore[arg-type]
+            per_outlet=int(data["per_outlet"]),  # type: ignore[call-overload]
+        )
+
+
+@cache
+def load_model(path: Path = MODEL_FILE) -> ClaimModel:
+    """The shipped model (read once per process: it never changes while running)."""
+    return ClaimModel.from_dict(json.loads(path.read_text(encoding="utf-8")))
+
+
+def candidates(
+    story: StoryContext, facts: Sequence[Fact], excluded: frozenset[str]
+) -> list[Candidate]:
+    """Every sentence that can be its outlet's own claim, in story order."""
+    found = []
+    for index, sentence in enumerate(story.sentences):
+        fact = story.fact_of[index]
+        if fact is None or not fact.claim or sentence.id in excluded:
+            continue
+        if is_own_claim(sentence, story.kinds.get(sentence.source_id, "article")):
+            found.append(Candidate(index, fact))
+    return found
+
+
+def is_own_claim(sentence: Sentence, kind: str) -> bool:
+    """Whether a sentence can be an outlet's own claim: a statement (not a question, lead-in,
+    headline or teaser), not mostly quotation nor a quoted statement, not a transcript guest
+    or hand-over."""
+    text = sentence.text.strip()
+    if not is_claim(text):
+        return False
+    if quote_share(text) > QUOTED_SHARE:
+        return False
+    if any(len(m.group().split()) >= STATEMENT_WORDS for m in _QUOTED.finditer(text)):
+        return False  # a quoted statement: the quotes stage consolidates it across outlets
+    if kind == "transcript" and sentence.turn_speaker:
+        if not is_narrator(sentence.turn_speaker):
+            return False  # a guest's words are a quote, consolidated by the quotes stage
+        if _HOST_CHATTER.search(text):
+            return False
+    return True
+
+
+def quote_share(text: str) -> float:
+    """Share of the characters of ``text`` inside quotation marks."""
+    spans = [m.group() for m in _QUOTED.finditer(text)]
+    return sum(len(span) for span in spans) / max(1, len(text))
+
+
+def figures(text: str) -> frozenset[str]:
+    """The numbers of a text as written ("52", "two", "dozen")."""
+    return frozenset(m.group().lower().rstrip(".,") for m in _NUMBER.finditer(text))
+
+
+def names(text: str) -> frozenset[str]:
+    """Capitalised words inside the sentence (not its first word), lower-cased."""
+    return frozenset(m.group().lower() for m in _NAME.finditer(text))
+
+
+def claim_features(story: StoryContext, found: Sequence[Candidate]) -> np.ndarray:
+    """One row of :data:`FEATURES` per candidate."""
+    if not found:
+        return np.zeros((0, len(FEATURES)))
+    n = len(story.sentences)
+    outlets = story.source_ids
+    source_of = np.array([outlets.index(s.source_id) for s in story.sentences])
+    frequency: dict[str, int] = defaultdict(int)
+    vocabulary: dict[int, set[str]] = defaultdict(set)
+    numbers: dict[int, set[str]] = defaultdict(set)
+    capitals: dict[int, set[str]] = defaultdict(set)
+    sentence_figures = [figures(s.text) for s in story.sentences]
+    for k, sentence in enumerate(story.sentences):
+        vocabulary[source_of[k]].update(story.stems[k])
+        numbers[source_of[k]].update(sentence_figures[k])
+        capitals[source_of[k]].update(names(sentence.text))
+        for word in story.stems[k]:
+            frequency[word] += 1
+    similarity = np.asarray(story.similarity, dtype=float)
+    other = source_of[None, :] != source_of[:, None]
+    masked = np.where(other, similarity, -1.0)
+    max_other = masked.max(axis=1) if n > 1 else np.zeros(n)
+    on_topic = {o: float(np.mean(max_other[source_of == o])) for o in set(source_of.tolist())}
+    own = np.where(other | np.eye(n, dtype=bool), -1.0, similarity)
+    same_max = own.max(axis=1)
+    row_mean = (similarity.sum(axis=1) - np.diag(similarity)) / max(1, n - 1)
+    top_centrality = max(float(row_mean.max()), 1e-9)
+    top_fact = max((c.fact.centrality for c in found), default=0.0) or 1e-9
+    paragraph_size: dict[tuple[str, int], int] = defaultdict(int)
+    article_size: dict[str, int] = defaultdict(int)
+    for sentence in story.sentences:
+        paragraph_size[(sentence.source_id, sentence.paragraph)] += 1
+        article_size[sentence.source_id] += 1
+    others_count = max(1, len(outlets) - 1)
+    present = set(source_of.tolist())
+    elsewhere_of = {o: set().union(*(vocabulary[x] for x in present if x != o)) for o in present}
+    numbers_of = {o: set().union(*(numbers[x] for x in present if x != o)) for o in present}
+    names_of = {o: set().union(*(capitals[x] for x in present if x != o)) for o in present}
+    later_of = {
+        o: [i for i in range(len(outlets)) if i != o and is_later(story.stamps.get(outlets[o]), story.stamps.get(outlets[i]))]
+        for o in present
+    }
+    rows = []
+    for candidate in found:
+        k = candidate.index
+        sentence = story.sentences[k]
+        me = source_of[k]
+        text = sentence.text
+        stems = story.stems[k]
+        elsewhere = elsewhere_of[me]
+        near = [j for j in np.flatnonzero(masked[k] >= TOPIC_COSINE).tolist()]
+        near_outlets = {int(source_of[j]) for j in near}
+        close_outlets = {int(source_of[j]) for j in near if masked[k, j] >= CLOSE_COSINE}
+        near_stems = set().union(*(story.stems[j] for j in near)) if near else set()
+        own_figures = sentence_figures[k] - numbers_of[me]
+        own_names = names(text) - names_of[me]
+        own_rare = {w for w in stems - elsewhere if frequency[w] <= RARE_SENTENCES}
+        near_figures = set().union(*(sentence_figures[j] for j in near)) if near else set()
+        fact = candidate.fact
+        members = [story.position[s] for s in fact.sentence_ids]
+        specific = sentence_figures[k] | names(text) | {w for w in stems if frequency[w] <= RARE_SENTENCES}
+        theirs: set[str] = set()
+        for j in members:
+            if source_of[j] != me:
+                theirs |= story.stems[j] | sentence_figures[j] | names(story.sentences[j].text)
+        shared_specific = len(specific & theirs) / len(specific) if specific else 0.0
+        later = later_of[me]
+        later_share = (
+            sum(1 for i in later if i in near_outlets) / len(later) if later else 0.0
+        )
+        size = article_size[sentence.source_id]
+        rows.append(
+            [
+                float(max_other[k]),
+                len(near_outlets) / others_count,
+                len(close_outlets) / others_count,
+                len(stems - elsewhere) / max(1, len(stems)),
+                len(stems - near_stems) / max(1, len(stems)),
+                min(len(own_figures), MAX_DETAIL),
+                min(len(own_names), MAX_DETAIL),
+                min(len(own_rare), MAX_DETAIL),
+                float(bool(sentence_figures[k])),
+                float(bool(sentence_figures[k]) and sentence_figures[k] <= near_figures),
+                shared_specific,
+                (len(fact.source_ids) - 1) / others_count,
+                fact.centrality / top_fact,
+                float(row_mean[k]) / top_centrality,
+                sentence.index / max(1, size - 1),
+                math.log(len(text.split())),
+                quote_share(text),
+                float(bool(_HEDGE.search(text))),
+                float(bool(_OPINION.search(text))),
+                float(bool(_ATTRIBUTION.search(text))),
+                float(bool(_CAPTION.search(text))),
+                float(paragraph_size[(sentence.source_id, sentence.paragraph)] == 1),
+                float(bool(_ANAPHORA.match(text))),
+                later_share,
+                float(same_max[k]) if n > 1 else 0.0,
+                on_topic[me],
+                math.log(len(outlets)),
+                max(
+                    (len(stems & story.stems[j]) / max(1, len(stems)) for j in near),
+                    default=0.0,
+                ),
+                len(specific & (elsewhere | numbers_of[me] | names_of[me])) / len(specific)
+                if specific
+                else 0.0,
+                float(bool(_BACKGROUND.search(text))),
+            ]
+        )
+    return np.asarray(rows, dtype=float)
