@@ -82,6 +82,9 @@ def make_doc(cluster: str, article: Article, embedder: Embedder) -> Doc | None:
     return Doc(cluster, source, embedder.encode([s.text for s in sentences]))
 
 
+PARAMS = check.NEURAL  # set from the model in main()
+
+
 def run_case(docs: Sequence[Doc]) -> list[list[int]]:
     """The check's groups as lists of positions in ``docs``."""
     sources, vectors = [], []
@@ -95,7 +98,9 @@ def run_case(docs: Sequence[Doc]) -> list[list[int]]:
         vectors.append(doc.vectors)
     stacked = np.vstack(vectors)
     all_sentences = [s for source in sources for s in source.sentences]
-    result = check.check_story(sources, all_sentences, stacked, similarity_matrix(stacked))
+    result = check.check_story(
+        sources, all_sentences, stacked, similarity_matrix(stacked), PARAMS
+    )
     return [[int(sid[1:]) - 1 for sid in g.source_ids] for g in result.groups]
 
 
@@ -188,20 +193,28 @@ def unrelated(embedder: Embedder, count: int, seed: int) -> dict[str, float]:
 
 
 def calibrate(embedder: Embedder) -> None:
+    global PARAMS
     docs = read_docs(DATA / "multi_news" / "tac_sample_validation_fulltext.jsonl", embedder)
     clusters = by_cluster(docs)
     print(f"{len(docs)} validation documents in {len(clusters)} clusters", file=sys.stderr)
     rows = []
-    for entity, match, score in itertools.product((0.0, 0.3), (0.0, 0.05, 0.1), np.arange(0.30, 0.61, 0.025)):
-        check.ENTITY_WEIGHT, check.MATCH_WEIGHT, check.GROUP_SCORE = entity, match, float(score)
+    lexical = embedder.name == "lexical"
+    # TF-IDF cosines run far lower than neural ones: a lower range of scores and match cosines.
+    if lexical:  # the neural point's weights; lower scores and match cosine
+        grid = itertools.product((0.3,), (0.3,), (0.05, 0.1), np.arange(0.15, 0.46, 0.025))
+    else:
+        scores = np.arange(0.30, 0.61, 0.025)
+        grid = itertools.product((0.0, 0.3), (check.NEURAL.match_cosine,), (0.0, 0.05, 0.1), scores)
+    for entity, cosine, match, score in grid:
+        PARAMS = check.CheckParams(entity, cosine, match, round(float(score), 3))
         g = genuine(clusters)
         m2 = mixes(clusters, 2, 100, seed=1)
         m3 = mixes(clusters, 3, 100, seed=2)
-        rows.append((entity, match, round(float(score), 3), g["no warning"], g["false split"],
+        rows.append((entity, cosine, match, round(float(score), 3), g["no warning"], g["false split"],
                      m2["warned"], m2["stories exactly the clusters"], m3["warned"],
                      m3["stories exactly the clusters"]))
         print(rows[-1], file=sys.stderr)
-    print("entity match score | genuine quiet split | mix2 warned exact | mix3 warned exact")
+    print("entity match-cosine match score | genuine quiet split | mix2 warned exact | mix3 warned exact")
     for row in rows:
         print(" ".join(f"{v:.3f}" if isinstance(v, float) else str(v) for v in row))
 
@@ -213,9 +226,11 @@ def main() -> None:
     args = parser.parse_args()
     from storyweave.options import DEFAULT_MODEL
 
+    global PARAMS
     embedder = load_embedder(args.model or DEFAULT_MODEL)
-    print(f"$ python benchmarks/bench_story_check.py{' --calibrate' if args.calibrate else ''}"
-          f" (model {embedder.name})")
+    PARAMS = check.params_for(embedder.name)
+    flags = (" --calibrate" if args.calibrate else "") + (f" --model {args.model}" if args.model else "")
+    print(f"$ python benchmarks/bench_story_check.py{flags} (model {embedder.name})")
     if args.calibrate:
         calibrate(embedder)
         return

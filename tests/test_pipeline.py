@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from storyweave import Article, Briefer, BriefOptions, OptionsError, brief
@@ -118,6 +120,19 @@ def test_the_story_check_names_the_stories_an_input_mixes() -> None:
     assert all(b.story_check.one_story for b in stories)
     one = briefer.brief([articles[0], articles[2]])
     assert one.story_check.one_story and one.story_check.off_topic == ()
+
+
+def test_the_story_check_keeps_the_example_story_whole_with_every_model_kind() -> None:
+    """TF-IDF cosines run far below neural ones: the lexical model has its own settings."""
+    from storyweave import Briefer, BriefOptions
+    from storyweave.ingest import load
+    from storyweave.stories.check import LEXICAL, NEURAL, params_for
+
+    assert params_for("lexical") is LEXICAL and params_for("minilm-int8-onnx") is NEURAL
+    example = Path(__file__).resolve().parents[1] / "examples" / "harbour-strike"
+    paths = sorted(str(p) for p in example.iterdir() if p.suffix in (".txt", ".html"))
+    briefing = Briefer(BriefOptions(model="lexical")).brief(load(paths).articles)
+    assert briefing.story_check.one_story, briefing.story_check
 
 
 def test_a_one_line_results_item_is_briefed_and_yields_its_names(briefer: Briefer) -> None:

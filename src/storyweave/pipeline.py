@@ -56,7 +56,7 @@ from .nlp import quotes as quote_stage
 from .nlp import sentences as sentence_stage
 from .nlp.ner import NameTagger
 from .options import BriefOptions
-from .stories.check import check_story
+from .stories.check import check_story, params_for
 from .views import framing as framing_stage
 from .views import outlets as outlets_stage
 from .views import timeline as timeline_stage
@@ -257,7 +257,9 @@ class Briefer:
 
         started = time.perf_counter()
         similarity = align_stage.similarity_matrix(vectors)
-        check = check_story(sources, sentences, vectors, similarity)
+        check = check_story(
+            sources, sentences, vectors, similarity, params_for(self.embedder.name)
+        )
         timings["story check"] = time.perf_counter() - started
         self.last_timings = timings
         return _Prepared(

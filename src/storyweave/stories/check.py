@@ -5,7 +5,8 @@ pair of articles is scored with the evidence story clustering uses (:mod:`.clust
 how close their texts are (cosine of their mean sentence vectors), how many of their most
 mentioned names they share, and how many of their sentences say nearly the same thing.
 Articles are then grouped by average linkage: two groups join while their articles'
-average pair score stays above :data:`GROUP_SCORE`.
+average pair score stays above the calibrated group score (:data:`NEURAL`,
+:data:`LEXICAL`).
 
 * one group: one story (the usual case; nothing is shown);
 * several groups of two or more articles: the inputs mix stories; each group is named;
@@ -26,6 +27,21 @@ import numpy as np
 from ..model import Sentence, Source, StoryCheck, StoryGroup
 from .clustering import top_entities
 
+@dataclass(frozen=True, slots=True)
+class CheckParams:
+    """How article pairs are scored and grouped; cosines depend on the embedding model."""
+
+    #: Weight of the share of the smaller article's top names the other one has.
+    entity_weight: float
+    #: Two sentences this close say nearly the same thing.
+    match_cosine: float
+    #: Weight of each matched sentence pair, up to ``max_matches`` of them.
+    match_weight: float
+    #: Groups join while the average score of their article pairs reaches this.
+    group_score: float
+    max_matches: int = 3
+
+
 # --- calibrated on Multi-News validation clusters and their mixes -----------------------
 # `python benchmarks/bench_story_check.py --calibrate` (MiniLM): a grid of entity weight
 # {0, 0.3} x match weight {0, 0.05, 0.1} x group score 0.30-0.60 on the 250 validation
@@ -34,15 +50,22 @@ from .clustering import top_entities
 # stories, warns on 99% of two-story and 100% of three-story mixes and gets the stories
 # exactly right on 83% / 69% of them (most misses are a Multi-News cluster whose pages share
 # nothing: scraping failures). Scores 0.45-0.60 move each figure by at most 4 points.
-#: Weight of the share of the smaller article's top names the other one has.
-ENTITY_WEIGHT = 0.3
-#: Two sentences this close say nearly the same thing (the alignment thresholds are 0.6-0.7).
-MATCH_COSINE = 0.6
-#: Weight of each matched sentence pair, up to MAX_MATCHES of them.
-MATCH_WEIGHT = 0.1
-MAX_MATCHES = 3
-#: Groups join while the average score of their article pairs reaches this.
-GROUP_SCORE = 0.525
+# The match cosine is the alignment's range for MiniLM (0.6-0.7). Neural models (MiniLM,
+# the static model distilled from it, user models) share these settings (uncalibrated for
+# the static model: it keeps the example story as one, as MiniLM does).
+NEURAL = CheckParams(entity_weight=0.3, match_cosine=0.6, match_weight=0.1, group_score=0.525)
+#: TF-IDF cosines run far lower (no credit for synonyms): `bench_story_check.py --calibrate
+#: --model lexical` kept the neural entity weight, matched sentences at cosine 0.3 and ran
+#: match weights {0.05, 0.1} x group scores 0.15-0.45. At 0.05 / 0.2: 81% of genuine
+#: validation clusters without a warning, 2.1% split, 98% / 100% of two- and three-story
+#: mixes warned, 83% / 66% of them split exactly right (the MiniLM point: 83%, 1.7%, 99%,
+#: 100%, 83%, 69%). Scores 0.175-0.25 move each figure by at most 5 points.
+LEXICAL = CheckParams(entity_weight=0.3, match_cosine=0.3, match_weight=0.05, group_score=0.2)
+
+
+def params_for(embedder_name: str) -> CheckParams:
+    """The check's settings for an embedding backend (by its recorded name)."""
+    return LEXICAL if embedder_name == "lexical" else NEURAL
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +81,7 @@ def check_story(
     sentences: Sequence[Sentence],
     vectors: np.ndarray,
     similarity: np.ndarray,
+    params: CheckParams = NEURAL,
 ) -> StoryCheck:
     """Group the ``sources`` by the story they tell.
 
@@ -68,7 +92,7 @@ def check_story(
     articles = _articles(sources, sentences, vectors)
     if len(articles) < 2:
         return StoryCheck(groups=tuple(_group(sources, [a.source_id]) for a in articles))
-    scores = pair_scores(articles, similarity)
+    scores = pair_scores(articles, similarity, params)
     members = [[i] for i in range(len(articles))]
     while len(members) > 1:
         best, pair = -np.inf, (0, 0)
@@ -77,7 +101,7 @@ def check_story(
                 value = float(scores[np.ix_(members[x], members[y])].mean())
                 if value > best:
                     best, pair = value, (x, y)
-        if best < GROUP_SCORE:
+        if best < params.group_score:
             break
         x, y = pair
         members[x] = sorted(members[x] + members[y])
@@ -87,7 +111,9 @@ def check_story(
     return StoryCheck(groups=tuple(groups))
 
 
-def pair_scores(articles: Sequence[_Article], similarity: np.ndarray) -> np.ndarray:
+def pair_scores(
+    articles: Sequence[_Article], similarity: np.ndarray, params: CheckParams = NEURAL
+) -> np.ndarray:
     """The evidence that two articles tell one story, for every pair (symmetric)."""
     n = len(articles)
     scores = np.zeros((n, n), dtype=np.float64)
@@ -98,9 +124,9 @@ def pair_scores(articles: Sequence[_Article], similarity: np.ndarray) -> np.ndar
             smaller = min(len(a.entities), len(b.entities))
             shared = len(a.entities & b.entities) / smaller if smaller else 0.0
             block = similarity[np.ix_(a.rows, b.rows)]
-            matches = min(int((block >= MATCH_COSINE).sum()), MAX_MATCHES)
+            matches = min(int((block >= params.match_cosine).sum()), params.max_matches)
             scores[i, j] = scores[j, i] = (
-                cosine + ENTITY_WEIGHT * shared + MATCH_WEIGHT * matches
+                cosine + params.entity_weight * shared + params.match_weight * matches
             )
     return scores
 
