@@ -9,7 +9,7 @@ import pytest
 
 from storyweave import Briefer, BriefOptions, load
 
-from .consistency import problems, roles
+from storyweave.evaluate.consistency import problems, roles
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT.parent / "shared" / "data"

@@ -41,7 +41,7 @@ from storyweave.pipeline import Briefer
 from storyweave.render import render_html, render_json, render_markdown, schema
 from storyweave.views.framing import uses_term
 
-from . import consistency
+from storyweave.evaluate import consistency
 from .builders import make_briefing
 
 F = TypeVar("F", bound=Callable[..., Any])

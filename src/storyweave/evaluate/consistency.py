@@ -1,17 +1,20 @@
-"""What makes a briefing consistent with itself, checked on every briefing the tests make.
+"""What makes a briefing consistent with itself: checked by the tests on every briefing they
+make (fictional, fuzzed, real) and by ``benchmarks/bench_consistency.py`` on the real sets.
 
 A sentence plays at most one of four parts: a member of an agreed fact, one outlet's own
 claim, an overtaken claim, or a side of a conflict. Agreed facts and an outlet's own claims
 state something (no questions, lead-ins or headlines). What an outlet "leaves out" was
-reported before it published. Each rule is one function so a failure names it.
+reported before it published. A summary line never uses a term the briefing flags as
+loaded. :func:`problems` names every breach.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 
-from storyweave.model import Briefing
-from storyweave.nlp.calendar import is_later, parse_stamp
+from ..model import Briefing
+from ..nlp.calendar import is_later, parse_stamp
+from ..views.framing import uses_term
 
 
 def roles(briefing: Briefing) -> dict[str, list[str]]:
@@ -39,9 +42,9 @@ def roles(briefing: Briefing) -> dict[str, list[str]]:
 def problems(briefing: Briefing) -> list[str]:
     """Every way ``briefing`` contradicts itself (empty when it does not)."""
     found = [
-        f"{sentence_id} is {' and '.join(parts)}"
+        f"{sentence_id} is {' and '.join(sorted(set(parts)))}"
         for sentence_id, parts in roles(briefing).items()
-        if len(parts) > 1
+        if len(set(parts)) > 1  # one side of two conflicts (65 vs 50, 65 vs 40) is no breach
     ]
     facts = {fact.id: fact for fact in briefing.facts}
     text_of = {s.id: s.text for source in briefing.sources for s in source.sentences}
@@ -60,4 +63,9 @@ def problems(briefing: Briefing) -> list[str]:
         for fact_id in view.unique:
             if not facts[fact_id].claim and text_of[facts[fact_id].representative].endswith("?"):
                 found.append(f"{view.source_id} 'only reports' a question ({fact_id})")
+    flagged = sorted({note.term for view in briefing.outlets for note in view.framing})
+    for line in briefing.summary:
+        for term in flagged:
+            if uses_term(line.text, term):
+                found.append(f"summary line of {line.fact_id} uses the flagged term {term!r}")
     return found
