@@ -116,6 +116,7 @@ def load_embedder(model: str, *, threads: int | None = None) -> Embedder:
     backend's package is not installed.
     """
     threads = threads or DEFAULT_THREADS
+    model = _BY_EMBEDDER_NAME.get(model, model)  # the name a store or briefing records
     if model == "minilm":
         return _load_minilm(threads)
     if model == "static":
@@ -135,6 +136,19 @@ def load_embedder(model: str, *, threads: int | None = None) -> Embedder:
     if _has_sentence_transformers():
         return SentenceTransformerEmbedder(model)
     raise ModelError(f"unknown model {model!r}; choose {_CHOICES}")
+
+
+#: Names embedders record (a store keeps its model's) -> the ``--model`` value loading each.
+_BY_EMBEDDER_NAME = {"minilm-int8-onnx": "minilm"}
+
+
+def model_option(embedder_name: str) -> str:
+    """The ``--model`` value that loads the embedder recorded as ``embedder_name``."""
+    if embedder_name.startswith("static-minilm-"):  # the bundled static model's name
+        return "static"
+    if embedder_name.startswith(("onnx:", "static:")):
+        return "<the model folder " + embedder_name.split(":", 1)[1] + ">"
+    return _BY_EMBEDDER_NAME.get(embedder_name, embedder_name)
 
 
 def _has_sentence_transformers() -> bool:

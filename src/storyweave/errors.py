@@ -5,6 +5,7 @@
 
     StoryweaveError
     ├── OptionsError            an option value is out of range or inconsistent
+    │   └── OutletsError        the outlet file cannot be read (names the file and entry)
     ├── InputError              one input cannot be used (the others still are)
     │   ├── InputNotFound       missing path
     │   ├── InputTooLarge       over ``BriefOptions.max_input_bytes`` (refused before reading)
@@ -29,6 +30,11 @@ class StoryweaveError(Exception):
 
 class OptionsError(StoryweaveError, ValueError):
     """An option has a value out of range or inconsistent with another."""
+
+
+class OutletsError(OptionsError):
+    """The outlet file (``--outlets``) is missing or malformed; the message names the file,
+    the entry and what to fix."""
 
 
 class InputError(StoryweaveError):

@@ -262,8 +262,42 @@ class OutletView:
 
 
 @dataclass(frozen=True, slots=True)
+class OutletProfile:
+    """What the user's outlet file says about one outlet (see :mod:`storyweave.views.profiles`).
+
+    ``labels`` keep the file's order: ``("lean", "left")``, ``("country", "Ardania")``,
+    ``("owner", "...")`` or any key the user chooses. storyweave bundles no ratings: every
+    label comes from the user's file.
+    """
+
+    name: str
+    domains: tuple[str, ...] = ()
+    aliases: tuple[str, ...] = ()
+    labels: tuple[tuple[str, str], ...] = ()
+
+    def label(self, key: str) -> str | None:
+        """The value of label ``key`` (``None`` when the file gives none)."""
+        for name, value in self.labels:
+            if name == key:
+                return value
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class OutletDirectory:
+    """The outlet file as loaded: every profile, and the label that says which side an
+    outlet is on (``side_key``, ``"lean"`` unless the file names another)."""
+
+    profiles: tuple[OutletProfile, ...]
+    side_key: str = "lean"
+    origin: str = ""  # the file it was read from, for messages and the briefing's settings
+
+
+@dataclass(frozen=True, slots=True)
 class Source:
-    """One input as the briefing shows it: its metadata, sentences and cleaning report."""
+    """One input as the briefing shows it: its metadata, sentences and cleaning report.
+
+    ``profile`` is the outlet's entry in the user's outlet file, when one matched."""
 
     id: str  # "s1", "s2", ... in input order
     origin: str
@@ -275,6 +309,7 @@ class Source:
     kind: SourceKind
     sentences: tuple[Sentence, ...]
     removed: tuple[RemovedLine, ...]
+    profile: OutletProfile | None = None
 
     @property
     def label(self) -> str:
@@ -350,6 +385,103 @@ class StoryCheck:
 
 
 @dataclass(frozen=True, slots=True)
+class SideCoverage:
+    """The outlets of one side (a value of the side label, e.g. ``left``) that carry the story."""
+
+    side: str
+    outlets: tuple[str, ...]  # outlet names from the profiles, each once
+    source_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class SideClaim:
+    """An agreed fact (``kind="fact"``) or a single-source claim, with the sides that carry it.
+
+    ``blindspot_of`` names the other sides of the briefing when only one side carries the
+    claim and every outlet that carries it has a side: the claim is a blindspot of theirs.
+    ``divergence`` is the claim's index in :attr:`Briefing.divergences` (single-source ones).
+    """
+
+    kind: Literal["fact", "single_source"]
+    text: str
+    citations: tuple[str, ...]
+    source_ids: tuple[str, ...]
+    sides: tuple[str, ...]
+    blindspot_of: tuple[str, ...] = ()
+    fact_id: str | None = None
+    divergence: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SideView:
+    """Coverage by side (``key`` is the label that defines sides, e.g. ``lean``) and which
+    sides carry each agreed fact and single-source claim (:mod:`storyweave.views.sides`)."""
+
+    key: str
+    coverage: tuple[SideCoverage, ...]
+    unlabelled: tuple[str, ...]  # source ids whose outlet has no side in the file
+    claims: tuple[SideClaim, ...]
+
+    @property
+    def blindspots(self) -> tuple[SideClaim, ...]:
+        """The claims only one side carries, while other sides cover the story."""
+        return tuple(claim for claim in self.claims if claim.blindspot_of)
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """One thing that changed between two briefings of a developing story.
+
+    ``citations`` and ``source_ids`` point into the *current* briefing; a change that only
+    the earlier briefing shows (a conflict since resolved) has none.
+    """
+
+    text: str
+    citations: tuple[str, ...] = ()
+    source_ids: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class BriefingChanges:
+    """What changed in a story since an earlier briefing (:mod:`storyweave.stories.changes`)."""
+
+    since: str  # which briefing it is compared with ("briefing 2 of 2026-03-15 10:02")
+    new_articles: int
+    outlets_joined: tuple[str, ...]
+    new_facts: tuple[Change, ...] = ()
+    new_conflicts: tuple[Change, ...] = ()
+    resolved_conflicts: tuple[Change, ...] = ()
+    overtaken: tuple[Change, ...] = ()
+
+    @property
+    def empty(self) -> bool:
+        """Nothing changed that a reader would notice."""
+        return not (self.new_articles or self.outlets_joined or self.new_facts
+                    or self.new_conflicts or self.resolved_conflicts or self.overtaken)
+
+    def line(self) -> str:
+        """One line: ``"2 new articles · 3 new facts · 1 new conflict · joined: Harbourline"``."""
+
+        def count(n: int, what: str, plural: str | None = None) -> str:
+            return f"{n} {what if n == 1 else plural or what + 's'}"
+
+        parts = []
+        if self.new_articles:
+            parts.append(count(self.new_articles, "new article"))
+        if self.new_facts:
+            parts.append(count(len(self.new_facts), "new fact"))
+        if self.new_conflicts:
+            parts.append(count(len(self.new_conflicts), "new conflict"))
+        if self.resolved_conflicts:
+            parts.append(count(len(self.resolved_conflicts), "conflict resolved", "conflicts resolved"))
+        if self.overtaken:
+            parts.append(count(len(self.overtaken), "claim overtaken", "claims overtaken"))
+        if self.outlets_joined:
+            parts.append("joined: " + ", ".join(self.outlets_joined))
+        return " · ".join(parts) or "no change a reader would notice"
+
+
+@dataclass(frozen=True, slots=True)
 class InputProblem:
     """An input that could not be briefed, with a one-line reason."""
 
@@ -374,6 +506,7 @@ class Briefing:
     timeline: tuple[TimelineEvent, ...] = ()
     outlets: tuple[OutletView, ...] = ()
     story_check: StoryCheck = field(default_factory=StoryCheck)
+    sides: SideView | None = None  # with an outlet file whose outlets have sides
 
     def sentence(self, sentence_id: str) -> Sentence:
         """Look a sentence up by id (raises ``KeyError`` for an unknown id)."""

@@ -6,9 +6,10 @@ Defaults live here as named constants, each with a note on how it was chosen.
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
 
 from .errors import OptionsError
+from .model import OutletDirectory
 
 #: Summary length in words. About the length of a wire-service brief; Multi-News
 #: references average ~260 words, DUC 2004 references 100 words.
@@ -43,6 +44,7 @@ class BriefOptions:
         BriefOptions(sentences=5)            # five sentences, whatever their length
         BriefOptions(model="lexical")        # no neural model at all
         BriefOptions(model="/models/my-st")  # a sentence-transformers model on disk
+        BriefOptions(outlets=load_outlets("outlets.json"))  # coverage by side, blindspots
     """
 
     words: int | None = DEFAULT_WORDS
@@ -55,6 +57,7 @@ class BriefOptions:
     url_timeout: float = DEFAULT_URL_TIMEOUT
     allow_private_urls: bool = False  # fetch loopback/private/link-local addresses only if True
     threads: int | None = None  # CPU threads for the embedding model; None = the backend's default
+    outlets: OutletDirectory | None = None  # the user's outlet profiles (views.profiles)
 
     def __post_init__(self) -> None:
         if self.sentences is not None and self.sentences < 1:
@@ -77,5 +80,10 @@ class BriefOptions:
             raise OptionsError("model must name a backend, a model name or a path")
 
     def as_dict(self) -> dict[str, object]:
-        """The options as plain values (recorded in the briefing's ``settings``)."""
-        return asdict(self)
+        """The options as plain values (recorded in the briefing's ``settings``); the outlet
+        file, when there is one, is recorded by its name."""
+        values: dict[str, object] = {f.name: getattr(self, f.name) for f in fields(self)}
+        del values["outlets"]
+        if self.outlets is not None:
+            values["outlets"] = self.outlets.origin
+        return values

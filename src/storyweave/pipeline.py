@@ -13,7 +13,8 @@
                  coverage gaps                                         (:mod:`storyweave.diverge`)
 8. **views**     each outlet's framing (loaded labels, learned loaded words,
                  one-sided hedges, scare quotes), what it alone reports and
-                 leaves out, and the timeline                           (:mod:`storyweave.views`)
+                 leaves out, the timeline, and with an outlet file the
+                 coverage by side and each side's blindspots          (:mod:`storyweave.views`)
 9. **entities**  people, organisations and places with their roles     (:mod:`storyweave.nlp.entities`)
 10. **summarize** facts -> a budgeted, ordered, cited summary, leaving
                  out claims that later reports overtook and every sentence
@@ -29,6 +30,7 @@ One bad article fails alone: an error in cleaning or segmenting it becomes an
 
 from __future__ import annotations
 
+import logging
 import re
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -59,8 +61,12 @@ from .options import BriefOptions
 from .stories.check import check_story, params_for
 from .views import framing as framing_stage
 from .views import outlets as outlets_stage
+from .views import profiles as profiles_stage
+from .views import sides as sides_stage
 from .views import timeline as timeline_stage
 from .views.framing_model import LoadedWordModel
+
+_log = logging.getLogger(__name__)
 
 #: A source needs this many words of story text after cleaning to count as an article
 #: (unless it holds a row of a results table).
@@ -103,7 +109,12 @@ class Briefer:
     def embedder(self) -> Embedder:
         """The embedding backend, loaded on first use."""
         if self._embedder is None:
+            started = time.perf_counter()
             self._embedder = load_embedder(self.options.model, threads=self.options.threads)
+            _log.info(
+                "loaded the embedding model %s in %.2f s",
+                self._embedder.name, time.perf_counter() - started,
+            )
         return self._embedder
 
     @property
@@ -239,6 +250,7 @@ class Briefer:
             if len(cleaned.removed) > MAX_REMOVED_LINES:
                 cut_reports.append(f"{sources[-1].label} ({len(cleaned.removed):,})")
         sources, cut_note = _within_sentence_budget(sources, options.max_sentences)
+        sources = list(profiles_stage.with_profiles(sources, options.outlets))
         timings["clean+segment"] = time.perf_counter() - started
         _checkpoint(should_stop)
         notes = [cut_note] if cut_note else []
@@ -309,6 +321,11 @@ class Briefer:
         )
         outlets = outlets_stage.outlet_views(sources, facts, divergences, framing)
         timeline = timeline_stage.build_timeline(sources, facts)
+        sides = (
+            sides_stage.side_view(sources, facts, divergences, options.outlets.side_key)
+            if options.outlets is not None
+            else None
+        )
         timings["framing+outlets+timeline"] = time.perf_counter() - started
 
         started = time.perf_counter()
@@ -330,6 +347,19 @@ class Briefer:
                 f"Only {len(sources)} usable article(s): nothing can be cross-checked, "
                 "so every fact is single-source."
             )
+        _log.info(
+            "briefed %d source(s): %d facts, %d divergences, %d quotes",
+            len(sources), len(facts), len(divergences), len(quotes),
+        )
+        _log.debug(
+            "stage seconds: %s", ", ".join(f"{k} {v:.3f}" for k, v in timings.items())
+        )
+        if options.outlets is not None:
+            unmatched = [s.label for s in sources if s.profile is None]
+            if unmatched:
+                _log.info(
+                    "not in the outlet file %s: %s", options.outlets.origin, ", ".join(unmatched)
+                )
         # Timings stay out of the briefing itself so that equal input gives an equal briefing.
         settings = options.as_dict() | {"embedder": self.embedder.name, "similarity": threshold}
         del settings["threads"]  # how fast, not what: the briefing is the same either way
@@ -346,6 +376,7 @@ class Briefer:
             timeline=timeline,
             outlets=outlets,
             story_check=check,
+            sides=sides,
         )
 
 

@@ -8,7 +8,8 @@ Output is JSON Lines, one line per cluster in input order::
 The briefing holds no timestamps, so the same data and options give the same file
 whichever engine made it. Runs are resumable: ids already in the output are skipped,
 each line is written and flushed as soon as it is ready, and a line cut off by a kill
-is dropped on restart. ``parquet=`` also writes the finished file as Parquet
+is dropped on restart. Clusters recorded as failed are tried again by the next run (their
+old lines are dropped first), and the file is then put back in the dataset's order. ``parquet=`` also writes the finished file as Parquet
 (columns ``id``, ``briefing`` as JSON text, ``error``).
 
 On Dask each worker process loads one :class:`~storyweave.pipeline.Briefer` (the model)
@@ -24,6 +25,7 @@ Example::
 from __future__ import annotations
 
 import json
+import logging
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -34,9 +36,17 @@ from ..errors import MissingDependency, OptionsError
 from ..ingest.datasets import DatasetCluster, load_dataset
 from ..model import InputProblem
 from ..options import BriefOptions
-from .records import DEFAULT_WORKERS, brief_record, done_ids, write_parquet
+from .records import (
+    DEFAULT_WORKERS,
+    brief_record,
+    done_ids,
+    drop_failed,
+    in_input_order,
+    write_parquet,
+)
 
 Engine = Literal["local", "dask"]
+_log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -45,6 +55,7 @@ class BatchSummary:
 
     written: int = 0  # clusters briefed (or recorded as failed) in this run
     skipped: int = 0  # already in the output from an earlier run
+    retried: int = 0  # recorded as failed by an earlier run, tried again in this one
     failed: int = 0  # clusters recorded with an error
     seconds: float = 0.0
     problems: list[InputProblem] = field(default_factory=list)  # unreadable dataset lines
@@ -52,9 +63,10 @@ class BatchSummary:
     def line(self) -> str:
         """The one-line summary printed at the end."""
         rate = self.written / self.seconds if self.seconds > 0 else 0.0
+        retried = f" (retried {self.retried} that had failed before)" if self.retried else ""
         return (
             f"briefed {self.written - self.failed} clusters, failed {self.failed}, "
-            f"skipped {self.skipped} already done; {rate:.2f} clusters/s"
+            f"skipped {self.skipped} already done{retried}; {rate:.2f} clusters/s"
         )
 
 
@@ -76,8 +88,12 @@ def run_batch(
         raise OptionsError(f"workers must be at least 1, got {workers}")
     output = Path(output)
     summary = BatchSummary()
+    failed_before = drop_failed(output)
+    if failed_before:
+        _log.info("%d cluster(s) failed in an earlier run: trying them again", len(failed_before))
     done = done_ids(output)
-    clusters = _pending(dataset, options, done, limit, summary)
+    seen = _Seen()
+    clusters = _pending(dataset, options, done, limit, summary, seen)
     started = time.perf_counter()
     with output.open("a", encoding="utf-8") as handle:
 
@@ -86,6 +102,7 @@ def run_batch(
             handle.flush()  # a kill loses at most the line being written
             summary.written += 1
             summary.failed += "error" in record
+            _log.debug("cluster %s: %s", record["id"], record.get("error", "briefed"))
             if on_cluster is not None:
                 on_cluster()
 
@@ -104,9 +121,22 @@ def run_batch(
         else:
             raise OptionsError(f"unknown engine {engine!r}; choose local or dask")
     summary.seconds = time.perf_counter() - started
+    summary.retried = len(failed_before & set(seen.order))
+    if seen.out_of_order:
+        # Clusters that had failed (or were dropped by a run killed before retrying them)
+        # were appended after later ones: put every line back in the dataset's order.
+        in_input_order(output, seen.order)
     if parquet is not None:
         write_parquet(output, Path(parquet))
     return summary
+
+
+@dataclass
+class _Seen:
+    """What :func:`_pending` learns while it reads the dataset."""
+
+    order: dict[str, int] = field(default_factory=dict)  # cluster id -> position
+    out_of_order: bool = False
 
 
 def _pending(
@@ -115,23 +145,30 @@ def _pending(
     done: set[str],
     limit: int | None,
     summary: BatchSummary,
+    seen: _Seen,
 ) -> Iterator[DatasetCluster]:
-    """The dataset's clusters not yet in the output (``limit`` counts all clusters seen).
+    """The dataset's clusters not yet in the output (``limit`` counts all clusters seen),
+    noting in ``seen`` each id's position in the dataset and whether a cluster briefed now
+    comes before one already in the output (appending it then breaks the input order).
 
     A cluster id that the dataset repeats is briefed once, from its first record; each
     repeat is reported as a problem (the output keys lines by id), not counted as done.
     """
     name = str(dataset)
-    seen: set[str] = set()
+    briefing_some = False
     for cluster in load_dataset(
         dataset, limit=limit, options=options, on_problem=summary.problems.append
     ):
-        if cluster.id in seen:
+        if cluster.id in seen.order:
             summary.problems.append(InputProblem(
                 name, f"cluster id {cluster.id!r} appears more than once; only its first "
                 "record is briefed (give each cluster its own id)"))
             continue
-        seen.add(cluster.id)
+        seen.order[cluster.id] = len(seen.order)
+        if cluster.id in done and briefing_some:
+            seen.out_of_order = True
+        if cluster.id not in done:
+            briefing_some = True
         if cluster.id in done:
             summary.skipped += 1
             continue

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -35,10 +36,43 @@ def brief_record(cluster: DatasetCluster, briefer: Any) -> dict[str, Any]:
 
 
 def done_ids(output: Path) -> set[str]:
-    """Ids already written to ``output``; a trailing partial line (a kill) is cut off."""
+    """Ids already briefed in ``output``; a trailing partial line (a kill) is cut off.
+
+    Clusters recorded as failed are not done: :func:`drop_failed` takes them out of the
+    file so that a resumed run tries them again (the model may load now, a limit may have
+    been raised)."""
+    return {cluster_id for cluster_id, failed in _records(output) if not failed}
+
+
+def drop_failed(output: Path) -> set[str]:
+    """Remove the lines of failed clusters from ``output`` (atomically: a kill leaves the old
+    file or the new one); returns their ids."""
+    failed = {cluster_id for cluster_id, bad in _records(output) if bad}
+    if failed:
+        _rewrite(output, lambda lines: [line for line in lines if not _failed_line(line)])
+    return failed
+
+
+def in_input_order(output: Path, order: dict[str, int]) -> None:
+    """Rewrite ``output`` with its lines in the dataset's order (``order``: id -> position);
+    lines of ids the dataset no longer has keep their place at the end."""
+
+    def position(item: tuple[int, bytes]) -> tuple[int, int]:
+        index, line = item
+        try:
+            cluster_id = str(json.loads(line)["id"])
+        except (ValueError, KeyError, TypeError):
+            return (len(order), index)
+        return (order.get(cluster_id, len(order)), index)
+
+    _rewrite(output, lambda lines: [line for _, line in sorted(enumerate(lines), key=position)])
+
+
+def _records(output: Path) -> list[tuple[str, bool]]:
+    """``(id, failed)`` of each complete line of ``output``; a torn last line is cut off."""
     if not output.exists():
-        return set()
-    ids: set[str] = set()
+        return []
+    found: list[tuple[str, bool]] = []
     good = 0
     with output.open("rb") as handle:
         for line in handle:
@@ -49,12 +83,32 @@ def done_ids(output: Path) -> set[str]:
             except json.JSONDecodeError:
                 break
             if isinstance(record, dict) and "id" in record:
-                ids.add(str(record["id"]))
+                found.append((str(record["id"]), "briefing" not in record))
             good += len(line)
     if good != output.stat().st_size:
         with output.open("r+b") as handle:
             handle.truncate(good)
-    return ids
+    return found
+
+
+def _failed_line(line: bytes) -> bool:
+    try:
+        record = json.loads(line)
+    except ValueError:
+        return False
+    return isinstance(record, dict) and "id" in record and "briefing" not in record
+
+
+def _rewrite(output: Path, change: Callable[[list[bytes]], list[bytes]]) -> None:
+    """Replace ``output`` by ``change`` of its lines, through a temporary file."""
+    with output.open("rb") as handle:
+        lines = handle.readlines()
+    temporary = output.with_name(output.name + f".{os.getpid()}.tmp")
+    with temporary.open("wb") as handle:
+        handle.writelines(change(lines))
+        handle.flush()
+        os.fsync(handle.fileno())
+    temporary.replace(output)
 
 
 def write_parquet(jsonl: Path, target: Path) -> None:

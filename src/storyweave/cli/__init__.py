@@ -18,7 +18,16 @@ from collections.abc import Sequence
 from ..errors import StoryweaveError
 from ..version import __version__
 from . import brief, evaluate, monitor, serve
-from .flags import EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, shown
+from .flags import (
+    ENVIRONMENT,
+    EXIT_FAILURE,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    EXIT_PARTIAL,
+    EXIT_USAGE,
+    configure_logging,
+    shown,
+)
 
 __all__ = [
     "EXIT_FAILURE",
@@ -36,6 +45,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="storyweave",
         description="Weave many news reports of one event into one cited briefing.",
+        epilog="environment (read as defaults; a flag wins):\n"
+        + "\n".join(f"  {name:<20}{what}" for name, what in ENVIRONMENT.items()),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"storyweave {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
@@ -52,6 +64,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.command == "brief" and not args.inputs and args.story is None:
         parser.error("brief: give at least one INPUT, or --story ID")  # exits with 2
+    configure_logging(args)
     try:
         code: int = args.handler(args)
         return code

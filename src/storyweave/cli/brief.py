@@ -16,8 +16,11 @@ from .flags import (
     add_input_limit,
     add_max_articles,
     add_model,
+    add_outlets,
     add_urls,
+    add_verbosity,
     check_output,
+    env_default,
     options_from_flags,
     report_problems,
     write_output,
@@ -72,8 +75,20 @@ def add_parser(commands: Any) -> None:
         help="brief a story of the store instead of inputs (its current briefing, "
         "rebuilt if it gained articles; see `storyweave stories`)",
     )
-    brief.add_argument("--db", help="store for --story: SQLite file or database URL")
+    brief.add_argument(
+        "--db",
+        default=env_default("STORYWEAVE_DB"),
+        help="store for --story: SQLite file or database URL [env: STORYWEAVE_DB]",
+    )
+    brief.add_argument(
+        "--since",
+        type=int,
+        metavar="BRIEFING",
+        help="with --story: what changed since that stored briefing of the story (its number "
+        "in `storyweave stories`; default: the one before the current)",
+    )
     add_model(brief)
+    add_outlets(brief)
     brief.add_argument(
         "--similarity",
         type=float,
@@ -89,9 +104,7 @@ def add_parser(commands: Any) -> None:
         "(default: %(default)d; memory grows with its square)",
     )
     add_urls(brief)
-    brief.add_argument(
-        "-q", "--quiet", action="store_true", help="do not print skipped inputs to stderr"
-    )
+    add_verbosity(brief, quiet="errors only: do not list skipped inputs on stderr")
     brief.set_defaults(handler=run_brief)
 
     schema = commands.add_parser(
@@ -101,6 +114,7 @@ def add_parser(commands: Any) -> None:
         epilog="example:\n  storyweave schema > briefing.schema.json",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    add_verbosity(schema)
     schema.set_defaults(handler=run_schema)
 
 

@@ -11,6 +11,7 @@ from typing import Any
 
 from ..errors import OptionsError
 from ..options import BriefOptions
+from .flags import add_verbosity, env_default
 
 EVAL_EXAMPLES = """\
 examples:
@@ -72,7 +73,11 @@ def add_parser(subparsers: Any) -> None:
         default="pooled",
         help="how several references combine (default: pooled, as ROUGE-1.5.5 -f A)",
     )
-    summaries.add_argument("--model", help="storyweave's embedding backend (default: minilm)")
+    summaries.add_argument(
+        "--model",
+        default=env_default("STORYWEAVE_MODEL"),
+        help="storyweave's embedding backend (default: minilm) [env: STORYWEAVE_MODEL]",
+    )
     summaries.add_argument(
         "--in-process",
         action="store_true",
@@ -82,6 +87,7 @@ def add_parser(subparsers: Any) -> None:
         "--outputs", action="store_true", help="keep every system's summary in the JSON"
     )
     summaries.add_argument("--no-progress", action="store_true", help="no progress bars")
+    add_verbosity(summaries, quiet="errors only, no progress bars")
     summaries.set_defaults(handler=run)
     add_analysis_parser(jobs)
     add_extraction_parser(jobs)
@@ -131,7 +137,7 @@ def run(args: argparse.Namespace) -> int:
         words=args.words,
         model=args.model,
         isolate=not args.in_process,
-        progress=not args.no_progress,
+        progress=not (args.no_progress or args.quiet),
         keep_outputs=args.outputs,
     )
     if args.json == "-":
@@ -165,11 +171,14 @@ def add_analysis_parser(eval_subparsers: Any) -> None:
         help="story folders with answers.json, or folders of them "
         f"(default: {' '.join(DEFAULT_STORIES)}, relative to the current directory)",
     )
-    parser.add_argument("--verbose", action="store_true", help="per-story misses and errors")
     parser.add_argument(
         "--json", metavar="FILE", help="also write the result as JSON ('-': stdout)"
     )
-    parser.add_argument("--model", help="embedding backend (default: the brief default)")
+    parser.add_argument(
+        "--model",
+        default=env_default("STORYWEAVE_MODEL"),
+        help="embedding backend (default: the brief default) [env: STORYWEAVE_MODEL]",
+    )
     parser.add_argument(
         "--real",
         action="append",
@@ -188,6 +197,7 @@ def add_analysis_parser(eval_subparsers: Any) -> None:
         action="store_true",
         help="with --real: also score the fictional stories and print both side by side",
     )
+    add_verbosity(parser)  # -v also lists each story's misses and errors
     parser.set_defaults(handler=run_analysis)
 
 
@@ -270,6 +280,7 @@ def add_extraction_parser(eval_subparsers: Any) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("ability", choices=EXTRACTION_ABILITIES)
+    add_verbosity(parser)
     parser.add_argument(
         "rest",
         nargs=argparse.REMAINDER,

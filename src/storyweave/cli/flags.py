@@ -10,11 +10,17 @@ Exit codes (documented in the README):
 3     partial: a briefing was written, but some inputs were skipped (see stderr)
 130   interrupted (Ctrl-C)
 ====  ==========================================================================
+
+Every command takes ``-v/--verbose`` (``-v`` what each stage does, ``-vv`` debugging
+detail) and ``-q/--quiet`` (errors only), through the standard :mod:`logging` module
+(:func:`configure_logging`). Settings a user gives on every call may come from the
+environment instead (:data:`ENVIRONMENT`); a flag on the command line wins.
 """
 
 from __future__ import annotations
 
 import argparse
+import logging
 import math
 import os
 import re
@@ -22,7 +28,7 @@ import sys
 from pathlib import Path
 from typing import Any, TextIO
 
-from ..errors import OptionsError, OutputError
+from ..errors import OptionsError, OutletsError, OutputError
 from ..options import (
     DEFAULT_MAX_ARTICLES,
     DEFAULT_MAX_INPUT_BYTES,
@@ -32,8 +38,65 @@ from ..options import (
     DEFAULT_WORDS,
     BriefOptions,
 )
+from ..model import OutletDirectory
 
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE, EXIT_PARTIAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+
+#: Environment variables read as defaults, and what each sets.
+ENVIRONMENT = {
+    "STORYWEAVE_DB": "the store (--db of ingest, stories, brief --story, serve)",
+    "STORYWEAVE_MODEL": "the embedding backend (--model)",
+    "STORYWEAVE_OUTLETS": "the outlet file (--outlets)",
+    "STORYWEAVE_DATA": "the shared data folder the evaluations read (eval --data)",
+}
+
+
+def env_default(name: str, fallback: str | None = None) -> str | None:
+    """The value of environment variable ``name`` (one of :data:`ENVIRONMENT`), else
+    ``fallback``; an empty value counts as unset."""
+    value = os.environ.get(name, "").strip()
+    return value or fallback
+
+
+def add_verbosity(parser: argparse.ArgumentParser, quiet: str = "print errors only") -> None:
+    """``-v/--verbose`` (repeatable) and ``-q/--quiet``; ``quiet`` says what -q also hides."""
+    parser.add_argument(
+        "-v",
+        "--verbose",
+        action="count",
+        default=0,
+        help="say more on stderr: -v what each stage does, -vv debugging detail",
+    )
+    parser.add_argument("-q", "--quiet", action="store_true", help=quiet)
+
+
+#: The handler :func:`configure_logging` puts on the ``storyweave`` logger, so that a
+#: second call (tests run many commands in one process) replaces it instead of adding one.
+_HANDLER_NAME = "storyweave-cli"
+
+
+def log_level(args: argparse.Namespace) -> int:
+    """The logging level the flags ask for: WARNING by default, INFO with -v, DEBUG with
+    -vv, ERROR with -q."""
+    if getattr(args, "quiet", False):
+        return logging.ERROR
+    verbose = getattr(args, "verbose", 0) or 0
+    return logging.DEBUG if verbose >= 2 else logging.INFO if verbose == 1 else logging.WARNING
+
+
+def configure_logging(args: argparse.Namespace) -> None:
+    """Send the library's log records (the ``storyweave`` logger) to stderr at the level
+    the flags ask for. Records still propagate, so an application's own handlers see them."""
+    level = log_level(args)
+    logger = logging.getLogger("storyweave")
+    for handler in [h for h in logger.handlers if h.get_name() == _HANDLER_NAME]:
+        logger.removeHandler(handler)
+    handler = logging.StreamHandler(sys.stderr)
+    handler.set_name(_HANDLER_NAME)
+    detail = "%(name)s: " if level <= logging.DEBUG else ""
+    handler.setFormatter(logging.Formatter(f"storyweave: %(levelname)s: {detail}%(message)s"))
+    logger.addHandler(handler)
+    logger.setLevel(level)
 
 #: How the model flag reads wherever a command briefs.
 MODEL_HELP = (
@@ -60,8 +123,24 @@ def add_budget(parser: argparse.ArgumentParser) -> None:
 
 
 def add_model(parser: argparse.ArgumentParser, help: str = MODEL_HELP) -> None:
-    """``--model``: the embedding backend."""
-    parser.add_argument("--model", default=DEFAULT_MODEL, help=help)
+    """``--model``: the embedding backend (default: ``$STORYWEAVE_MODEL``, else minilm)."""
+    parser.add_argument(
+        "--model",
+        default=env_default("STORYWEAVE_MODEL", DEFAULT_MODEL),
+        help=help + " [env: STORYWEAVE_MODEL]",
+    )
+
+
+def add_outlets(parser: argparse.ArgumentParser) -> None:
+    """``--outlets FILE``: the user's outlet profiles (default: ``$STORYWEAVE_OUTLETS``)."""
+    parser.add_argument(
+        "--outlets",
+        metavar="FILE",
+        default=env_default("STORYWEAVE_OUTLETS"),
+        help="outlet file (JSON or CSV: name, domains, lean or other labels, country, owner); "
+        "the briefing then shows coverage by side and each side's blindspots "
+        "[env: STORYWEAVE_OUTLETS]",
+    )
 
 
 def add_input_limit(parser: argparse.ArgumentParser) -> None:
@@ -99,13 +178,16 @@ def add_urls(parser: argparse.ArgumentParser, what: str = "URL") -> None:
     )
 
 
-def add_db(parser: argparse.ArgumentParser, default: str | None) -> None:
-    """``--db``: the store, a SQLite file or a database URL."""
+def add_db(parser: argparse.ArgumentParser, default: str | None, what: str = "store") -> None:
+    """``--db``: the store, a SQLite file or a database URL (default: ``$STORYWEAVE_DB``,
+    else ``default``)."""
+    default = env_default("STORYWEAVE_DB", default)
     parser.add_argument(
         "--db",
         default=default,
-        help="store: SQLite file or database URL, e.g. postgresql+psycopg://user@host/db"
-        + (" (default: %(default)s)" if default else ""),
+        help=f"{what}: SQLite file or database URL, e.g. postgresql+psycopg://user@host/db"
+        + (" (default: %(default)s)" if default else "")
+        + " [env: STORYWEAVE_DB]",
     )
 
 
@@ -133,6 +215,7 @@ def options_from_flags(args: argparse.Namespace) -> BriefOptions:
         max_sentences=getattr(args, "max_sentences", DEFAULT_MAX_SENTENCES),
         url_timeout=getattr(args, "url_timeout", defaults.url_timeout),
         allow_private_urls=getattr(args, "allow_private_urls", defaults.allow_private_urls),
+        outlets=outlets_from_flags(args),
     )
 
 
@@ -167,6 +250,21 @@ def for_terminal(text: str, stream: TextIO, *, json_text: bool = False) -> str:
     if json_text:
         return _UNSAFE_IN_DOCUMENT.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
     return _UNSAFE_IN_DOCUMENT.sub(_escape, text)
+
+
+def outlets_from_flags(args: argparse.Namespace) -> OutletDirectory | None:
+    """The outlet file of ``--outlets`` (or ``$STORYWEAVE_OUTLETS``), loaded; ``None`` without."""
+    from ..views.profiles import load_outlets
+
+    path = getattr(args, "outlets", None)
+    if not path:
+        return None
+    try:
+        return load_outlets(path)
+    except OutletsError as error:
+        if path == env_default("STORYWEAVE_OUTLETS"):
+            raise OutletsError(f"{error} (the file STORYWEAVE_OUTLETS names)") from None
+        raise
 
 
 def report_problems(problems: Any, verb: str = "skipped") -> None:

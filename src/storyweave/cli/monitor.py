@@ -24,7 +24,9 @@ from .flags import (
     add_db,
     add_input_limit,
     add_model,
+    add_outlets,
     add_urls,
+    add_verbosity,
     check_output,
     for_terminal,
     options_from_flags,
@@ -87,7 +89,8 @@ def add_parser(commands: Any) -> None:
     )
     add_input_limit(ingest)
     add_urls(ingest, what="URL or feed")
-    ingest.add_argument("-q", "--quiet", action="store_true", help="no progress bar or problem list")
+    add_outlets(ingest)
+    add_verbosity(ingest, quiet="errors only: no progress bar or problem list")
     ingest.set_defaults(handler=run_ingest)
 
     stories = commands.add_parser(
@@ -100,6 +103,7 @@ def add_parser(commands: Any) -> None:
     add_db(stories, DEFAULT_DB)
     stories.add_argument("--json", action="store_true", help="print JSON (one list of stories)")
     stories.add_argument("--limit", type=int, help="show only the newest N stories")
+    add_verbosity(stories)
     stories.set_defaults(handler=run_stories)
 
     batch = commands.add_parser(
@@ -124,7 +128,8 @@ def add_parser(commands: Any) -> None:
     batch.add_argument("--limit", type=int, help="only the first N clusters of the dataset")
     add_model(batch, STORE_MODEL_HELP)
     add_budget(batch)
-    batch.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    add_outlets(batch)
+    add_verbosity(batch, quiet="errors only: no progress bar")
     batch.set_defaults(handler=run_batch)
 
 
@@ -263,7 +268,7 @@ def run_batch(args: argparse.Namespace) -> int:
         )
     report_problems(summary.problems)
     print(f"storyweave batch: {summary.line()}")
-    if summary.written == summary.failed and summary.failed:
+    if summary.written == summary.failed and summary.failed and not summary.skipped:
         return EXIT_FAILURE
     return EXIT_PARTIAL if summary.failed or summary.problems else EXIT_OK
 

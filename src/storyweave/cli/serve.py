@@ -11,7 +11,17 @@ import webbrowser
 from typing import Any
 
 from ..options import DEFAULT_MAX_INPUT_BYTES
-from .flags import EXIT_FAILURE, EXIT_OK, add_max_articles, add_model, add_urls, options_from_flags
+from .flags import (
+    EXIT_FAILURE,
+    EXIT_OK,
+    add_max_articles,
+    add_model,
+    add_outlets,
+    add_urls,
+    add_verbosity,
+    log_level,
+    options_from_flags,
+)
 
 #: How long to wait for the server to listen before opening the browser anyway.
 BROWSER_WAIT_SECONDS = 30.0
@@ -57,9 +67,11 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         "default: localhost, 127.0.0.1 and ::1 when listening on loopback, any otherwise",
     )
     add_model(serve, "embedding backend, as for `brief` (default: minilm)")
+    add_outlets(serve)
     serve.add_argument(
         "--no-browser", action="store_true", help="do not open the page in a browser"
     )
+    add_verbosity(serve, quiet="errors only (no request log)")
     serve.set_defaults(handler=run)
     return serve
 
@@ -89,7 +101,7 @@ def run(args: argparse.Namespace) -> int:
             + ("" if allowed else " (any Host header is accepted: name yours with --allowed-host)"),
             file=sys.stderr,
         )
-    server = uvicorn.Server(uvicorn.Config(app, host=args.host, port=args.port, log_level="info"))
+    server = uvicorn.Server(uvicorn.Config(app, host=args.host, port=args.port, log_level=_uvicorn_level(args)))
     if not args.no_browser:
         url = f"http://{_url_host(args.host)}:{args.port}/"
         threading.Thread(target=_open_when_started, args=(server, url), daemon=True).start()
@@ -107,6 +119,14 @@ def allowed_hosts(bind: str, given: list[str] | None) -> list[str] | None:
     if given:
         return list(given)
     return list(LOOPBACK_HOSTS) if _is_loopback(bind) else None
+
+
+def _uvicorn_level(args: argparse.Namespace) -> str:
+    """uvicorn's request log: on by default (the page's address is in it), off with -q."""
+    import logging
+
+    level = log_level(args)
+    return "debug" if level <= logging.DEBUG else "error" if level >= logging.ERROR else "info"
 
 
 def _open_when_started(server: Any, url: str) -> None:

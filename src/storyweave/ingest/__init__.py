@@ -17,6 +17,7 @@ one bad input: each one that cannot be used becomes an
 
 from __future__ import annotations
 
+import logging
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -29,6 +30,8 @@ from ..options import BriefOptions
 from .datasets import DatasetCluster, load_dataset, normalise_date
 from .files import is_dataset_path, iter_directory, read_article_file, read_stream
 from .urls import fetch_url
+
+_log = logging.getLogger(__name__)
 
 __all__ = [
     "DatasetCluster",
@@ -108,6 +111,10 @@ def load(
                 continue
             stdin_used = True
         _load_one(name, raw, options, cluster, stdin, collector)
+    _log.info(
+        "loaded %d article(s) from %d input(s); %d skipped",
+        len(collector.articles), len(inputs), len(collector.problems),
+    )
     return Loaded(tuple(collector.articles), tuple(collector.problems))
 
 

@@ -57,6 +57,11 @@ class DatasetCluster:
     problems: tuple[InputProblem, ...] = ()
 
 
+#: A file whose first lines all fail to parse is not a dataset: refused with one message
+#: instead of one problem per line (three, so that one damaged line at the top is not enough).
+NOT_A_DATASET_LINES = 3
+
+
 def load_dataset(
     path: str | Path,
     *,
@@ -184,23 +189,45 @@ def _lines(handle: io.BufferedIOBase, max_bytes: int) -> Iterator[bytes | None]:
 def _parse_lines(
     lines: Iterator[bytes | None], name: str, max_bytes: int, report: ProblemHandler
 ) -> Iterator[tuple[int, dict[str, object]]]:
+    bad: list[InputProblem] = []  # lines that failed before the first good record
+    seen_record = False
     for line_no, line in enumerate(lines, start=1):
+        problem = None
         if line is None:
-            report(InputProblem(name, f"line {line_no}: {too_large_message(max_bytes)}"))
+            problem = InputProblem(name, f"line {line_no}: {too_large_message(max_bytes)}")
+        elif not line.strip():
             continue
-        if not line.strip():
+        else:
+            try:
+                record = json.loads(line)
+            except (ValueError, RecursionError) as error:
+                # ValueError: bad syntax, bad UTF-8, an integer of more than 4,300 digits;
+                # RecursionError: arrays or objects nested thousands deep.
+                problem = InputProblem(name, f"line {line_no}: not valid JSON ({_short(error)})")
+            else:
+                if not isinstance(record, dict):
+                    problem = InputProblem(name, f"line {line_no}: not a JSON object; skipped")
+        if problem is not None:
+            if not seen_record:
+                bad.append(problem)
+                if len(bad) >= NOT_A_DATASET_LINES:
+                    # A text file or a page given as a dataset: one message, not one per line.
+                    raise DatasetError(
+                        name,
+                        f"not a JSON Lines dataset: its first {len(bad)} lines are not JSON "
+                        f"objects ({bad[0].problem}); a dataset has one "
+                        '{"id", "documents": [...]} record per line',
+                    )
+                continue
+            report(problem)
             continue
-        try:
-            record = json.loads(line)
-        except (ValueError, RecursionError) as error:
-            # ValueError: bad syntax, bad UTF-8, an integer of more than 4,300 digits;
-            # RecursionError: arrays or objects nested thousands deep.
-            report(InputProblem(name, f"line {line_no}: not valid JSON ({_short(error)})"))
-            continue
-        if not isinstance(record, dict):
-            report(InputProblem(name, f"line {line_no}: not a JSON object; skipped"))
-            continue
+        if not seen_record:
+            seen_record = True
+            for earlier in bad:
+                report(earlier)
         yield line_no, record
+    for earlier in bad if not seen_record else ():
+        report(earlier)
 
 
 def _parse_json_document(

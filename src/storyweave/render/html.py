@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from importlib import resources
 
-from ..model import Briefing, Source
+from ..model import Briefing, BriefingChanges, Source
 from .common import (
     agreed_facts,
     headline,
@@ -21,9 +21,13 @@ from .common import (
     source_number,
     story_warning,
 )
-from .html_analysis import analysis_sections
+from .html_analysis import analysis_sections, divergences_section
 from .html_base import PALETTE, badge, cites, e
 from .html_matrix import MATRIX_CSS, matrix_section
+from .changes import changes_html
+from .html_top import navigation_html, sides_section, top_card_html
+from .outline import sections, top_card
+from .sides import side_tags
 
 #: Scripts are forbidden outright: a page of escaped source text needs none.
 CSP_META = (
@@ -32,8 +36,11 @@ CSP_META = (
 )
 
 
-def render_html(briefing: Briefing, *, matrix: bool = False) -> str:
-    """The briefing as a complete HTML document; ``matrix`` adds the sources x facts table."""
+def render_html(
+    briefing: Briefing, *, matrix: bool = False, changes: BriefingChanges | None = None
+) -> str:
+    """The briefing as a complete HTML document; ``matrix`` adds the sources x facts table,
+    ``changes`` a living story's "What changed" section."""
     title = e(headline(briefing))
     parts = [
         "<!doctype html>",
@@ -43,7 +50,7 @@ def render_html(briefing: Briefing, *, matrix: bool = False) -> str:
         f"<title>{title} · storyweave</title>",
         f"<style>{html_css(matrix=matrix)}</style>",
         "</head><body><main>",
-        render_html_body(briefing, matrix=matrix),
+        render_html_body(briefing, matrix=matrix, changes=changes),
         "</main></body></html>",
     ]
     return "\n".join(parts) + "\n"
@@ -59,6 +66,9 @@ def render_html_many(briefings: Sequence[Briefing]) -> str:
         + render_html_body(b)
         .replace('id="h-', f'id="story{k}-h-')
         .replace('aria-labelledby="h-', f'aria-labelledby="story{k}-h-')
+        .replace('href="#h-', f'href="#story{k}-h-')
+        .replace('id="d-', f'id="story{k}-d-')
+        .replace('href="#d-', f'href="#story{k}-d-')
         + "</article>"
         for k, b in enumerate(briefings, start=1)
     )
@@ -83,20 +93,34 @@ def html_css(*, matrix: bool = False) -> str:
     return css + _colour_rules() + (MATRIX_CSS if matrix else "")
 
 
-def render_html_body(briefing: Briefing, *, matrix: bool = False) -> str:
+def render_html_body(
+    briefing: Briefing, *, matrix: bool = False, changes: BriefingChanges | None = None
+) -> str:
     """The briefing's sections without the document around them, for embedding in a page
-    that supplies :func:`html_css` (the web server's briefing page does)."""
+    that supplies :func:`html_css` (the web server's briefing page does).
+
+    The page opens with the one-story warning (when the inputs mix stories), then the top
+    card and the section navigation. ``changes`` are what changed in a living story since
+    an earlier briefing: a section of their own (heading id ``h-changes``), first.
+    """
     # Sources with the same outlet (ten wire stories) get telling labels everywhere below.
     label = labels(briefing)
+    card = top_card(briefing)
     briefing = replace(
         briefing, sources=tuple(replace(s, outlet=label[s.id]) for s in briefing.sources)
     )
     title = e(headline(briefing))
     parts = [f'<header><h1>{title}</h1><p class="meta">{_meta(briefing)}</p></header>']
     parts.append(_story_warning(briefing))
+    parts.append(top_card_html(briefing, card))
+    parts.append(navigation_html(sections(briefing, matrix=matrix, changes=changes is not None)))
     parts += [f'<p class="note" role="note">{e(note)}</p>' for note in briefing.notes]
+    if changes is not None:
+        parts.append(changes_html(changes, briefing))
     parts.append(_summary(briefing))
     parts.append(_facts(briefing))
+    parts.append(divergences_section(briefing))
+    parts.append(sides_section(briefing))
     if matrix:
         parts.append(matrix_section(briefing))
     parts.append(_quotes(briefing))
@@ -144,10 +168,12 @@ def _facts(briefing: Briefing) -> str:
     agreed = agreed_facts(briefing)
     if not agreed:
         return ""
+    tags = side_tags(briefing)
     items = "".join(
         f"<li>{e(f.text)} {cites(briefing, f.sentence_ids)}"
         f'<div class="badges">reported by {len(f.source_ids)}: '
         + " ".join(badge(briefing, s) for s in f.source_ids)
+        + (f' <span class="side-tag">{e(tags[f.id])}</span>' if f.id in tags else "")
         + "</div></li>"
         for f in agreed
     )

@@ -5,21 +5,16 @@ from __future__ import annotations
 from ..model import Briefing, Divergence
 from .common import fact_index, shown_divergences
 from .html_base import badge, cites, e
-
-_HEADINGS = (
-    ("conflict", "Conflicting reports"),
-    ("superseded", "Overtaken by later reports"),
-    ("single_source", "Reported by one source only"),
-    ("coverage_gap", "Coverage gaps"),
-)
+from .outline import KIND_TITLE, divergence_anchor
+from .sides import side_tags
 
 
 def analysis_sections(briefing: Briefing) -> list[str]:
-    """The HTML of every non-empty cross-source section, in reading order."""
+    """The HTML of the non-empty sections after the quotes, in reading order (the
+    divergences come before the quotes: :func:`divergences_section`)."""
     return [
         html
         for html in (
-            _divergences(briefing),
             _entities(briefing),
             _timeline(briefing),
             _outlets(briefing),
@@ -34,21 +29,28 @@ def _section(key: str, title: str, body: str) -> str:
     )
 
 
-def _divergences(briefing: Briefing) -> str:
+def divergences_section(briefing: Briefing) -> str:
+    """"Where sources differ", each divergence in an item the top card can link to."""
     if not briefing.divergences:
         return ""
     blocks = []
-    for kind, heading in _HEADINGS:
+    tags = side_tags(briefing)
+    for kind, heading in KIND_TITLE.items():
         items, more = shown_divergences(briefing, kind)
         if items:
-            rows = "".join(_divergence(briefing, d) for d in items)
+            rows = "".join(
+                _divergence(briefing, d, divergence_anchor(kind, i), tags)
+                for i, d in enumerate(items, start=1)
+            )
             if more:
                 rows += f'<li class="more">{more} more in the JSON of this briefing</li>'
             blocks.append(f'<h3>{heading}</h3><ul class="div div-{kind}">{rows}</ul>')
     return _section("divergences", "Where sources differ", "".join(blocks))
 
 
-def _divergence(briefing: Briefing, divergence: Divergence) -> str:
+def _divergence(
+    briefing: Briefing, divergence: Divergence, anchor: str, tags: dict[str, str]
+) -> str:
     sides = ""
     if divergence.kind in ("conflict", "superseded"):
         sides = '<ul class="sides">' + "".join(
@@ -59,12 +61,15 @@ def _divergence(briefing: Briefing, divergence: Divergence) -> str:
         ) + "</ul>"
     elif divergence.sides:
         sides = " " + cites(briefing, divergence.sides[0].citations)
+        side = tags.get(divergence.fact_ids[0]) if divergence.fact_ids else None
+        if divergence.kind == "single_source" and side:
+            sides += f' <span class="side-tag">{e(side)}</span>'
     missing = ""
     if divergence.missing_source_ids:
         missing = '<div class="badges">not in: ' + " ".join(
             badge(briefing, s) for s in divergence.missing_source_ids
         ) + "</div>"
-    return f"<li>{e(divergence.summary)}{sides}{missing}</li>"
+    return f'<li id="{anchor}">{e(divergence.summary)}{sides}{missing}</li>'
 
 
 def _entities(briefing: Briefing) -> str:

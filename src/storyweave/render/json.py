@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 from importlib import resources
 from typing import Any
 
@@ -25,6 +26,7 @@ from ..model import (
     Fact,
     FramingNote,
     InputProblem,
+    OutletProfile,
     OutletView,
     Quote,
     QuoteMention,
@@ -39,10 +41,12 @@ from ..model import (
 )
 from ..version import __version__
 from .common import fact_index, quote_variants
+from .outline import sections, top_card
 
 #: 1.1: divergences, entities, timeline, outlets, quote variants; 1.2: story_check, fact claim;
-#: 1.3: framing kind "loaded".
-SCHEMA_VERSION = "1.3"
+#: 1.3: framing kind "loaded"; 1.4: top (the top card), sections, sides (coverage by side,
+#: blindspots), source profiles.
+SCHEMA_VERSION = "1.4"
 
 
 def to_dict(briefing: Briefing) -> dict[str, Any]:
@@ -108,6 +112,61 @@ def to_dict(briefing: Briefing) -> dict[str, Any]:
             for t in briefing.timeline
         ],
         "outlets": [_outlet(view, briefing) for view in briefing.outlets],
+        "top": _top(briefing),
+        "sections": [{"key": s.key, "title": s.title} for s in sections(briefing)],
+        "sides": _sides(briefing),
+    }
+
+
+def _top(briefing: Briefing) -> dict[str, Any]:
+    """The top card: what every format shows first (see :mod:`.outline`)."""
+    card = top_card(briefing)
+    return {
+        "headline": card.headline,
+        "lede": [
+            {"text": line.text, "citations": list(line.citations), "sources": list(line.source_ids)}
+            for line in card.lede
+        ],
+        "reports": card.reports,
+        "outlets": card.outlets,
+        "agreement": {
+            "agreed": card.agreed,
+            "conflicts": card.conflicts,
+            "overtaken": card.overtaken,
+            "single_source": card.single_source,
+            "share": card.agreement,
+        },
+        "sides": [{"side": c.side, "outlets": len(c.outlets)} for c in card.sides],
+        "divergences": [
+            {"divergence": h.index, "kind": h.kind, "text": h.text} for h in card.headlines
+        ],
+    }
+
+
+def _sides(briefing: Briefing) -> dict[str, Any] | None:
+    view = briefing.sides
+    if view is None:
+        return None
+    return {
+        "key": view.key,
+        "coverage": [
+            {"side": c.side, "outlets": list(c.outlets), "sources": list(c.source_ids)}
+            for c in view.coverage
+        ],
+        "unlabelled": list(view.unlabelled),
+        "claims": [
+            {
+                "kind": c.kind,
+                "fact": c.fact_id,
+                "divergence": c.divergence,
+                "text": c.text,
+                "citations": list(c.citations),
+                "sources": list(c.source_ids),
+                "sides": list(c.sides),
+                "blindspot_of": list(c.blindspot_of),
+            }
+            for c in view.claims
+        ],
     }
 
 
@@ -139,6 +198,11 @@ def _source(source: Source) -> dict[str, Any]:
             for s in source.sentences
         ],
         "removed": [{"line": r.line, "text": r.text, "reason": r.reason} for r in source.removed],
+        "profile": (
+            {"name": source.profile.name, "labels": dict(source.profile.labels)}
+            if source.profile is not None
+            else None
+        ),
     }
 
 
@@ -277,7 +341,7 @@ def _briefing_from(
     data: dict[str, Any], sources: tuple[Source, ...], text_of: dict[str, str]
 ) -> Briefing:
     check = data.get("story_check") or {}
-    return Briefing(
+    briefing = Briefing(
         story_check=StoryCheck(
             groups=tuple(
                 StoryGroup(tuple(g["sources"]), g.get("title", "")) for g in check.get("groups", ())
@@ -336,6 +400,14 @@ def _briefing_from(
         ),
         outlets=tuple(_outlet_from(o) for o in data.get("outlets", [])),
     )
+    # The side view is derived: rebuilt from the sources' profiles, as the pipeline made it.
+    sides = data.get("sides")
+    if isinstance(sides, dict) and isinstance(sides.get("key"), str):
+        from ..views.sides import side_view
+
+        view = side_view(briefing.sources, briefing.facts, briefing.divergences, sides["key"])
+        briefing = replace(briefing, sides=view)
+    return briefing
 
 
 def _representative(fact: dict[str, Any], text_of: dict[str, str]) -> str:
@@ -371,6 +443,17 @@ def _source_from(data: dict[str, Any]) -> Source:
         removed=tuple(
             RemovedLine(int(r["line"]), r["text"], r["reason"]) for r in data.get("removed", [])
         ),
+        profile=_profile_from(data.get("profile")),
+    )
+
+
+def _profile_from(data: Any) -> OutletProfile | None:
+    if not isinstance(data, dict) or not isinstance(data.get("name"), str):
+        return None
+    labels = data.get("labels") or {}
+    return OutletProfile(
+        name=data["name"],
+        labels=tuple((str(k), str(v)) for k, v in labels.items()) if isinstance(labels, dict) else (),
     )
 
 

@@ -8,11 +8,10 @@ from __future__ import annotations
 
 import re
 
-from ..model import Briefing, Source
+from ..model import Briefing, BriefingChanges, Source
 from .common import (
     agreed_facts,
     fact_index,
-    headline,
     labels,
     marker,
     plain,
@@ -20,6 +19,8 @@ from .common import (
     shown_divergences,
     story_warning,
 )
+from .outline import KIND_TAG, KIND_TITLE, Section, TopCard, sections, slug, top_card
+from .sides import blindspots_by_side, side_tags
 
 _MD_ACTIVE = re.compile(r"([\\`*_\[\]<>#|])")
 #: A list marker at the start of the text ("- ", "+ ", "1. ", "2) "): after our own "- "
@@ -33,10 +34,15 @@ def md(text: str) -> str:
     return _MD_LEADING_MARKER.sub(lambda m: m.group(1)[:-1] + "\\" + m.group(1)[-1], escaped)
 
 
-def render_markdown(briefing: Briefing) -> str:
-    """The briefing as a Markdown document."""
-    out: list[str] = [f"# {md(headline(briefing))}", ""]
+def render_markdown(briefing: Briefing, changes: BriefingChanges | None = None) -> str:
+    """The briefing as a Markdown document: the one-story warning (when the inputs mix
+    stories), the top card, a line of links to the sections, then the sections; a living
+    story's ``changes`` come first among them ("What changed")."""
+    card = top_card(briefing)
+    out: list[str] = [f"# {md(card.headline)}", ""]
     label = labels(briefing)
+    out += _story_warning(briefing)
+    out += _top_card(card)
     n_sources = len(briefing.sources)
     out.append(
         f"*{n_sources} source{'s' if n_sources != 1 else ''} · "
@@ -44,9 +50,13 @@ def render_markdown(briefing: Briefing) -> str:
         "sentences · citations [n] refer to the sources listed below*"
     )
     out.append("")
-    out += _story_warning(briefing)
+    out += [navigation(sections(briefing, changes=changes is not None)), ""]
     for note in briefing.notes:
         out += [f"> **Note:** {md(note)}", ""]
+    if changes is not None:
+        from .changes import changes_markdown
+
+        out += changes_markdown(changes)
 
     out += ["## Summary", ""]
     if briefing.summary:
@@ -59,15 +69,19 @@ def render_markdown(briefing: Briefing) -> str:
     agreed = agreed_facts(briefing)
     if agreed:
         out += ["## Agreed facts", ""]
+        tags = side_tags(briefing)
         for i, fact in enumerate(agreed, 1):
             names = ", ".join(md(label[s]) for s in fact.source_ids)
+            sides = tags.get(fact.id)
             out.append(
                 f"{i}. {md(fact.text)} {marker(fact.source_ids)}  \n"
-                f"   *reported by {len(fact.source_ids)} sources: {names}*"
+                f"   *reported by {len(fact.source_ids)} sources: {names}"
+                + (f" — {md(sides)}*" if sides else "*")
             )
         out.append("")
 
     out += _divergences(briefing, label)
+    out += _sides(briefing, label)
 
     if briefing.quotes:
         out += ["## Quotes", ""]
@@ -141,19 +155,12 @@ def _source_line(source: Source, label: str) -> str:
     return " · ".join(parts)
 
 
-_DIVERGENCE_HEADINGS = (
-    ("conflict", "Conflicting reports"),
-    ("superseded", "Overtaken by later reports"),
-    ("single_source", "Reported by one source only"),
-    ("coverage_gap", "Coverage gaps"),
-)
-
-
 def _divergences(briefing: Briefing, label: dict[str, str]) -> list[str]:
     if not briefing.divergences:
         return []
     out = ["## Where sources differ", ""]
-    for kind, heading in _DIVERGENCE_HEADINGS:
+    tags = side_tags(briefing)
+    for kind, heading in KIND_TITLE.items():
         items, more = shown_divergences(briefing, kind)
         if not items:
             continue
@@ -166,6 +173,9 @@ def _divergences(briefing: Briefing, label: dict[str, str]) -> list[str]:
                     out.append(f"    - {value}{md(side.text)} {marker(side.source_ids)}")
             elif item.sides:
                 out[-1] += f" {marker(item.sides[0].source_ids)}"
+                side = tags.get(item.fact_ids[0]) if kind == "single_source" and item.fact_ids else None
+                if side:
+                    out[-1] += f" *({md(side)})*"
         if more:
             out.append(f"- *{more} more in the JSON output (--format json)*")
         out.append("")
@@ -195,6 +205,68 @@ def _outlets(briefing: Briefing, label: dict[str, str]) -> list[str]:
                 f" — {md(n.note)}"
                 for n in view.framing
             ]
+            out.append("")
+    return out
+
+
+def _top_card(card: TopCard) -> list[str]:
+    """The card every briefing opens with (after the one-story warning)."""
+    out = []
+    if card.lede:
+        text = " ".join(f"{md(line.text)} {marker(line.source_ids)}" for line in card.lede)
+        out += [f"> **In short:** {text}", ">"]
+    first, _, rest = md(card.agreement_line()).partition(" · ")
+    out.append(f"> **{first}**" + (f" · {rest}" if rest else "") + ("  " if card.sides else ""))
+    if card.sides:
+        out.append(f"> **By {md(card.side_key or 'side')}:** {md(card.sides_line())}")
+    if card.headlines:
+        out += [">", "> **Where they differ:**"]
+        out += [
+            f"> - **{KIND_TAG[h.kind]}:** [{md(h.text)}](#{slug(KIND_TITLE[h.kind])})"
+            for h in card.headlines
+        ]
+    return out + [""]
+
+
+def navigation(found: list[Section]) -> str:
+    """One line of links to the sections (each heading's Markdown anchor)."""
+    return "**Sections:** " + " · ".join(f"[{s.title}](#{s.slug})" for s in found)
+
+
+def _sides(briefing: Briefing, label: dict[str, str]) -> list[str]:
+    """Coverage by side and each side's blindspots (with an outlet file)."""
+    view = briefing.sides
+    if view is None:
+        return []
+    key = md(view.key)
+    out = ["## Coverage by side", ""]
+    if not view.coverage:
+        out += [f"_No outlet of this briefing has a {key} in the outlet file._", ""]
+        return out
+    out += [f"Sides are the outlets' *{key}* in the outlet file. Outlets carrying the story:", ""]
+    for coverage in view.coverage:
+        n = len(coverage.outlets)
+        out.append(
+            f"- **{md(coverage.side)}** ({n} outlet{'s' if n != 1 else ''}): "
+            f"{', '.join(md(o) for o in coverage.outlets)} {marker(coverage.source_ids)}"
+        )
+    if view.unlabelled:
+        names = ", ".join(md(label[s]) for s in view.unlabelled)
+        out.append(f"- *no {key} in the outlet file:* {names} {marker(view.unlabelled)}")
+    out.append("")
+    groups = blindspots_by_side(view)
+    if groups:
+        out += [
+            "### Blindspots",
+            "",
+            "Claims only one side carries while the other sides cover the story.",
+            "",
+        ]
+        for side, others, claims, more in groups:
+            out += [f"**Only {md(side)} outlets carry** (a blindspot for {md(', '.join(others))}):", ""]
+            out += [f"- {md(c.text)} {marker(c.source_ids)}" for c in claims]
+            if more:
+                out.append(f"- *{more} more in the JSON output (--format json)*")
             out.append("")
     return out
 

@@ -26,6 +26,7 @@ import numpy as np
 
 from ..model import Sentence, Source, StoryCheck, StoryGroup
 from .clustering import top_entities
+from .titles import best_title
 
 @dataclass(frozen=True, slots=True)
 class CheckParams:
@@ -157,10 +158,10 @@ def _articles(
 
 
 def _group(sources: Sequence[Source], source_ids: Sequence[str]) -> StoryGroup:
-    """A group named by the title of its first article that has one (else its first line)."""
+    """A group named by the best headline of its articles (else its first article's first line)."""
     by_id = {s.id: s for s in sources}
     members = [by_id[s] for s in source_ids]
-    title = next((s.title for s in members if s.title), None)
+    title = best_title([s.title for s in members])
     if title is None and members and members[0].sentences:
         title = members[0].sentences[0].text
     return StoryGroup(source_ids=tuple(source_ids), title=title or "")

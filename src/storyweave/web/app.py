@@ -11,7 +11,7 @@ a briefing cache); nothing is global. Routes:
                             ``{"id", "briefing", "errors"}`` (201; 422 if nothing briefed)
 ``GET  /api/briefings/{id}``  a stored briefing's JSON
 ``GET  /api/health``        liveness
-``GET  /openapi.json``      the OpenAPI description (``/docs`` shows it)
+``GET  /openapi.json``      the OpenAPI description (``/docs`` shows it, from local files)
 ==========================  ===============================================================
 
 Limits: a body over ``max_request_bytes`` is refused with 413 before it is read (by its
@@ -66,6 +66,7 @@ from ..pipeline import Briefer
 from ..render.json import briefing_from_dict
 from ..version import __version__
 from .cache import BriefingCache, MemoryCache
+from .docs import add_docs
 from .guards import BodyLimit, HostGuard, error_response
 from .intake import Engine, Gathered, InputFailure, Outcome, PastedArticle, Submission, Upload
 from .pages import Box, FormState, briefing_page, form_page
@@ -247,6 +248,8 @@ def create_app(
         version=__version__,
         summary="Weave many news reports of one event into one cited briefing.",
         lifespan=lifespan,
+        docs_url=None,  # served from local files by .docs (FastAPI's loads a CDN)
+        redoc_url=None,
     )
     app.state.engine = engine
     app.state.cache = briefings
@@ -256,6 +259,7 @@ def create_app(
     app.add_middleware(HostGuard, allowed_hosts=allowed_hosts, page_headers=PAGE_HEADERS)
     static = resources.files("storyweave.web").joinpath("static")
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
+    add_docs(app, PAGE_HEADERS)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, error: StarletteHTTPException) -> Response:
