@@ -28,7 +28,7 @@ def client(app: object) -> httpx.AsyncClient:
 
 async def test_docs_page_loads_swagger_ui_from_this_server_only() -> None:
     if docs_module.swagger_ui_folder() is None:
-        pytest.skip("swagger-ui-bundle is not installed: pip install -e '.[web]'")
+        pytest.skip("swagger-ui-bundle-v2 is not installed: pip install -e '.[web]'")
     async with client(create_app(FAST)) as http:
         page = await http.get("/docs")
         assert page.status_code == 200

@@ -64,6 +64,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.command == "brief" and not args.inputs and args.story is None:
         parser.error("brief: give at least one INPUT, or --story ID")  # exits with 2
+    if args.command == "brief" and args.since is not None and args.story is None:
+        parser.error("brief: --since compares briefings of a stored story: give --story ID")
     configure_logging(args)
     try:
         code: int = args.handler(args)

@@ -82,10 +82,9 @@ def add_parser(commands: Any) -> None:
     )
     brief.add_argument(
         "--since",
-        type=int,
         metavar="BRIEFING",
-        help="with --story: what changed since that stored briefing of the story (its number "
-        "in `storyweave stories`; default: the one before the current)",
+        help="with --story: open with what changed since that briefing of the story: its "
+        "number (1 is the first) or 'previous' (the one before the current)",
     )
     add_model(brief)
     add_outlets(brief)

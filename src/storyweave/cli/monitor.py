@@ -13,7 +13,6 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from ..errors import StoreError
 from ..options import BriefOptions
 from .flags import (
     EXIT_FAILURE,
@@ -156,8 +155,10 @@ def run_ingest(args: argparse.Namespace) -> int:
         summary = store.ingest(items, briefer, on_item=lambda _outcome: bar.update())
         bar.close()
         if args.brief:
+            from ..monitor.living import current
+
             for story_id in sorted(summary.stories):
-                store.current_briefing(story_id, briefer)
+                current(store, story_id, briefer)  # stored with what changed since the last
     if not args.quiet:
         report_problems(summary.problems, verb="failed")
     print(f"storyweave ingest: {summary.line()}")
@@ -168,10 +169,12 @@ def run_ingest(args: argparse.Namespace) -> int:
 
 def stories_json(records: list[Any]) -> list[dict[str, Any]]:
     """The documented ``stories --json`` shape."""
+    from ..monitor.living import story_title
+
     return [
         {
             "id": story.id,
-            "title": story.title,
+            "title": story_title(story),
             "language": story.language,
             "first": _iso(story.first_time),
             "last": _iso(story.last_time),
@@ -195,10 +198,12 @@ def stories_json(records: list[Any]) -> list[dict[str, Any]]:
 
 def run_stories(args: argparse.Namespace) -> int:
     """``storyweave stories``."""
+    from ..monitor.living import story_title, summaries
     from ..monitor.store import Store
 
     with Store(args.db, create=False) as store:  # a mistyped --db is an error, not a new file
         records = store.stories(limit=args.limit)
+        news = {s.id: s for s in summaries(store, limit=args.limit)}
     if args.json:
         text = json.dumps(stories_json(records), ensure_ascii=False, indent=2)
         print(for_terminal(text, sys.stdout, json_text=True))
@@ -210,8 +215,10 @@ def run_stories(args: argparse.Namespace) -> int:
         print(
             f"#{story.id}  {_iso(story.last_time)[:16]}  {count} article{'s' * (count != 1)}  "
             f"[{shown(story.language)}, briefing {story.briefing}]  "
-            f"{shown(story.title or '(untitled)')}"
+            f"{shown(story_title(story))}"
         )
+        if story.id in news:
+            print(f"    what's new: {news[story.id].whats_new}")
         for article in story.articles:
             label = article.outlet or article.title or article.origins[0]
             print(f"    {article.id}: {shown(label)}  ({shown(article.origins[0])})")
@@ -222,29 +229,48 @@ def run_stories(args: argparse.Namespace) -> int:
 
 def run_story_brief(args: argparse.Namespace, options: BriefOptions) -> int:
     """``storyweave brief --story ID``: the story's current briefing (rebuilt if stale)."""
+    from ..monitor.living import current
     from ..monitor.store import DEFAULT_DB, Store
     from ..pipeline import Briefer
-    from ..render import briefing_from_dict, render
+    from ..render.changes import changes_dict
+    from ..render.html import render_html
+    from ..render.markdown import render_markdown
 
     briefer = Briefer(options)
     with Store(args.db or DEFAULT_DB, create=False) as store:
-        record = store.current_briefing(args.story, briefer)
-        assert record is not None  # rebuild=True always gives one
-        if args.format == "json":
-            text = record.json
-        else:
-            # The stored JSON is the briefing: read it back rather than brief again. A
-            # store is a file anyone may have edited: what does not read back is refused.
-            try:
-                briefing = record.briefing or briefing_from_dict(json.loads(record.json))
-            except (ValueError, KeyError, TypeError, RecursionError) as error:
-                raise StoreError(
-                    f"the stored briefing of story {record.story_id} in {args.db or DEFAULT_DB} "
-                    f"is damaged ({str(error)[:120]}); rebuild it after fixing the store"
-                ) from None
-            text = render(briefing, args.format)
+        since = None if args.since in (None, "previous") else _briefing_number(args.since)
+        # Through the living story, so a rebuilt briefing is stored with what changed
+        # since the one before (the list of stories shows it).
+        living = current(store, args.story, briefer, since=since)
+    changes = living.changes if args.since is not None else None
+    if args.format == "json" and changes is None:
+        text = living.json
+    elif args.format == "json":
+        document = {
+            "story": living.story_id,
+            "number": living.number,
+            "since": living.since,
+            "changes": changes_dict(living.changes),
+            "briefing": json.loads(living.json),
+        }
+        text = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+    elif args.format == "html":
+        text = render_html(living.briefing, changes=changes)
+    else:
+        text = render_markdown(living.briefing, changes)
     write_output(text, args.output, json_text=args.format == "json")
     return EXIT_OK
+
+
+def _briefing_number(value: str) -> int:
+    from ..errors import OptionsError
+
+    if not value.isdigit() or int(value) < 1:
+        raise OptionsError(
+            f"--since takes a briefing number (1, 2, ... as `storyweave stories` counts them) "
+            f"or 'previous', not {value!r}"
+        )
+    return int(value)
 
 
 def run_batch(args: argparse.Namespace) -> int:

@@ -19,6 +19,7 @@ from .flags import (
     add_outlets,
     add_urls,
     add_verbosity,
+    env_default,
     log_level,
     options_from_flags,
 )
@@ -31,6 +32,7 @@ examples:
   storyweave serve                         # http://127.0.0.1:8000/ opens in your browser
   storyweave serve --port 9000 --no-browser
   storyweave serve --host 0.0.0.0          # reachable from other machines: take care
+  storyweave serve --db news.db            # living stories of a store at /stories
 API:
   curl -s localhost:8000/api/briefings -H 'content-type: application/json' \\
        -d '{"articles": [{"text": "..."}, {"text": "..."}], "urls": []}'
@@ -69,6 +71,13 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     add_model(serve, "embedding backend, as for `brief` (default: minilm)")
     add_outlets(serve)
     serve.add_argument(
+        "--db",
+        default=env_default("STORYWEAVE_DB"),
+        help="a store of stories (SQLite file or database URL): serve its living stories at "
+        "/stories, and keep the page's briefings in it so their links survive a restart "
+        "[env: STORYWEAVE_DB]",
+    )
+    serve.add_argument(
         "--no-browser", action="store_true", help="do not open the page in a browser"
     )
     add_verbosity(serve, quiet="errors only (no request log)")
@@ -93,7 +102,14 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_FAILURE
     options = options_from_flags(args)
     allowed = allowed_hosts(args.host, args.allowed_host)
-    app = create_app(options, max_request_bytes=options.max_input_bytes, allowed_hosts=allowed)
+    store = None
+    if args.db:
+        from ..monitor.store import Store
+
+        store = Store(args.db, create=False)  # a mistyped --db is an error, not a new file
+    app = create_app(
+        options, max_request_bytes=options.max_input_bytes, allowed_hosts=allowed, store=store
+    )
     if not _is_loopback(args.host):
         print(
             f"storyweave: listening on {args.host}: anyone who can reach this address can "
@@ -105,7 +121,11 @@ def run(args: argparse.Namespace) -> int:
     if not args.no_browser:
         url = f"http://{_url_host(args.host)}:{args.port}/"
         threading.Thread(target=_open_when_started, args=(server, url), daemon=True).start()
-    server.run()
+    try:
+        server.run()
+    finally:
+        if store is not None:
+            store.close()
     # uvicorn returns normally after Ctrl-C; a failed start (port in use) leaves it unstarted.
     return EXIT_OK if server.started else EXIT_FAILURE
 

@@ -14,7 +14,10 @@ Tables:
   never a second article), so a story can be traced back to its inputs.
 - ``stories``: the running sum of member vectors (its centroid), entity counts, time
   span, language; a merged story points at the story it went into.
-- ``briefings``: each briefing built for a story, as JSON, with the article ids it covers.
+- ``briefings``: each briefing built for a story, as JSON, with the article ids it covers
+  and what changed since the story's previous briefing (``changes``, JSON).
+- ``web_briefings``: briefings made on the web page (``storyweave serve``), under their
+  link's id, so that links survive a restart.
 - ``runs``: one row per ingest run with its counts and problems.
 - ``store_meta``: key/value settings fixed at creation (the embedding model of the vectors).
 
@@ -131,6 +134,16 @@ briefings = sa.Table(
     sa.Column("article_ids", sa.Text, nullable=False),  # JSON sorted list of covered ids
     sa.Column("briefing", sa.Text, nullable=False),  # render_json output
     sa.Column("created_at", sa.Text, nullable=False),
+    # JSON of render.changes.changes_dict against the story's previous briefing (migration 3)
+    sa.Column("changes", sa.Text),
+)
+
+web_briefings = sa.Table(
+    "web_briefings",
+    metadata,
+    sa.Column("id", sa.String(64), primary_key=True),  # the link's id (web.cache.document_id)
+    sa.Column("document", sa.Text, nullable=False),  # {"briefing", "errors", "stories"}
+    sa.Column("created_at", sa.Text, nullable=False),
 )
 
 
@@ -170,11 +183,20 @@ def _add_run_owner(connection: sa.Connection) -> None:
         connection.exec_driver_sql("ALTER TABLE runs ADD COLUMN owner TEXT")
 
 
+def _add_living_stories(connection: sa.Connection) -> None:
+    # Migration 1 creates the tables as defined today, so a store made since already has
+    # the column; an older one gets it here.
+    if "changes" not in {c["name"] for c in sa.inspect(connection).get_columns("briefings")}:
+        connection.exec_driver_sql("ALTER TABLE briefings ADD COLUMN changes TEXT")
+    metadata.create_all(connection, tables=[web_briefings])
+
+
 #: Ordered; append new steps, never edit applied ones.
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "articles, origins, stories, briefings, runs, meta", _create_tables),
     Migration(2, "indexes for story lookups", _add_indexes),
     Migration(3, "the process that owns a run", _add_run_owner),
+    Migration(4, "what changed per briefing; briefings of the web page", _add_living_stories),
 )
 LATEST_VERSION = MIGRATIONS[-1].version
 #: The columns each table has once every migration has run: a store whose tables lack one

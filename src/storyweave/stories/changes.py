@@ -4,7 +4,8 @@ The monitoring store keeps every briefing it builds for a story. Comparing the c
 with an earlier one tells a reader what is new since they last looked:
 
 - **new articles** and the **outlets that joined** the story;
-- **new facts**: facts of the current briefing none of whose sentences the earlier one had;
+- **new facts**: facts of the current briefing none of whose sentences the earlier one had
+  (those several outlets report, and the single-source claims the briefing lists);
 - **new conflicts** and **resolved conflicts**: conflicts whose disputed values appear in
   only one of the two briefings;
 - **claims overtaken**: earlier claims that later reports have overtaken since.
@@ -49,10 +50,15 @@ def compare(previous: Briefing, current: Briefing, since: str = "") -> BriefingC
     ))
     old_sentences = {_norm(sentence.text) for s in previous.sources for sentence in s.sentences}
     text_of = {sentence.id: sentence.text for s in current.sources for sentence in s.sentences}
+    # The facts a reader is shown: those several outlets report, and the claims the
+    # briefing lists as one outlet's (not every sentence of every new article).
+    listed = {f for d in current.divergences if d.kind == "single_source" for f in d.fact_ids}
     new_facts = [
         fact
         for fact in current.facts
-        if fact.claim and not any(_norm(text_of.get(c, "")) in old_sentences for c in fact.sentence_ids)
+        if fact.claim
+        and (len(fact.source_ids) >= 2 or fact.id in listed)
+        and not any(_norm(text_of.get(c, "")) in old_sentences for c in fact.sentence_ids)
     ]
     # Widely reported first, then the most central.
     new_facts.sort(key=lambda f: (-len(f.source_ids), -f.centrality))

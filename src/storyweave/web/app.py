@@ -11,6 +11,7 @@ a briefing cache); nothing is global. Routes:
                             ``{"id", "briefing", "errors"}`` (201; 422 if nothing briefed)
 ``GET  /api/briefings/{id}``  a stored briefing's JSON
 ``GET  /api/health``        liveness
+``GET  /stories``, ...      with a store: living stories (see :mod:`.stories`)
 ``GET  /openapi.json``      the OpenAPI description (``/docs`` shows it, from local files)
 ==========================  ===============================================================
 
@@ -65,11 +66,11 @@ except ImportError as error:  # pragma: no cover - depends on the installed extr
 from ..pipeline import Briefer
 from ..render.json import briefing_from_dict
 from ..version import __version__
-from .cache import BriefingCache, MemoryCache
+from .cache import BriefingCache, MemoryCache, StoreCache
 from .docs import add_docs
 from .guards import BodyLimit, HostGuard, error_response
 from .intake import Engine, Gathered, InputFailure, Outcome, PastedArticle, Submission, Upload
-from .pages import Box, FormState, briefing_page, form_page
+from .pages import Box, FormState, briefing_page, form_page, no_store_page
 from .payload import (
     ArticleIn,
     BriefingRequest,
@@ -217,19 +218,24 @@ def create_app(
     allowed_hosts: Collection[str] | None = None,
     briefing_slots: int = BRIEFING_SLOTS,
     max_waiting: int = MAX_WAITING,
+    store: Any = None,
 ) -> FastAPI:
     """The web app: the form page, stored briefing pages and the JSON API.
 
     ``options`` are the server's (model, limits, URL rules; a request may only change
     the summary length); ``cache`` keeps briefings (default: an in-memory LRU bounded in
-    bytes); ``briefer`` lets a caller share an already loaded model. ``allowed_hosts``
-    are the names the ``Host`` header may give (``None``: any; ``storyweave serve``
-    passes the loopback names when it listens on loopback). ``briefing_slots`` briefings
-    compute at once and ``max_waiting`` more may wait (see the module docstring).
+    bytes, or the store when there is one); ``briefer`` lets a caller share an already
+    loaded model. ``allowed_hosts`` are the names the ``Host`` header may give (``None``:
+    any; ``storyweave serve`` passes the loopback names when it listens on loopback).
+    ``briefing_slots`` briefings compute at once and ``max_waiting`` more may wait (see the
+    module docstring). ``store`` (a :class:`~storyweave.monitor.store.Store`) adds the
+    living stories (:mod:`.stories`).
     """
     options = options or BriefOptions()
     engine = Engine(options, briefer)
-    briefings: BriefingCache = cache if cache is not None else MemoryCache()
+    if cache is None:
+        cache = StoreCache(store) if store is not None else MemoryCache()
+    briefings: BriefingCache = cache
     # Briefing is CPU-bound: running more at once than there are cores only multiplies
     # memory (measured: ~800 MB more with 40 in flight) without finishing any sooner.
     # Extra requests wait their turn, up to max_waiting; health checks and pages are not
@@ -260,6 +266,15 @@ def create_app(
     static = resources.files("storyweave.web").joinpath("static")
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
     add_docs(app, PAGE_HEADERS)
+    if store is not None:
+        from .stories import add_story_routes
+
+        add_story_routes(app, store, engine, briefing_slots, PAGE_HEADERS)
+    else:
+
+        @app.get("/stories", response_class=HTMLResponse, include_in_schema=False)
+        async def no_stories() -> Response:
+            return HTMLResponse(no_store_page(), headers=PAGE_HEADERS)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, error: StarletteHTTPException) -> Response:

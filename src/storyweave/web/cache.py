@@ -104,3 +104,35 @@ class MemoryCache:
     def __len__(self) -> int:
         with self._lock:
             return len(self._items)
+
+
+class StoreCache:
+    """Briefings kept in the monitoring store (``storyweave serve --db``), so that their
+    links survive a restart; the most recent are also held in memory.
+
+    Example::
+
+        cache = StoreCache(Store("storyweave.db"))
+        briefing_id = cache.put({"briefing": {...}, "errors": []})
+    """
+
+    def __init__(self, store: Any, capacity: int = DEFAULT_CAPACITY) -> None:
+        self.store = store  # a storyweave.monitor.store.Store
+        self._memory = MemoryCache(capacity)
+
+    def put(self, document: dict[str, Any]) -> str:
+        """Store ``document`` in the store (and in memory); return its id."""
+        from ..monitor.living import save_document
+
+        briefing_id = self._memory.put(document)
+        save_document(self.store, briefing_id, document)
+        return briefing_id
+
+    def get(self, briefing_id: str) -> dict[str, Any] | None:
+        """The document, from memory or else from the store; ``None`` if never stored."""
+        from ..monitor.living import load_document
+
+        found = self._memory.get(briefing_id)
+        if found is None and len(briefing_id) == ID_LENGTH and briefing_id.isalnum():
+            found = load_document(self.store, briefing_id)
+        return found

@@ -2,7 +2,8 @@
 
 FastAPI's own ``/docs`` loads Swagger UI from a CDN, so it is blank without a network and
 breaks under the pages' Content-Security-Policy. Here Swagger UI's files come from the
-``swagger-ui-bundle`` package (Apache-2.0, a dependency of the ``web`` extra), mounted
+``swagger-ui-bundle-v2`` package (Swagger UI 5, which reads the OpenAPI 3.1 that FastAPI
+writes; Apache-2.0; a dependency of the ``web`` extra; imported as ``swagger_ui_bundle``), mounted
 under ``/docs/assets``, and started by ``static/docs.js`` (no inline script). Without that
 package ``/docs`` is a plain page made from the same OpenAPI description: each route with
 its summary, description, parameters and answers.
@@ -23,7 +24,7 @@ SWAGGER_FILES = ("swagger-ui.css", "swagger-ui-bundle.js")
 
 
 def swagger_ui_folder() -> Path | None:
-    """The folder of Swagger UI's files from the ``swagger-ui-bundle`` package, or ``None``."""
+    """The folder of Swagger UI's files (package ``swagger-ui-bundle-v2``), or ``None``."""
     try:
         from swagger_ui_bundle import swagger_ui_path
     except ImportError:

@@ -53,7 +53,7 @@ class FormState:
 
 
 def layout(title: str, body: str, *, css: str = "") -> str:
-    """A whole page around ``body``: site header, stylesheet, the one script."""
+    """A whole page around ``body``: site header, stylesheet, the scripts."""
     style = f"<style>{css}</style>" if css else ""
     return (
         "<!doctype html>\n"
@@ -62,10 +62,12 @@ def layout(title: str, body: str, *, css: str = "") -> str:
         f"<title>{q(title)} · storyweave</title>{style}"
         '<link rel="icon" href="data:,"><link rel="stylesheet" href="/static/web.css">'
         '<script src="/static/app.js" defer></script>'
+        '<script src="/static/live.js" defer></script>'
         "</head><body>"
         '<header class="site"><a class="home" href="/">storyweave</a>'
         '<span class="tagline">one story, every outlet, one sourced briefing</span>'
-        '<a class="new" href="/">New briefing</a></header>'
+        '<a class="new" href="/">New briefing</a><a class="stories-link" href="/stories">Stories</a>'
+        "</header>"
         f"<main>{body}</main></body></html>\n"
     )
 
@@ -110,6 +112,17 @@ def briefing_page(
     body = _permalink(briefing_id) + _story_links(stories) + render_html_body(briefing, matrix=True)
     title = briefing.sources[0].title if briefing.sources and briefing.sources[0].title else ""
     return layout(title or "Briefing", f'<div class="result">{body}</div>', css=html_css(matrix=True))
+
+
+def no_store_page() -> str:
+    """``/stories`` of a server started without a store."""
+    return layout(
+        "Stories",
+        "<h1>Stories</h1>"
+        '<p class="notice">This server has no store of stories. Start it with one: '
+        "<code>storyweave ingest ARTICLES --db news.db</code>, then "
+        "<code>storyweave serve --db news.db</code>.</p>",
+    )
 
 
 def error_page(status: int, message: str) -> str:

@@ -1,0 +1,310 @@
+"""Living stories: a story's briefings over time, what changed between them, and the
+web page's own briefings, all kept in the store (:class:`~.store.Store`).
+
+Every briefing the store builds for a story is kept (``briefings``), numbered 1, 2, ... in
+the order they were made. When a new one is built, what changed since the one before
+(:func:`storyweave.stories.changes.compare`) is stored beside it, so that a list of stories
+can say in one line what is new without reading two briefings per story.
+
+Example::
+
+    with Store("storyweave.db") as store:
+        living = current(store, 12, briefer)         # rebuilt if the story gained articles
+        print(living.number, living.changes.line())  # 3  "2 new articles · 1 new conflict"
+        since_first = current(store, 12, briefer, since=1)
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import sqlalchemy as sa
+
+from ..errors import StoreError
+from ..model import Briefing, BriefingChanges
+from ..stories.changes import compare, first_briefing
+from ..stories.titles import best_title, short_title
+from ..views.sides import with_outlets
+from . import schema
+from .store import Store, StoryRecord
+
+if TYPE_CHECKING:
+    from ..pipeline import Briefer
+
+_log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class StoredBriefing:
+    """One briefing of a story's history (its JSON is read only when asked for)."""
+
+    number: int  # 1, 2, ... in the order the story's briefings were made
+    id: int
+    created_at: str
+    article_ids: tuple[int, ...]
+    changes: dict[str, Any] | None  # what changed since the one before (JSON), if recorded
+
+
+@dataclass(frozen=True)
+class LivingBriefing:
+    """A story's current briefing with what changed since an earlier one."""
+
+    story_id: int
+    number: int
+    created_at: str
+    briefing: Briefing
+    json: str
+    changes: BriefingChanges
+    since: int | None  # the number of the briefing compared with (None: this is the first)
+
+
+@dataclass(frozen=True)
+class StorySummary:
+    """One line of the list of stories."""
+
+    id: int
+    title: str
+    outlets: tuple[str, ...]
+    articles: int
+    last_update: float  # epoch seconds of its latest article
+    briefings: int
+    state: str  # "current", "stale" or "none" (see StoryRecord.briefing)
+    whats_new: str
+
+
+def story_title(record: StoryRecord) -> str:
+    """The story's title: the best headline of its articles, else the title stored with the
+    story, else "(untitled)"."""
+    return best_title([a.title for a in record.articles]) or record.title or "(untitled)"
+
+
+def outlets_of(record: StoryRecord) -> tuple[str, ...]:
+    """The distinct outlets of a story's articles (the origin's host when none is named)."""
+    from ..model import short_origin
+
+    names = [a.outlet or (short_origin(a.url) if a.url else None) for a in record.articles]
+    return tuple(dict.fromkeys(n for n in names if n))
+
+
+def history(store: Store, story_id: int) -> list[StoredBriefing]:
+    """The story's briefings, oldest first, numbered from 1."""
+    story_id = store.resolve_story(story_id)
+    table = schema.briefings
+    with store.engine.connect() as connection:
+        rows = connection.execute(
+            sa.select(table.c.id, table.c.created_at, table.c.article_ids, table.c.changes)
+            .where(table.c.story_id == story_id)
+            .order_by(table.c.id)
+        ).all()
+    return [
+        StoredBriefing(
+            number=i,
+            id=int(row.id),
+            created_at=row.created_at,
+            article_ids=tuple(json.loads(row.article_ids)),
+            changes=json.loads(row.changes) if row.changes else None,
+        )
+        for i, row in enumerate(rows, start=1)
+    ]
+
+
+def briefing_json(store: Store, briefing_id: int) -> str:
+    """The JSON of one stored briefing."""
+    table = schema.briefings
+    with store.engine.connect() as connection:
+        text = connection.execute(
+            sa.select(table.c.briefing).where(table.c.id == briefing_id)
+        ).scalar()
+    if text is None:
+        raise StoreError(f"no briefing {briefing_id} in {store.db}")
+    return str(text)
+
+
+def current(
+    store: Store, story_id: int, briefer: Briefer, *, since: int | None = None
+) -> LivingBriefing:
+    """The story's current briefing (rebuilt and stored if it gained articles) and what
+    changed since briefing number ``since`` (default: the one before the current)."""
+    from ..render.changes import changes_dict
+
+    record = store.current_briefing(story_id, briefer)
+    assert record is not None  # rebuild=True always gives one
+    briefing = record.briefing or _read(record.json, store, record.story_id)
+    # The outlet file of this run applies to briefings stored before it was given, too.
+    outlets = briefer.options.outlets
+    if outlets is not None and briefing.sides is None:
+        briefing = with_outlets(briefing, outlets)
+    past = history(store, record.story_id)
+    number = len(past)
+    if since is not None and not 1 <= since <= number:
+        raise StoreError(
+            f"story {record.story_id} has briefings 1 to {number}; --since {since} is not one"
+        )
+    earlier = since if since is not None else (number - 1 if number > 1 else None)
+    changes = _compared(store, past, earlier, briefing)
+    if record.rebuilt:
+        # Stored beside the new briefing: what changed since the one before it.
+        stored = changes if earlier == number - 1 or number == 1 else _compared(
+            store, past, number - 1, briefing)
+        _save_changes(store, past[-1].id, changes_dict(stored))
+        _log.info("story %d: briefing %d stored (%s)", record.story_id, number, stored.line())
+    return LivingBriefing(
+        record.story_id, number, record.created_at, briefing, record.json, changes, earlier
+    )
+
+
+def _compared(
+    store: Store, past: list[StoredBriefing], earlier: int | None, briefing: Briefing
+) -> BriefingChanges:
+    if earlier is None:
+        return first_briefing(briefing)
+    then = past[earlier - 1]
+    previous = _read(briefing_json(store, then.id), store, 0)
+    label = f"briefing {earlier} of {then.created_at[:16].replace('T', ' ')}"
+    return compare(previous, briefing, since=label)
+
+
+def _read(text: str, store: Store, _story_id: int = 0) -> Briefing:
+    from ..render.json import briefing_from_dict
+
+    try:
+        return briefing_from_dict(json.loads(text))
+    except (ValueError, KeyError, TypeError, RecursionError) as error:
+        raise StoreError(
+            f"a stored briefing in {store.db} does not read back ({str(error)[:120]}); "
+            "rebuild it after fixing the store"
+        ) from None
+
+
+def _save_changes(store: Store, briefing_id: int, changes: dict[str, Any]) -> None:
+    table = schema.briefings
+    with store.engine.begin() as connection:
+        connection.execute(
+            table.update().where(table.c.id == briefing_id).values(changes=json.dumps(changes))
+        )
+
+
+def summaries(store: Store, *, limit: int | None = None) -> list[StorySummary]:
+    """The stories for a list, newest first, each with a one-line "what's new"."""
+    records = store.stories(limit=limit)
+    latest = _latest(store, [r.id for r in records])
+    found = []
+    for record in records:
+        count, covered, changes = latest.get(record.id, (0, (), None))
+        members = {a.id for a in record.articles}
+        fresh = len(members - set(covered))
+        if count == 0:
+            line = f"new story: {len(members)} article{'s' if len(members) != 1 else ''}, not briefed yet"
+        elif fresh:
+            line = f"{fresh} new article{'s' if fresh != 1 else ''} since briefing {count}"
+        elif changes:
+            line = str(changes.get("line", ""))
+            if not changes.get("since"):
+                line = f"first briefing: {line}"
+        else:
+            line = f"briefing {count}"
+        found.append(
+            StorySummary(
+                id=record.id,
+                title=short_title(story_title(record)),
+                outlets=outlets_of(record),
+                articles=len(members),
+                last_update=record.last_time,
+                briefings=count,
+                state=record.briefing,
+                whats_new=line,
+            )
+        )
+    return found
+
+
+def _latest(
+    store: Store, story_ids: list[int]
+) -> dict[int, tuple[int, tuple[int, ...], dict[str, Any] | None]]:
+    """Story id -> (how many briefings, the latest one's article ids, its changes)."""
+    if not story_ids:
+        return {}
+    table = schema.briefings
+    found: dict[int, tuple[int, tuple[int, ...], dict[str, Any] | None]] = {}
+    with store.engine.connect() as connection:
+        rows = connection.execute(
+            sa.select(table.c.story_id, table.c.article_ids, table.c.changes)
+            .where(table.c.story_id.in_(story_ids))
+            .order_by(table.c.id)
+        )
+        for story_id, article_ids, changes in rows:
+            count = found.get(story_id, (0, (), None))[0] + 1
+            found[story_id] = (
+                count, tuple(json.loads(article_ids)), json.loads(changes) if changes else None
+            )
+    return found
+
+
+# --- the web page's own briefings ---------------------------------------------------------
+
+
+def save_document(store: Store, document_id: str, document: dict[str, Any]) -> None:
+    """Keep a briefing made on the web page under its link's id (once per id)."""
+    table = schema.web_briefings
+    text = json.dumps(document, ensure_ascii=False)
+    with store.engine.begin() as connection:
+        exists = connection.execute(
+            sa.select(table.c.id).where(table.c.id == document_id)
+        ).first()
+        if exists is None:
+            connection.execute(
+                table.insert().values(id=document_id, document=text, created_at=schema.now_iso())
+            )
+
+
+def load_document(store: Store, document_id: str) -> dict[str, Any] | None:
+    """A briefing made on the web page, or ``None``."""
+    table = schema.web_briefings
+    with store.engine.connect() as connection:
+        text = connection.execute(
+            sa.select(table.c.document).where(table.c.id == document_id)
+        ).scalar()
+    if text is None:
+        return None
+    loaded: dict[str, Any] = json.loads(text)
+    return loaded
+
+
+
+
+def version(store: Store, story_id: int | None = None) -> str:
+    """A short string that changes whenever the store's stories (or one story) gain
+    articles: what a page polls to know it should update, without rebuilding anything."""
+    table = schema.stories
+    with store.engine.connect() as connection:
+        if story_id is None:
+            row = connection.execute(
+                sa.select(sa.func.count(), sa.func.sum(table.c.article_count),
+                          sa.func.max(table.c.updated_at))
+                .where(table.c.status == "open")
+            ).one()
+        else:
+            row = connection.execute(
+                sa.select(table.c.id, table.c.article_count, table.c.updated_at)
+                .where(table.c.id == store.resolve_story(story_id))
+            ).one()
+    return "-".join(str(value) for value in row)
+
+
+__all__ = [
+    "LivingBriefing",
+    "StoredBriefing",
+    "StorySummary",
+    "briefing_json",
+    "current",
+    "history",
+    "load_document",
+    "outlets_of",
+    "save_document",
+    "story_title",
+    "summaries",
+    "version",
+]
