@@ -57,7 +57,7 @@ def test_markdown_card_comes_first_and_links_each_divergence_to_its_section() ->
     assert "> - **Conflict:** [Ships offshore: about 40 vs at least 52](#conflicting-reports)" in text
     assert "(#overtaken-by-later-reports)" in text
     # Every link of the card and of the navigation points at a heading that exists.
-    headings = {slug(h) for h in re.findall(r"^#{2,3} (.+)$", text, flags=re.M)}
+    headings = {slug(h) for h in re.findall(r"^#{2,3} (.+)$", text, flags=re.MULTILINE)}
     anchors = set(re.findall(r"\]\(#([\w-]+)\)", text))
     assert anchors and anchors <= headings, anchors - headings
     assert text.index("**Sections:**") < text.index("## Summary")

@@ -17,7 +17,7 @@ from storyweave.model import OutletDirectory, OutletProfile
 from storyweave.render import render_html, render_json, render_markdown, schema
 from storyweave.render.json import briefing_from_dict
 from storyweave.views.profiles import load_outlets, match_profile, name_key
-from storyweave.views.sides import side_view, with_outlets
+from storyweave.views.sides import with_outlets
 
 from .builders import make_briefing, make_source
 
@@ -178,7 +178,8 @@ def test_real_left_centre_right_triplets_get_their_sides(tmp_path: Path) -> None
     from storyweave.pipeline import Briefer
     from storyweave.views.profiles import host_of
 
-    records = [json.loads(line) for line in gzip.open(REAL_NEWS / "basil_dev.jsonl.gz", "rt")][:3]
+    with gzip.open(REAL_NEWS / "basil_dev.jsonl.gz", "rt") as handle:
+        records = [json.loads(line) for _, line in zip(range(3), handle)]
     hosts: dict[str, tuple[str, str]] = {}
     for record in records:
         for doc in record["documents"]:

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, TypedDict
 
 SourceKind = Literal["article", "transcript"]
 InputFormat = Literal["text", "markdown", "html"]
@@ -75,7 +75,16 @@ class CleanedText:
 MAX_METADATA_CHARS = 300
 
 
-def source_metadata(article: Article, cleaned: CleanedText) -> dict[str, str | None]:
+class SourceMetadata(TypedDict):
+    """The keyword arguments of :class:`Source` that :func:`source_metadata` fills in."""
+
+    title: str | None
+    outlet: str | None
+    byline: str | None
+    published: str | None
+
+
+def source_metadata(article: Article, cleaned: CleanedText) -> SourceMetadata:
     """Title, outlet, byline and date of one input: what the input states (dataset fields,
     API fields) wins over what the cleaner read from its header lines. Each is cut to
     :data:`MAX_METADATA_CHARS`."""

@@ -344,6 +344,7 @@ def add_framing_parser(eval_subparsers: Any) -> None:
     )
     parser.add_argument("--model", help="embedding backend (default: the brief default)")
     parser.add_argument("--no-progress", action="store_true", help="no progress lines")
+    add_verbosity(parser, quiet="errors only, no progress lines")
     parser.set_defaults(handler=run_framing)
 
 
@@ -364,7 +365,7 @@ def run_framing(args: argparse.Namespace) -> int:
         raise OptionsError(f"--folds must be at least 2, got {args.folds}")
     if args.limit is not None and args.limit < 1:
         raise OptionsError(f"--limit must be at least 1, got {args.limit}")
-    progress = not args.no_progress
+    progress = not (args.no_progress or args.quiet)
     basil_path = args.basil if args.basil is not None else data_file(BASIL_FILE)
     basil = None
     if basil_path:

@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from ..errors import OptionsError, OutletsError, OutputError
+from ..model import OutletDirectory
 from ..options import (
     DEFAULT_MAX_ARTICLES,
     DEFAULT_MAX_INPUT_BYTES,
@@ -38,7 +39,6 @@ from ..options import (
     DEFAULT_WORDS,
     BriefOptions,
 )
-from ..model import OutletDirectory
 
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE, EXIT_PARTIAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 

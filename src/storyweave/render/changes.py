@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..model import Briefing, BriefingChanges, Change
-from .common import marker, source_number
+from .common import marker, md, source_number
 from .html_base import cites, e
 
 #: New facts listed in the Markdown and HTML views, most widely reported first (the JSON
@@ -37,8 +37,6 @@ def _heading(changes: BriefingChanges) -> str:
 
 def changes_markdown(changes: BriefingChanges) -> list[str]:
     """The section's Markdown lines."""
-    from .markdown import md
-
     out = ["## What changed", "", f"*{md(_heading(changes))}: {md(changes.line())}*", ""]
     for title, items, more in _groups(changes):
         out += [f"### {title}", ""]
@@ -55,8 +53,7 @@ def changes_markdown(changes: BriefingChanges) -> list[str]:
 def changes_html(changes: BriefingChanges, briefing: Briefing) -> str:
     """The section, for the page of a living story (heading id ``h-changes``)."""
     parts = [
-        '<section class="changes" aria-labelledby="h-changes">'
-        '<h2 id="h-changes">What changed</h2>',
+        '<section class="changes" aria-labelledby="h-changes"><h2 id="h-changes">What changed</h2>',
         f'<p class="changes-line"><b>{e(_heading(changes))}:</b> {e(changes.line())}</p>',
     ]
     for title, items, more in _groups(changes):

@@ -163,3 +163,15 @@ def quote_variants(quote: Quote) -> list[Variant]:
 def fact_index(briefing: Briefing) -> dict[str, Fact]:
     """Fact id -> fact."""
     return {fact.id: fact for fact in briefing.facts}
+
+
+_MD_ACTIVE = re.compile(r"([\\`*_\[\]<>#|])")
+#: A list marker at the start of the text ("- ", "+ ", "1. ", "2) "): after our own "- "
+#: it would open a nested list, and on a line of its own a list of its own.
+_MD_LEADING_MARKER = re.compile(r"^([-+]+|[0-9]{1,9}[.)])(?=\s|$)")
+
+
+def md(text: str) -> str:
+    """Source text made inert in Markdown."""
+    escaped = _MD_ACTIVE.sub(r"\\\1", plain(text))
+    return _MD_LEADING_MARKER.sub(lambda m: m.group(1)[:-1] + "\\" + m.group(1)[-1], escaped)

@@ -13,6 +13,7 @@ from dataclasses import replace
 from importlib import resources
 
 from ..model import Briefing, BriefingChanges, Source
+from .changes import changes_html
 from .common import (
     agreed_facts,
     headline,
@@ -24,7 +25,6 @@ from .common import (
 from .html_analysis import analysis_sections, divergences_section
 from .html_base import PALETTE, badge, cites, e
 from .html_matrix import MATRIX_CSS, matrix_section
-from .changes import changes_html
 from .html_top import navigation_html, sides_section, top_card_html
 from .outline import sections, top_card
 from .sides import side_tags

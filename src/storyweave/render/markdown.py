@@ -6,32 +6,19 @@ characters escaped, so a scraped article cannot restyle or forge parts of the br
 
 from __future__ import annotations
 
-import re
-
 from ..model import Briefing, BriefingChanges, Source
 from .common import (
     agreed_facts,
     fact_index,
     labels,
     marker,
-    plain,
+    md,
     quote_variants,
     shown_divergences,
     story_warning,
 )
 from .outline import KIND_TAG, KIND_TITLE, Section, TopCard, sections, slug, top_card
 from .sides import blindspots_by_side, side_tags
-
-_MD_ACTIVE = re.compile(r"([\\`*_\[\]<>#|])")
-#: A list marker at the start of the text ("- ", "+ ", "1. ", "2) "): after our own "- "
-#: it would open a nested list, and on a line of its own a list of its own.
-_MD_LEADING_MARKER = re.compile(r"^([-+]+|[0-9]{1,9}[.)])(?=\s|$)")
-
-
-def md(text: str) -> str:
-    """Source text made inert in Markdown."""
-    escaped = _MD_ACTIVE.sub(r"\\\1", plain(text))
-    return _MD_LEADING_MARKER.sub(lambda m: m.group(1)[:-1] + "\\" + m.group(1)[-1], escaped)
 
 
 def render_markdown(briefing: Briefing, changes: BriefingChanges | None = None) -> str:
@@ -173,9 +160,9 @@ def _divergences(briefing: Briefing, label: dict[str, str]) -> list[str]:
                     out.append(f"    - {value}{md(side.text)} {marker(side.source_ids)}")
             elif item.sides:
                 out[-1] += f" {marker(item.sides[0].source_ids)}"
-                side = tags.get(item.fact_ids[0]) if kind == "single_source" and item.fact_ids else None
-                if side:
-                    out[-1] += f" *({md(side)})*"
+                tag = tags.get(item.fact_ids[0]) if kind == "single_source" and item.fact_ids else None
+                if tag:
+                    out[-1] += f" *({md(tag)})*"
         if more:
             out.append(f"- *{more} more in the JSON output (--format json)*")
         out.append("")

@@ -118,11 +118,11 @@ def top_card(briefing: Briefing) -> TopCard:
     lede: list[SummarySentence] = []
     words = 0
     for line in briefing.summary:
-        count = len(line.text.split())
-        if lede and words + count > LEDE_WORDS:
+        length = len(line.text.split())
+        if lede and words + length > LEDE_WORDS:
             break
         lede.append(line)
-        words += count
+        words += length
     disputed_facts = {
         f for d in briefing.divergences if d.kind in ("conflict", "superseded") for f in d.fact_ids
     }

@@ -78,7 +78,7 @@ def side_view(
 
     def claim(kind: str, text: str, citations: tuple[str, ...], source_ids: tuple[str, ...],
               **where: object) -> SideClaim:
-        carried = sorted({sides[s] for s in source_ids if sides.get(s)}, key=side_order)
+        carried = sorted({side for s in source_ids if (side := sides.get(s))}, key=side_order)
         labelled = all(sides.get(s) for s in source_ids)
         blind = (
             tuple(p for p in present if p not in carried)
