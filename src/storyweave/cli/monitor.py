@@ -167,10 +167,12 @@ def run_ingest(args: argparse.Namespace) -> int:
     return EXIT_PARTIAL if summary.failed else EXIT_OK
 
 
-def stories_json(records: list[Any]) -> list[dict[str, Any]]:
-    """The documented ``stories --json`` shape."""
-    from ..monitor.living import story_title
+def stories_json(records: list[Any], news: dict[int, Any] | None = None) -> list[dict[str, Any]]:
+    """The documented ``stories --json`` shape (``news``: the stories' summaries, for
+    their outlets and "what's new")."""
+    from ..monitor.living import outlets_of, story_title
 
+    news = news or {}
     return [
         {
             "id": story.id,
@@ -179,6 +181,8 @@ def stories_json(records: list[Any]) -> list[dict[str, Any]]:
             "first": _iso(story.first_time),
             "last": _iso(story.last_time),
             "briefing": story.briefing,
+            "outlets": list(outlets_of(story)),
+            "whats_new": news[story.id].whats_new if story.id in news else None,
             "articles": [
                 {
                     "id": article.id,
@@ -203,9 +207,9 @@ def run_stories(args: argparse.Namespace) -> int:
 
     with Store(args.db, create=False) as store:  # a mistyped --db is an error, not a new file
         records = store.stories(limit=args.limit)
-        news = {s.id: s for s in summaries(store, limit=args.limit)}
+        news = {s.id: s for s in summaries(store, records=records)}
     if args.json:
-        text = json.dumps(stories_json(records), ensure_ascii=False, indent=2)
+        text = json.dumps(stories_json(records, news), ensure_ascii=False, indent=2)
         print(for_terminal(text, sys.stdout, json_text=True))
         return EXIT_OK
     # Titles, outlets and origins come from the articles: shown with visible escapes, so
@@ -218,7 +222,7 @@ def run_stories(args: argparse.Namespace) -> int:
             f"{shown(story_title(story))}"
         )
         if story.id in news:
-            print(f"    what's new: {news[story.id].whats_new}")
+            print(f"    what's new: {shown(news[story.id].whats_new)}")
         for article in story.articles:
             label = article.outlet or article.title or article.origins[0]
             print(f"    {article.id}: {shown(label)}  ({shown(article.origins[0])})")

@@ -18,23 +18,28 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
 from ..errors import StoreError
-from ..model import Briefing, BriefingChanges
+from ..model import Briefing, BriefingChanges, short_origin
 from ..stories.changes import compare, first_briefing
 from ..stories.titles import best_title, short_title
 from ..views.sides import with_outlets
-from . import schema
+from . import access, schema
 from .store import Store, StoryRecord
 
 if TYPE_CHECKING:
     from ..pipeline import Briefer
 
 _log = logging.getLogger(__name__)
+
+
+class NoSuchBriefing(StoreError):
+    """The story has no briefing of the number asked for."""
 
 
 @dataclass(frozen=True)
@@ -83,8 +88,6 @@ def story_title(record: StoryRecord) -> str:
 
 def outlets_of(record: StoryRecord) -> tuple[str, ...]:
     """The distinct outlets of a story's articles (the origin's host when none is named)."""
-    from ..model import short_origin
-
     names = [a.outlet or (short_origin(a.url) if a.url else None) for a in record.articles]
     return tuple(dict.fromkeys(n for n in names if n))
 
@@ -93,7 +96,7 @@ def history(store: Store, story_id: int) -> list[StoredBriefing]:
     """The story's briefings, oldest first, numbered from 1."""
     story_id = store.resolve_story(story_id)
     table = schema.briefings
-    with store.engine.connect() as connection:
+    with access.sql_errors(store.db, "read"), store.engine.connect() as connection:
         rows = connection.execute(
             sa.select(table.c.id, table.c.created_at, table.c.article_ids, table.c.changes)
             .where(table.c.story_id == story_id)
@@ -105,34 +108,36 @@ def history(store: Store, story_id: int) -> list[StoredBriefing]:
             id=int(row.id),
             created_at=row.created_at,
             article_ids=tuple(json.loads(row.article_ids)),
-            changes=json.loads(row.changes) if row.changes else None,
+            changes=_loads(row.changes),
         )
         for i, row in enumerate(rows, start=1)
     ]
 
 
-def briefing_json(store: Store, briefing_id: int) -> str:
-    """The JSON of one stored briefing."""
-    table = schema.briefings
-    with store.engine.connect() as connection:
-        text = connection.execute(
-            sa.select(table.c.briefing).where(table.c.id == briefing_id)
-        ).scalar()
-    if text is None:
-        raise StoreError(f"no briefing {briefing_id} in {store.db}")
-    return str(text)
+def is_stale(store: Store, story_id: int, max_articles: int) -> bool:
+    """Whether the story has articles its latest briefing does not cover (or no briefing):
+    asking for it then means briefing it again."""
+    story_id = store.resolve_story(story_id)
+    covered = sorted(store.story_article_ids(story_id)[-max_articles:])
+    past = history(store, story_id)
+    return not past or sorted(past[-1].article_ids) != covered
 
 
 def current(
-    store: Store, story_id: int, briefer: Briefer, *, since: int | None = None
+    store: Store,
+    story_id: int,
+    briefer: Briefer,
+    *,
+    since: int | None = None,
+    should_stop: Callable[[], bool] | None = None,
 ) -> LivingBriefing:
     """The story's current briefing (rebuilt and stored if it gained articles) and what
     changed since briefing number ``since`` (default: the one before the current)."""
     from ..render.changes import changes_dict
 
-    record = store.current_briefing(story_id, briefer)
+    record = store.current_briefing(story_id, briefer, should_stop=should_stop)
     assert record is not None  # rebuild=True always gives one
-    briefing = record.briefing or _read(record.json, store, record.story_id)
+    briefing = record.briefing or _read(store, record.json)
     # The outlet file of this run applies to briefings stored before it was given, too.
     outlets = briefer.options.outlets
     if outlets is not None and briefing.sides is None:
@@ -140,15 +145,16 @@ def current(
     past = history(store, record.story_id)
     number = len(past)
     if since is not None and not 1 <= since <= number:
-        raise StoreError(
-            f"story {record.story_id} has briefings 1 to {number}; --since {since} is not one"
+        raise NoSuchBriefing(
+            f"story {record.story_id} has briefings 1 to {number}; there is no briefing {since} "
+            "to compare with"
         )
     earlier = since if since is not None else (number - 1 if number > 1 else None)
     changes = _compared(store, past, earlier, briefing)
-    if record.rebuilt:
+    if record.rebuilt or past[-1].changes is None:
         # Stored beside the new briefing: what changed since the one before it.
-        stored = changes if earlier == number - 1 or number == 1 else _compared(
-            store, past, number - 1, briefing)
+        previous = number - 1 if number > 1 else None
+        stored = changes if earlier == previous else _compared(store, past, previous, briefing)
         _save_changes(store, past[-1].id, changes_dict(stored))
         _log.info("story %d: briefing %d stored (%s)", record.story_id, number, stored.line())
     return LivingBriefing(
@@ -162,34 +168,63 @@ def _compared(
     if earlier is None:
         return first_briefing(briefing)
     then = past[earlier - 1]
-    previous = _read(briefing_json(store, then.id), store, 0)
-    label = f"briefing {earlier} of {then.created_at[:16].replace('T', ' ')}"
+    previous = _read(store, briefing_json(store, then.id))
+    label = f"briefing {earlier} of {then.created_at[:16].replace('T', ' ')} UTC"
     return compare(previous, briefing, since=label)
 
 
-def _read(text: str, store: Store, _story_id: int = 0) -> Briefing:
+def briefing_json(store: Store, briefing_id: int) -> str:
+    """The JSON of one stored briefing."""
+    table = schema.briefings
+    with access.sql_errors(store.db, "read"), store.engine.connect() as connection:
+        text = connection.execute(
+            sa.select(table.c.briefing).where(table.c.id == briefing_id)
+        ).scalar()
+    if text is None:
+        raise StoreError(f"no briefing {briefing_id} in {store.db}")
+    return str(text)
+
+
+def _read(store: Store, text: str) -> Briefing:
+    """A stored briefing read back; a store is a file anyone may have edited, so what does
+    not read back is refused with one line."""
     from ..render.json import briefing_from_dict
 
     try:
         return briefing_from_dict(json.loads(text))
     except (ValueError, KeyError, TypeError, RecursionError) as error:
         raise StoreError(
-            f"a stored briefing in {store.db} does not read back ({str(error)[:120]}); "
+            f"a stored briefing in {store.db} is damaged ({str(error)[:120]}); "
             "rebuild it after fixing the store"
         ) from None
 
 
+def _loads(text: str | None) -> dict[str, Any] | None:
+    """A stored ``changes`` column; ``None`` when absent or not a JSON object."""
+    if not text:
+        return None
+    try:
+        value = json.loads(text)
+    except (ValueError, RecursionError):
+        return None
+    return value if isinstance(value, dict) else None
+
+
 def _save_changes(store: Store, briefing_id: int, changes: dict[str, Any]) -> None:
     table = schema.briefings
-    with store.engine.begin() as connection:
+    with access.sql_errors(store.db, "write to"), schema.writing(store.engine) as connection:
         connection.execute(
             table.update().where(table.c.id == briefing_id).values(changes=json.dumps(changes))
         )
 
 
-def summaries(store: Store, *, limit: int | None = None) -> list[StorySummary]:
-    """The stories for a list, newest first, each with a one-line "what's new"."""
-    records = store.stories(limit=limit)
+def summaries(
+    store: Store, *, limit: int | None = None, records: list[StoryRecord] | None = None
+) -> list[StorySummary]:
+    """The stories for a list, newest first, each with a one-line "what's new" (of
+    ``records`` when the caller has read them already)."""
+    if records is None:
+        records = store.stories(limit=limit)
     latest = _latest(store, [r.id for r in records])
     found = []
     for record in records:
@@ -197,11 +232,11 @@ def summaries(store: Store, *, limit: int | None = None) -> list[StorySummary]:
         members = {a.id for a in record.articles}
         fresh = len(members - set(covered))
         if count == 0:
-            line = f"new story: {len(members)} article{'s' if len(members) != 1 else ''}, not briefed yet"
+            line = f"new story: {_count(len(members), 'article')}, not briefed yet"
         elif fresh:
-            line = f"{fresh} new article{'s' if fresh != 1 else ''} since briefing {count}"
+            line = f"{_count(fresh, 'new article')} since briefing {count}"
         elif changes:
-            line = str(changes.get("line", ""))
+            line = str(changes.get("line", "")) or "no change"
             if not changes.get("since"):
                 line = f"first briefing: {line}"
         else:
@@ -221,6 +256,10 @@ def summaries(store: Store, *, limit: int | None = None) -> list[StorySummary]:
     return found
 
 
+def _count(n: int, what: str) -> str:
+    return f"{n} {what}{'s' if n != 1 else ''}"
+
+
 def _latest(
     store: Store, story_ids: list[int]
 ) -> dict[int, tuple[int, tuple[int, ...], dict[str, Any] | None]]:
@@ -229,7 +268,7 @@ def _latest(
         return {}
     table = schema.briefings
     found: dict[int, tuple[int, tuple[int, ...], dict[str, Any] | None]] = {}
-    with store.engine.connect() as connection:
+    with access.sql_errors(store.db, "read"), store.engine.connect() as connection:
         rows = connection.execute(
             sa.select(table.c.story_id, table.c.article_ids, table.c.changes)
             .where(table.c.story_id.in_(story_ids))
@@ -237,10 +276,31 @@ def _latest(
         )
         for story_id, article_ids, changes in rows:
             count = found.get(story_id, (0, (), None))[0] + 1
-            found[story_id] = (
-                count, tuple(json.loads(article_ids)), json.loads(changes) if changes else None
-            )
+            found[story_id] = (count, tuple(json.loads(article_ids)), _loads(changes))
     return found
+
+
+def version(store: Store, story_id: int | None = None) -> str:
+    """A short string that changes whenever the store's stories (or one story) gain
+    articles, or (for the whole store) a story is briefed again: what an open page polls
+    to know it should update, without rebuilding anything."""
+    stories, briefings = schema.stories, schema.briefings
+    with access.sql_errors(store.db, "read"), store.engine.connect() as connection:
+        if story_id is None:
+            row = connection.execute(
+                sa.select(
+                    sa.func.count(),
+                    sa.func.sum(stories.c.article_count),
+                    sa.func.max(stories.c.updated_at),
+                    sa.select(sa.func.max(briefings.c.id)).scalar_subquery(),
+                ).where(stories.c.status == "open")
+            ).one()
+        else:
+            row = connection.execute(
+                sa.select(stories.c.id, stories.c.article_count, stories.c.updated_at)
+                .where(stories.c.id == store.resolve_story(story_id))
+            ).one()
+    return "-".join(str(value) for value in row)
 
 
 # --- the web page's own briefings ---------------------------------------------------------
@@ -250,7 +310,7 @@ def save_document(store: Store, document_id: str, document: dict[str, Any]) -> N
     """Keep a briefing made on the web page under its link's id (once per id)."""
     table = schema.web_briefings
     text = json.dumps(document, ensure_ascii=False)
-    with store.engine.begin() as connection:
+    with access.sql_errors(store.db, "write to"), schema.writing(store.engine) as connection:
         exists = connection.execute(
             sa.select(table.c.id).where(table.c.id == document_id)
         ).first()
@@ -261,46 +321,24 @@ def save_document(store: Store, document_id: str, document: dict[str, Any]) -> N
 
 
 def load_document(store: Store, document_id: str) -> dict[str, Any] | None:
-    """A briefing made on the web page, or ``None``."""
+    """A briefing made on the web page, or ``None`` (also when its row does not read back)."""
     table = schema.web_briefings
-    with store.engine.connect() as connection:
+    with access.sql_errors(store.db, "read"), store.engine.connect() as connection:
         text = connection.execute(
             sa.select(table.c.document).where(table.c.id == document_id)
         ).scalar()
-    if text is None:
-        return None
-    loaded: dict[str, Any] = json.loads(text)
-    return loaded
-
-
-
-
-def version(store: Store, story_id: int | None = None) -> str:
-    """A short string that changes whenever the store's stories (or one story) gain
-    articles: what a page polls to know it should update, without rebuilding anything."""
-    table = schema.stories
-    with store.engine.connect() as connection:
-        if story_id is None:
-            row = connection.execute(
-                sa.select(sa.func.count(), sa.func.sum(table.c.article_count),
-                          sa.func.max(table.c.updated_at))
-                .where(table.c.status == "open")
-            ).one()
-        else:
-            row = connection.execute(
-                sa.select(table.c.id, table.c.article_count, table.c.updated_at)
-                .where(table.c.id == store.resolve_story(story_id))
-            ).one()
-    return "-".join(str(value) for value in row)
+    return _loads(text)
 
 
 __all__ = [
     "LivingBriefing",
+    "NoSuchBriefing",
     "StoredBriefing",
     "StorySummary",
     "briefing_json",
     "current",
     "history",
+    "is_stale",
     "load_document",
     "outlets_of",
     "save_document",

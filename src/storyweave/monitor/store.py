@@ -507,12 +507,18 @@ class Store:
 
     @_reading
     def current_briefing(
-        self, story_id: int, briefer: Briefer, *, rebuild: bool = True
+        self,
+        story_id: int,
+        briefer: Briefer,
+        *,
+        rebuild: bool = True,
+        should_stop: Callable[[], bool] | None = None,
     ) -> BriefingRecord | None:
         """The story's briefing covering all its articles, rebuilt and stored if stale.
 
         With ``rebuild=False`` the latest stored one is returned even if stale (``None``
-        when there is none).
+        when there is none). ``should_stop`` is passed to the briefer (a web request whose
+        client left). Two processes rebuilding the same story at once store it once.
         """
         from ..render.json import render_json
 
@@ -533,10 +539,22 @@ class Store:
                 return BriefingRecord(story_id, stored_ids, row.briefing, row.created_at, False)
         if not rebuild:
             return None
-        briefing = briefer.brief(self.articles_of(covered))
+        briefing = briefer.brief(self.articles_of(covered), should_stop=should_stop)
         text = render_json(briefing)
         created = t.now_iso()
-        with self.engine.begin() as connection:
+        with access.sql_errors(self.db, "write to"), self._writing() as connection:
+            # Under the writer lock: another process may have stored this briefing meanwhile.
+            latest = connection.execute(
+                sa.select(t.briefings)
+                .where(t.briefings.c.story_id == story_id)
+                .order_by(t.briefings.c.id.desc())
+                .limit(1)
+            ).first()
+            if latest is not None and sorted(json.loads(latest.article_ids)) == sorted(covered):
+                return BriefingRecord(
+                    story_id, tuple(json.loads(latest.article_ids)), latest.briefing,
+                    latest.created_at, False,
+                )
             connection.execute(
                 t.briefings.insert().values(
                     story_id=story_id, article_ids=json.dumps(list(covered)), briefing=text, created_at=created

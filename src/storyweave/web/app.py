@@ -266,16 +266,6 @@ def create_app(
     static = resources.files("storyweave.web").joinpath("static")
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
     add_docs(app, PAGE_HEADERS)
-    if store is not None:
-        from .stories import add_story_routes
-
-        add_story_routes(app, store, engine, briefing_slots, PAGE_HEADERS)
-    else:
-
-        @app.get("/stories", response_class=HTMLResponse, include_in_schema=False)
-        async def no_stories() -> Response:
-            return HTMLResponse(no_store_page(), headers=PAGE_HEADERS)
-
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, error: StarletteHTTPException) -> Response:
         response = error_response(request.url.path, error.status_code, str(error.detail),
@@ -307,6 +297,25 @@ def create_app(
         except (ModelError, MissingDependency) as error:
             raise HTTPException(503, f"the model cannot be loaded: {error}") from None
 
+    async def in_slot(request: Request, job: Callable[[Callable[[], bool]], T]) -> T | None:
+        """``job(should_stop)`` in a worker thread within the briefing slots (503 when the
+        queue is full, as for a briefing request); ``None`` if the client went away."""
+        try:
+            async with admission.admitted():
+                return await _unless_abandoned(
+                    request,
+                    lambda gone: anyio.to_thread.run_sync(job, gone.is_set, limiter=admission.slots),
+                )
+        except _Busy:
+            raise HTTPException(
+                503,
+                f"the server is busy: {admission.capacity} briefings are being made or "
+                "waiting; try again shortly",
+                headers={"Retry-After": str(admission.retry_after())},
+            ) from None
+        except Cancelled:
+            return None
+
     async def work(submission: Submission, gone: threading.Event) -> Outcome | None:
         # Fetching waits on the network: it holds no compute slot.
         gathered: Gathered = await anyio.to_thread.run_sync(engine.gather, submission)
@@ -323,6 +332,16 @@ def create_app(
             return None
         admission.timed(time.monotonic() - started)
         return outcome
+
+    if store is not None:
+        from .stories import add_story_routes
+
+        add_story_routes(app, store, engine, in_slot, PAGE_HEADERS)
+    else:
+
+        @app.get("/stories", response_class=HTMLResponse, include_in_schema=False)
+        async def no_stories() -> Response:
+            return HTMLResponse(no_store_page(), headers=PAGE_HEADERS)
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     async def home() -> Response:
@@ -402,7 +421,7 @@ def create_app(
 
     @app.get("/briefings/{briefing_id}", response_class=HTMLResponse, include_in_schema=False)
     async def show_briefing(briefing_id: str) -> Response:
-        document = briefings.get(briefing_id)
+        document = await anyio.to_thread.run_sync(briefings.get, briefing_id)  # may read a store
         if document is None:
             raise HTTPException(404, f"no briefing with id {_shown_id(briefing_id)} (it may have expired)")
 
@@ -465,7 +484,7 @@ def create_app(
     @app.get("/api/briefings/{briefing_id}", response_model=BriefingOut)
     async def get_briefing(briefing_id: str) -> Any:
         """A stored briefing, as returned when it was made."""
-        document = briefings.get(briefing_id)
+        document = await anyio.to_thread.run_sync(briefings.get, briefing_id)
         if document is None:
             raise HTTPException(404, f"no briefing with id {_shown_id(briefing_id)} (it may have expired)")
         return {"id": briefing_id, **document}

@@ -1,8 +1,8 @@
 """The web server's cache of briefings, so that ``/briefings/{id}`` can show them later.
 
 :class:`BriefingCache` is the interface the server needs; :class:`MemoryCache` is the
-default, an LRU held by the app object; a persistent cache only has to provide the same
-two methods. (The monitoring store, :mod:`storyweave.monitor`, is another thing.) Ids are
+default, an LRU held by the app object; :class:`StoreCache` keeps them in the monitoring
+store as well (``storyweave serve --db``), so their links survive a restart. Ids are
 derived from the cached document's content, so the same briefing gets the same link and
 ids cannot be enumerated.
 """
@@ -135,4 +135,7 @@ class StoreCache:
         found = self._memory.get(briefing_id)
         if found is None and len(briefing_id) == ID_LENGTH and briefing_id.isalnum():
             found = load_document(self.store, briefing_id)
+            # A row someone edited into something else is as good as missing.
+            if found is not None and not isinstance(found.get("briefing"), dict):
+                return None
         return found

@@ -52,9 +52,11 @@ class FormState:
     labels: dict[str, str] = field(default_factory=dict)
 
 
-def layout(title: str, body: str, *, css: str = "") -> str:
-    """A whole page around ``body``: site header, stylesheet, the scripts."""
+def layout(title: str, body: str, *, css: str = "", live: bool = False) -> str:
+    """A whole page around ``body``: site header, stylesheet, the page script (and with
+    ``live``, the script that keeps a living story's page up to date)."""
     style = f"<style>{css}</style>" if css else ""
+    script = '<script src="/static/live.js" defer></script>' if live else ""
     return (
         "<!doctype html>\n"
         '<html lang="en"><head><meta charset="utf-8">'
@@ -62,8 +64,7 @@ def layout(title: str, body: str, *, css: str = "") -> str:
         f"<title>{q(title)} · storyweave</title>{style}"
         '<link rel="icon" href="data:,"><link rel="stylesheet" href="/static/web.css">'
         '<script src="/static/app.js" defer></script>'
-        '<script src="/static/live.js" defer></script>'
-        "</head><body>"
+        f"{script}</head><body>"
         '<header class="site"><a class="home" href="/">storyweave</a>'
         '<span class="tagline">one story, every outlet, one sourced briefing</span>'
         '<a class="new" href="/">New briefing</a><a class="stories-link" href="/stories">Stories</a>'

@@ -62,6 +62,7 @@ def story_list_page(stories: Sequence[StorySummary], db: str, version: str) -> s
         f'<div id="live" data-live="/api/stories/state" data-poll="{POLL_MS}" '
         f'data-version="{q(version)}">{body}</div>'
         '<p id="live-status" class="live-status" role="status" aria-live="polite"></p>',
+        live=True,
     )
 
 
@@ -91,4 +92,5 @@ def story_page(
         f'data-poll="{POLL_MS}" data-version="{q(version)}">{header}{body}</div>'
         '<p id="live-status" class="live-status" role="status" aria-live="polite"></p>',
         css=html_css(matrix=True),
+        live=True,
     )

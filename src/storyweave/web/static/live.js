@@ -11,7 +11,7 @@
   }
   const status = document.getElementById("live-status");
   const every = parseInt(live.dataset.poll, 10) || 5000;
-  let version = live.dataset.version || null;
+  let version = live.dataset.version || "";
   let busy = false;
 
   async function refresh() {
@@ -45,14 +45,19 @@
         return;
       }
       const state = await answer.json();
-      if (version !== null && state.version !== version && (await refresh())) {
+      if (state.version === version) {
+        return;
+      }
+      // A busy server (503) or a dropped connection: keep the old version, so the next
+      // tick tries again.
+      if (await refresh()) {
+        version = live.dataset.version || state.version;
         if (status) {
           status.textContent =
             "Updated at " + new Date().toLocaleTimeString() + ": new articles arrived.";
         }
         live.classList.add("updated");
       }
-      version = state.version;
     } catch (error) {
       // A server restarting or a dropped connection: try again at the next tick.
     } finally {
