@@ -81,7 +81,7 @@ def test_compare_finds_new_and_resolved_conflicts() -> None:
     assert appeared.resolved_conflicts == ()
     settled = compare(with_conflict, without)
     assert [c.text for c in settled.resolved_conflicts] == ["Sources differ on ships offshore"]
-    assert "1 conflict resolved" in settled.line() or "resolved" in settled.line()
+    assert "1 conflict resolved" in settled.line()
 
 
 # --- a story's history in the store -----------------------------------------------------
@@ -245,6 +245,7 @@ async def test_stories_list_and_story_page_over_the_store(tmp_path: Path, briefe
     assert body["changes"]["new_articles"] == 2 and body["changes"]["new_facts"]
     assert "Harbourline" in body["changes"]["outlets_joined"]
     assert "briefing 2 of 2" in updated.text and "New facts" in updated.text
+    assert 'href="#h-changes">What changed</a> since briefing 1 of' in updated.text
     assert since_first.json()["changes"] == body["changes"]
     assert no_briefing.status_code == 404 and "briefings 1 to 2" in no_briefing.text
     assert no_story.status_code == 404 and no_story_api.status_code == 404

@@ -62,7 +62,7 @@ def swagger_page(title: str) -> str:
         "</head><body>"
         '<header class="site"><a class="home" href="/">storyweave</a>'
         '<span class="tagline">HTTP API · <a href="/openapi.json">openapi.json</a></span>'
-        '<a class="new" href="/">New briefing</a></header>'
+        '<a class="new" href="/">New briefing</a><a class="stories-link" href="/stories">Stories</a></header>'
         '<div id="swagger-ui"><p class="docs-loading">Loading the API description…</p></div>'
         "</body></html>\n"
     )
@@ -88,7 +88,7 @@ def plain_page(spec: dict[str, Any]) -> str:
         '<link rel="icon" href="data:,"><link rel="stylesheet" href="/static/web.css">'
         "</head><body>"
         '<header class="site"><a class="home" href="/">storyweave</a>'
-        '<span class="tagline">HTTP API</span><a class="new" href="/">New briefing</a></header>'
+        '<span class="tagline">HTTP API</span><a class="new" href="/">New briefing</a><a class="stories-link" href="/stories">Stories</a></header>'
         f'<main class="api-docs">{body}</main></body></html>\n'
     )
 

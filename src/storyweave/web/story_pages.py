@@ -85,6 +85,13 @@ def story_page(
         f' · <a href="/api/stories/{story_id}{"?since=" + str(since) if since else ""}">JSON</a>'
         f"{compare}</p>"
     )
+    # What a returning reader came for, above the top card: one line, linked to the section.
+    changes = living.changes
+    since_text = f"since {changes.since}" if changes.since else "first briefing of this story"
+    header += (
+        f'<p class="changes-pointer"><a href="#h-changes">What changed</a> {q(since_text)}: '
+        f"{q(changes.line())}</p>"
+    )
     body = render_html_body(living.briefing, matrix=True, changes=living.changes)
     return layout(
         title,
