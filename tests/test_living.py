@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import sqlite3
 from dataclasses import replace
 from pathlib import Path
 
@@ -122,6 +123,32 @@ def test_each_briefing_is_kept_with_what_changed_since_the_one_before(
             living.current(store, 1, briefer, since=3)
 
 
+def test_a_store_of_the_previous_schema_gains_the_history_columns(tmp_path: Path) -> None:
+    db = tmp_path / "old.db"
+    with Store(str(db)):
+        pass
+    # As the version before living stories left it.
+    with sqlite3.connect(db) as connection:
+        connection.execute("DROP TABLE web_briefings")
+        connection.execute("ALTER TABLE briefings DROP COLUMN changes")
+        connection.execute("DELETE FROM schema_migrations WHERE version = 4")
+    with Store(str(db), create=False) as store:
+        living.save_document(store, "a" * 20, {"briefing": {}})
+        assert living.load_document(store, "a" * 20) == {"briefing": {}}
+    with sqlite3.connect(db) as connection:
+        columns = {row[1] for row in connection.execute("PRAGMA table_info(briefings)")}
+        assert "changes" in columns
+
+
+def test_web_briefings_kept_in_a_store_are_bounded(tmp_path: Path) -> None:
+    with Store(str(tmp_path / "s.db")) as store:
+        for n in range(5):
+            living.save_document(store, f"{n:020d}", {"n": n}, keep=3)
+        living.save_document(store, f"{4:020d}", {"n": "again"}, keep=3)  # once per id
+        kept = [living.load_document(store, f"{n:020d}") for n in range(5)]
+    assert kept.count(None) == 2 and kept[4] == {"n": 4}
+
+
 # --- the command line ---------------------------------------------------------------------
 
 
@@ -191,7 +218,7 @@ def test_serve_takes_its_store_from_the_environment(
 fastapi = pytest.importorskip("fastapi", reason="the web extra is not installed")
 httpx = pytest.importorskip("httpx", reason="httpx is not installed")
 
-from storyweave.web.app import create_app  # noqa: E402
+from storyweave.web.app import create_app
 
 
 @pytest.fixture

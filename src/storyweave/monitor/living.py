@@ -305,19 +305,38 @@ def version(store: Store, story_id: int | None = None) -> str:
 
 # --- the web page's own briefings ---------------------------------------------------------
 
+#: Web briefings kept in a store; the oldest go first beyond this. Not a tuned figure: a
+#: bound, so that a server open to many users cannot fill the disk with its visitors'
+#: briefings (2,000 briefings of ten articles are ~400 MB of JSON).
+MAX_WEB_BRIEFINGS = 2000
 
-def save_document(store: Store, document_id: str, document: dict[str, Any]) -> None:
-    """Keep a briefing made on the web page under its link's id (once per id)."""
+
+def save_document(
+    store: Store, document_id: str, document: dict[str, Any], *, keep: int = MAX_WEB_BRIEFINGS
+) -> None:
+    """Keep a briefing made on the web page under its link's id (once per id), and only
+    the ``keep`` most recent ones."""
     table = schema.web_briefings
     text = json.dumps(document, ensure_ascii=False)
     with access.sql_errors(store.db, "write to"), schema.writing(store.engine) as connection:
         exists = connection.execute(
             sa.select(table.c.id).where(table.c.id == document_id)
         ).first()
-        if exists is None:
-            connection.execute(
-                table.insert().values(id=document_id, document=text, created_at=schema.now_iso())
+        if exists is not None:
+            return
+        connection.execute(
+            table.insert().values(id=document_id, document=text, created_at=schema.now_iso())
+        )
+        count = connection.execute(sa.select(sa.func.count()).select_from(table)).scalar() or 0
+        if count > keep:
+            oldest = (
+                sa.select(table.c.id)
+                .where(table.c.id != document_id)  # the new one stays, whatever its id
+                .order_by(table.c.created_at, table.c.id)
+                .limit(count - keep)
+                .scalar_subquery()
             )
+            connection.execute(table.delete().where(table.c.id.in_(oldest)))
 
 
 def load_document(store: Store, document_id: str) -> dict[str, Any] | None:

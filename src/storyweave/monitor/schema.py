@@ -204,8 +204,10 @@ LATEST_VERSION = MIGRATIONS[-1].version
 EXPECTED_COLUMNS: dict[str, frozenset[str]] = {
     table.name: frozenset(column.name for column in table.columns)
     for table in (schema_migrations, store_meta, runs, stories, articles, article_origins,
-                  briefings)
+                  briefings, web_briefings)
 }
+#: Tables and columns that a later migration adds: expected only once it has run.
+ADDED_BY: dict[str, int] = {"runs.owner": 3, "briefings.changes": 4, "web_briefings": 4}
 #: The key of the PostgreSQL advisory lock that one writer of a store holds at a time
 #: (any fixed 64-bit number; this one spells "storywv" in ASCII).
 WRITER_LOCK_KEY = 0x73746F72797776
@@ -290,12 +292,14 @@ def store_problem(connection: sa.Connection) -> str | None:
         return "not a storyweave store: its migration history has no first version"
     if 1 in versions:
         for table in sorted(EXPECTED_COLUMNS):
+            if ADDED_BY.get(table, 1) not in versions:
+                continue
             if table not in tables:
                 return f"damaged or changed by another program: table {table} is missing"
             have = {c["name"] for c in inspector.get_columns(table)}
-            expected = EXPECTED_COLUMNS[table]
-            if table == "runs" and 3 not in versions:
-                expected = expected - {"owner"}
+            expected = {
+                c for c in EXPECTED_COLUMNS[table] if ADDED_BY.get(f"{table}.{c}", 1) in versions
+            }
             missing = sorted(expected - have)
             if missing:
                 return (

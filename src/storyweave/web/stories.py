@@ -60,8 +60,13 @@ def add_story_routes(
         version (read first: a page never claims a newer state than it shows)."""
         version = living.version(store, story_id)
         briefer = engine.briefer(None, None)
-        with rebuilding:
-            result = living.current(store, story_id, briefer, since=since, should_stop=should_stop)
+        if should_stop is None:  # a current briefing: read, not rebuilt
+            result = living.current(store, story_id, briefer, since=since)
+        else:
+            with rebuilding:
+                result = living.current(
+                    store, story_id, briefer, since=since, should_stop=should_stop
+                )
         return result, living.history(store, result.story_id), version
 
     async def story(request: Request, story_id: int, since: int | None) -> tuple[Any, list[Any], str]:
