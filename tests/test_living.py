@@ -8,9 +8,11 @@ from __future__ import annotations
 import json
 import shutil
 import sqlite3
+import threading
 from dataclasses import replace
 from pathlib import Path
 
+import anyio
 import pytest
 
 pytest.importorskip("sqlalchemy", reason="the monitor extra is not installed")
@@ -317,3 +319,37 @@ async def test_web_briefings_survive_a_restart_with_a_store(tmp_path: Path, brie
         notice = await http.get("/stories")
     assert gone.status_code == 404
     assert notice.status_code == 200 and "storyweave serve --db" in notice.text
+
+
+@pytest.mark.anyio
+async def test_a_stale_story_is_briefed_within_the_servers_slots(
+    tmp_path: Path, briefer: Briefer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = str(tmp_path / "s.db")
+    _ingest(db, _copy(tmp_path / "a", FIRST), briefer)
+    entered, gate = threading.Event(), threading.Event()
+    original = Briefer.brief
+
+    def slow(self: Briefer, *args: object, **kwargs: object) -> object:
+        entered.set()
+        gate.wait(30)
+        return original(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Briefer, "brief", slow)
+    results: dict[str, httpx.Response] = {}
+    with Store(db) as store:
+        app = create_app(FAST, briefer=briefer, store=store, briefing_slots=1, max_waiting=0)
+        async with client(app) as http:
+
+            async def rebuild() -> None:
+                results["rebuilt"] = await http.get("/api/stories/1")
+
+            async with anyio.create_task_group() as group:
+                group.start_soon(rebuild)
+                assert await anyio.to_thread.run_sync(entered.wait, 20)
+                results["busy"] = await http.get("/stories/1")  # stale too: needs a slot
+                results["list"] = await http.get("/stories")  # reads only: no slot
+                gate.set()
+    assert results["busy"].status_code == 503 and "Retry-After" in results["busy"].headers
+    assert results["list"].status_code == 200
+    assert results["rebuilt"].status_code == 200 and results["rebuilt"].json()["number"] == 1
