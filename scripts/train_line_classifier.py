@@ -6,7 +6,7 @@ Trains on every page of the labelled real scrapes (default:
 ``$STORYWEAVE_DATA/text_scrapes/dev.jsonl.gz``, else ``../shared/data/...`` beside the
 repository) plus the project's fictional labelled scrapes in ``tests/data/clean``, and
 writes ``src/storyweave/clean/line_model.json``. Deterministic: the same data gives the
-same file. Needs scikit-learn and LightGBM (``pip install 'storyweave[train]'``).
+same file. Needs scikit-learn and LightGBM (``pip install -e '.[eval]'``).
 
 The shipped model has seen every dev page, so its figures on them are in-sample; the
 figures that predict unseen sites come from ``storyweave eval cleaning``, which trains

@@ -115,9 +115,10 @@ def apply_model(
         url=url,
         header_outlet=meta.found_outlet if short else None,
     )
-    if short and header.title_line is not None and header.title_line > first_kept[0]:
-        # A pasted article whose story starts at the top: what the ranker found below
-        # that start is a story line, not a headline the rules missed.
+    if short and header.title_line is not None and header.title_line >= first_kept[0]:
+        # A pasted article whose story starts at the top: what the ranker found from
+        # that start on is a story line (or a one-line item), not a headline the rules
+        # missed.
         header = Header(None, None, header.outlet, header.byline, header.published)
     _merge_header(meta, header, short, reasons, nonblank)
     return fallback

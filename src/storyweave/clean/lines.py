@@ -137,7 +137,7 @@ def clean(
         paragraphs = [line for line in originals if line and normalise(line) != title]
         removed = [RemovedLine(1, FALLBACK_HTML, R.FALLBACK)]
     # A results table with a line of text is a story too (its names are the news).
-    gone = {r.line for r in removed}
+    gone = {r.line for r in removed if r.reason != R.FALLBACK}  # a fallback note removes nothing
     kept = [line for number, line in enumerate(lines, 1) if line and number not in gone]
     if not any(shape(p).sentence_like for p in paragraphs) and not table_rows(kept):
         raise InputUnreadable(

@@ -2,7 +2,7 @@
 
 Used by ``scripts/train_line_classifier.py`` (the shipped model) and by
 ``storyweave eval cleaning`` (the same recipe cross-validated by site). Needs the
-``train`` extra: scikit-learn for the logistic regression, LightGBM for the trees. Both
+``eval`` extra: scikit-learn for the logistic regression, LightGBM for the trees. Both
 are deterministic here: the regression's solver is exact and the trees are grown on one
 thread with fixed seeds, so the same pages give the same model file.
 """
