@@ -78,13 +78,14 @@ def apply_model(
     open_at = [k for k, i in enumerate(nonblank) if i not in reasons]
     keep = np.zeros(len(texts), dtype=bool)
     keep[open_at] = model.decoding.keep(probability[open_at])
+    prose = np.array([s.words if s.sentence_like else 0 for s in page_shapes])
     fallback = None
-    if prose_words([texts[k] for k in np.flatnonzero(keep)]) < NEARLY_EMPTY_WORDS:
+    if prose[keep].sum() < NEARLY_EMPTY_WORDS:
         fallback = FALLBACK_TEXT
         keep[open_at] = probability[open_at] >= FALLBACK_STORY
         # Still too little: the most story-like lines, best first, until there is enough.
         for k in sorted(open_at, key=lambda k: -probability[k]):
-            if prose_words([texts[j] for j in np.flatnonzero(keep)]) >= NEARLY_EMPTY_WORDS:
+            if prose[keep].sum() >= NEARLY_EMPTY_WORDS:
                 break
             keep[k] = True
     if turns:
