@@ -26,11 +26,11 @@ from storyweave.clean.header import copyright_name, read_outlet
 from storyweave.clean.lines import clean, rule_kinds
 from storyweave.clean.model import Decoding, LineModel, Trees
 from storyweave.clean.title import TITLE_NAMES
+from storyweave.errors import InputUnreadable
 from storyweave.evaluate.cleaning import evaluate
 from storyweave.evaluate.cleaning_train import LabelledPage, augmented, group_folds
 from storyweave.evaluate.scrape_score import Output, score_page, summarise, title_match
 from storyweave.evaluate.scrapes import default_data_dir, read_scrapes
-from storyweave.errors import InputUnreadable
 from storyweave.model import Article, Source, short_origin
 from storyweave.options import BriefOptions
 from storyweave.pipeline import Briefer

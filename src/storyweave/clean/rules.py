@@ -288,8 +288,10 @@ class Rules:
             # A consent dialog's buttons, alone on their line: "Accept & Close", "I agree",
             # "Reject all", "Agree and continue".
             (
-                r"^(?:i )?(?:accept|agree|reject|decline|allow|consent)(?: all| cookies)?"
-                r"(?:\s*(?:&|and)\s*(?:close|continue|proceed))?$",
+                (
+                    r"^(?:i )?(?:accept|agree|reject|decline|allow|consent)(?: all| cookies)?"
+                    r"(?:\s*(?:&|and)\s*(?:close|continue|proceed))?$"
+                ),
                 COOKIE,
             ),
             (r"^thanks? (?:you )?for (?:signing up|subscribing|registering)", SUBSCRIBE),
