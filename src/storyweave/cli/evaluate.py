@@ -436,7 +436,7 @@ def add_cleaning_parser(eval_subparsers: Any) -> None:
         help="train the cross-validated model without tests/data/clean's fictional pages",
     )
     parser.add_argument("--json", metavar="FILE", help="also write per-page results ('-': stdout)")
-    parser.add_argument("--verbose", action="store_true", help="list the worst pages by id")
+    add_verbosity(parser)  # -v also lists the worst pages by id
     parser.set_defaults(handler=run_cleaning)
 
 
@@ -457,7 +457,7 @@ def run_cleaning(args: argparse.Namespace) -> int:
         json.dump(to_json(results), sys.stdout, indent=1, ensure_ascii=False)
         sys.stdout.write("\n")
         return 0
-    print(to_markdown(results, Path(args.scrapes).name, verbose=args.verbose))
+    print(to_markdown(results, Path(args.scrapes).name, verbose=bool(args.verbose)))
     if args.json:
         Path(args.json).write_text(
             json.dumps(to_json(results), indent=1, ensure_ascii=False) + "\n", encoding="utf-8"
