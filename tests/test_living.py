@@ -62,7 +62,7 @@ def test_compare_finds_new_facts_joined_outlets_and_overtaken_claims(briefer: Br
     later = briefer.brief(load([EXAMPLE / n for n in FIRST + LATER]).articles)
     changes = compare(first, later, since="briefing 1")
     assert changes.new_articles == 2
-    assert set(changes.outlets_joined) == {"Harbourline", "THE MORNING BULLETIN"}
+    assert set(changes.outlets_joined) == {"Harbourline", "The Morning Bulletin"}
     assert changes.new_facts, "two new reports add facts"
     old_text = " ".join(s.text for source in first.sources for s in source.sentences)
     for fact in changes.new_facts:
@@ -178,7 +178,7 @@ def test_brief_story_since_and_stories_with_titles(
     document = json.loads(out.read_text("utf-8"))
     assert (document["story"], document["number"], document["since"]) == (1, 2, 1)
     assert document["changes"]["new_articles"] == 2
-    assert set(document["changes"]["outlets_joined"]) == {"Harbourline", "THE MORNING BULLETIN"}
+    assert set(document["changes"]["outlets_joined"]) == {"Harbourline", "The Morning Bulletin"}
     assert document["briefing"]["schema_version"]
     md = tmp_path / "since.md"
     assert main(["brief", "--story", "1", "--since", "1", *common, "-o", str(md)]) == 0

@@ -328,10 +328,11 @@ class Source:
 
 
 def short_origin(origin: str) -> str:
-    """A file's name, a URL's host, a dataset document's ``cluster/index``."""
+    """A file's name (never its folders, with either kind of slash), a URL's host, a
+    dataset document's ``cluster/index``."""
     if origin.startswith(("http://", "https://")):
         return origin.split("/")[2]
-    return origin.rstrip("/").rsplit("/", 1)[-1]
+    return origin.replace("\\", "/").rstrip("/").rsplit("/", 1)[-1] or origin
 
 
 def source_labels(sources: Sequence[Source]) -> dict[str, str]:

@@ -5,12 +5,20 @@ label, the headline, the byline and a timestamp, in no fixed order or format. Th
 cleaner (:mod:`storyweave.clean`) walks those lines; the helpers here answer its
 questions about one line at a time ("is this a timestamp, and for when?", "is this a
 menu?") with signals that hold across sites, never one site's strings.
+
+On a real page scrape the header is far from the top; once the learned classifier has
+found the story, the byline, date and outlet are read around its start
+(:func:`read_byline_and_date`, :func:`read_outlet`: a copyright line's name checked
+against the page's address), and a transcript's reporter from its speaker labels
+(:func:`reporter_in_turns`).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from ..nlp.calendar import WEEKDAY_ABBREVIATIONS, WEEKDAYS
 from . import rules as R
@@ -212,3 +220,150 @@ def tidy_htmldate(value: str | None) -> str | None:
         return day
     zone = f"{zone_hours}:{zone_minutes}" if zone_hours else ""
     return f"{day}T{time}{zone}"
+
+
+# -- the header of a page scrape, once the story is found (see clean.learned) --------------
+#: Byline and date are looked for from this many lines above the title ...
+META_ABOVE_TITLE = 4
+#: ... down to this many lines below the first story line.
+META_BELOW_STORY = 2
+#: Lines longer than this are not a byline or a timestamp.
+META_MAX_WORDS = 16
+
+
+_POSTED_BY = re.compile(
+    r"^(?:posted|written|published|reported)\s+by\s+(.+?)(?:\s+(?:on|at)\s+(.*))?$", re.IGNORECASE
+)
+_BY_ONLY = re.compile(r"^(?:by|von|por|par|di)$", re.IGNORECASE)
+_NAME = re.compile(r"^(?:[A-Z][\w.'’\-]*\.?)(?:\s+(?:[A-Z][\w.'’\-]*\.?|de|van|von|da|del|la|le)){1,3}$")
+#: "JamesStaff Writer": a name glued to the role after it.
+_GLUED = re.compile(r"(?<=[a-z])(?=(?:Staff|Senior|Special|Contributing|Associate|Chief|Reporter|Writer|Editor|Correspondent|Columnist)\b)")
+_ROLE_TAIL = re.compile(
+    r",?\s*(?:staff|senior|special|contributing|associate|chief)?\s*"
+    r"(?:reporter|writer|editor|correspondent|columnist|contributor)s?\b.*$",
+    re.IGNORECASE,
+)
+_COPYRIGHT = re.compile(
+    r"(?:©|\(c\)|ⓒ|copyright)\s*(?:©\s*)?(?:copyright\s*)?(?:\d{4}(?:\s*[-–—]\s*\d{4})?[.,]?\s*)?"
+    r"(?:by\s+)?([^|•.;,©]{2,60}?)\s*(?:,?\s*\d{4})?(?:[.,|•;]|\s+all rights|\s+unless|$)",
+    re.IGNORECASE,
+)
+_LEGAL = re.compile(
+    r"[,\s]+(?:inc|llc|ltd|limited|gmbh|corp|corporation|co|company|plc|s\.?a|ag)\.?\s*$", re.IGNORECASE
+)
+
+
+
+@dataclass(frozen=True)
+class Header:
+    """What the header reading found; ``None`` where nothing was found."""
+
+    title: str | None = None
+    title_line: int | None = None  # index among the non-blank lines
+    outlet: str | None = None
+    byline: str | None = None
+    published: str | None = None
+
+
+
+def read_byline_and_date(
+    lines: Sequence[str], date_re: re.Pattern[str], title: int | None, first_story: int
+) -> tuple[str | None, str | None]:
+    """The byline and publication date between the title and the story's start."""
+    start = max((title if title is not None else first_story) - META_ABOVE_TITLE, 0)
+    stop = min(first_story + META_BELOW_STORY + 1, len(lines))
+    byline: str | None = None
+    published: str | None = None
+    named: str | None = None  # a line under the title that is only a name, by a dated line
+    for i in range(start, stop):
+        line = lines[i]
+        if i == title or len(line.split()) > META_MAX_WORDS:
+            continue
+        found_by, found_date = _byline_in(line, lines[i + 1] if i + 1 < len(lines) else "")
+        byline = byline or found_by
+        if published is None:
+            published = _date_in(found_date or line, date_re)
+        near = [*lines[max(i - 2, 0) : i], *lines[i + 1 : i + 3]]
+        below_title = title is None or i > title
+        if named is None and below_title and _NAME.match(line) and any(date_re.search(n) for n in near):
+            named = line
+    return byline or named, published
+
+
+def _byline_in(line: str, following: str) -> tuple[str | None, str | None]:
+    """A byline in ``line`` (and the date text after it), from its usual forms."""
+    line = _GLUED.sub(" ", line)
+    posted = _POSTED_BY.match(line)
+    if posted:
+        return _tidy_name(posted[1]), posted[2]
+    by = re.match(r"^(?:by|von|por|par|di)\s+(.+)$", line, re.IGNORECASE)
+    if by:
+        parts = re.split(r"\s*(?:[|•·–—]|\s-\s)\s*", by[1], maxsplit=1)
+        return _tidy_name(parts[0]), parts[1] if len(parts) > 1 else None
+    if _BY_ONLY.match(line) and _NAME.match(following.strip()):
+        return _tidy_name(following), None
+    parts = re.split(r"\s+[|•·–—-]\s+", line, maxsplit=1)
+    if len(parts) == 2 and _NAME.match(parts[0].strip()) and re.search(r"\d", parts[1]):
+        return _tidy_name(parts[0]), parts[1]
+    return None, None
+
+
+def _tidy_name(name: str) -> str | None:
+    name = _ROLE_TAIL.sub("", name).strip(" ,;:|-–—")
+    name = re.split(r"\s+(?:on|at|in|for|updated|published)\s+", name, maxsplit=1)[0]
+    words = name.split()
+    if not 1 <= len(words) <= 8 or not name[:1].isupper():
+        return None
+    return name
+
+
+def _date_in(text: str, date_re: re.Pattern[str]) -> str | None:
+    match = date_re.search(text)
+    return iso_date(match) if match else None
+
+
+def read_outlet(lines: Sequence[str], url: str | None, header_outlet: str | None) -> str | None:
+    """The outlet's name: a copyright line's, or the header's, checked against ``url``."""
+    names = [name for line in lines if (name := copyright_name(line))]
+    if header_outlet:
+        names.insert(0, header_outlet)
+    if url:
+        domain = (urlsplit(url).hostname or "").removeprefix("www.")
+        stem = _compact(domain.split(".")[0]) if domain else ""
+        for name in names:
+            found = _compact(name)
+            if stem and (found == stem or found == _compact(domain) or stem in found):
+                return name
+        return domain or (names[0] if names else None)
+    return names[0] if names else None
+
+
+def copyright_name(line: str) -> str | None:
+    """The holder's name in a copyright line ("© 2019 Billboard. All Rights Reserved.")."""
+    if len(line.split()) > 30 or not re.search(r"©|ⓒ|\(c\)|\bcopyright\b", line, re.IGNORECASE):
+        return None
+    match = _COPYRIGHT.search(line)
+    if not match:
+        return None
+    name = _LEGAL.sub("", match[1].strip(" -–—,")).strip()
+    if not name or not name[:1].isalnum() or name.lower() in ("all rights reserved", "policy"):
+        return None
+    if len(name.split()) > 6 or re.search(r"\d{4}", name):
+        return None
+    return name
+
+
+def _compact(text: str) -> str:
+    return "".join(ch for ch in text.lower() if ch.isalnum())
+
+
+def reporter_in_turns(turns: Sequence[str], turn_re: re.Pattern[str]) -> str | None:
+    """A transcript's byline: the speaker its labels call "BYLINE" (the reporter:
+    "PETRA LUND, BYLINE: ..."), in title case when the label is in capitals."""
+    for line in turns:
+        label = turn_re.match(line)
+        name, _, role = (label[1] if label else "").partition(",")
+        if role.strip().upper() == "BYLINE" and name.strip():
+            name = name.strip()
+            return name.title() if name.isupper() else name
+    return None

@@ -31,13 +31,12 @@ from ..errors import InputUnreadable
 from ..model import Article, CleanedText, RemovedLine, SourceKind
 from . import header as M
 from . import rules as R
+from .formats import FALLBACK_HTML, check_readable, extract_html, strip_markdown
 from .header import Meta
+from .learned import NEARLY_EMPTY_WORDS, apply_model, prose_words
+from .model import LineModel
 from .rules import LineShape, Rules, normalise, shape
 
-#: Share of characters that may be control or replacement characters before an input
-#: counts as binary. Real scrapes in ../shared/data have none; 2 % leaves room for a
-#: few stray mis-decoded bytes.
-MAX_JUNK_SHARE = 0.02
 #: Metadata is looked for only this many non-blank lines from the top. Scrapes in
 #: tests/data/clean and Multi-News put title, outlet, byline and date in the first 6.
 TOP_SCAN_LINES = 10
@@ -57,14 +56,9 @@ BIO_ZONE = 2 / 3
 TRANSCRIPT_TURNS = 3
 #: A related-headlines list ends after this many lines even if nothing prose-like follows.
 MAX_RELATED_ITEMS = 15
-
 _READER = re.compile(r"\b(?:you|your|you're|you’re|our|us)\b", re.IGNORECASE)
 _SENTENCE_BREAK = re.compile(r"[a-z0-9]{2}[.!?] [A-Z]")
 _QUOTE_MARK = re.compile(r"[\"“”]")
-_MD_IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
-_MD_LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
-_MD_EMPHASIS = re.compile(r"(\*\*|__|\*|_)(?=\S)(.+?)(?<=\S)\1")
-_MD_PREFIX = re.compile(r"^(?:#{1,6}\s+|>\s?|[-*+]\s+|\d{1,2}[.)]\s+)")
 _INLINE_STAGE = re.compile(
     r"\s*\((?:SOUNDBITE OF [^)]*|[A-Z][A-Z ,'’\-]{4,}|(?i:laughter|applause|crosstalk|"
     r"inaudible|music|sighs?|laughs?))\)"
@@ -85,7 +79,13 @@ def cluster_line_counts(articles: Sequence[Article]) -> Counter[str]:
     return counts
 
 
-def clean(article: Article, *, cluster_lines: Counter[str] | None = None) -> CleanedText:
+def clean(
+    article: Article,
+    *,
+    cluster_lines: Counter[str] | None = None,
+    line_model: LineModel | None = None,
+    learned: bool = True,
+) -> CleanedText:
     """Remove boilerplate from ``article`` and return its story paragraphs.
 
     Example::
@@ -93,10 +93,14 @@ def clean(article: Article, *, cluster_lines: Counter[str] | None = None) -> Cle
         >>> cleaned = clean(Article(text=raw, origin="ledger.txt"))
         >>> cleaned.paragraphs[0], [r.reason for r in cleaned.removed]
 
+    Text and markdown go through the rules and then the learned line classifier
+    (:mod:`storyweave.clean.model`): ``line_model``, else the one shipped with the package.
+    ``learned=False`` gives the rules alone.
+
     Raises :class:`~storyweave.errors.InputUnreadable` for binary junk, an empty input,
     or an input with no story text left once the chrome is removed.
     """
-    _check_readable(article)
+    check_readable(article)
     meta = Meta(
         title=article.title,
         outlet=article.outlet,
@@ -105,12 +109,14 @@ def clean(article: Article, *, cluster_lines: Counter[str] | None = None) -> Cle
     )
     text = article.text
     if article.format == "html":
-        text = _extract_html(article, meta)
+        text = extract_html(article, meta)
     removed: list[RemovedLine] = []
     originals = [line.strip() for line in text.splitlines()]
     lines = originals
     if article.format == "markdown":
-        lines = _strip_markdown(originals, removed)
+        lines = strip_markdown(originals, removed)
+    if learned and article.format != "html" and line_model is None:
+        line_model = LineModel.shipped()
     cleaner = _LineCleaner(
         lines,
         Rules(),
@@ -119,11 +125,19 @@ def clean(article: Article, *, cluster_lines: Counter[str] | None = None) -> Cle
         originals=originals,
         title_from_text=article.format != "html",
         zones=article.format != "html",
+        model=line_model if learned and article.format != "html" else None,
+        url=article.url,
     )
     paragraphs, kind = cleaner.run()
     removed.extend(cleaner.removed())
+    if article.format == "html" and prose_words(paragraphs) < NEARLY_EMPTY_WORDS < prose_words(originals):
+        # The rules would leave almost nothing of what trafilatura found: keep its text
+        # (all but the title line, which is metadata).
+        title = normalise(meta.title or "")
+        paragraphs = [line for line in originals if line and normalise(line) != title]
+        removed = [RemovedLine(1, FALLBACK_HTML, R.FALLBACK)]
     # A results table with a line of text is a story too (its names are the news).
-    gone = {r.line for r in removed}
+    gone = {r.line for r in removed if r.reason != R.FALLBACK}  # a fallback note removes nothing
     kept = [line for number, line in enumerate(lines, 1) if line and number not in gone]
     if not any(shape(p).sentence_like for p in paragraphs) and not table_rows(kept):
         raise InputUnreadable(
@@ -146,63 +160,16 @@ def table_rows(lines: Iterable[str]) -> int:
     return sum(shape(line.strip()).data_row for line in lines)
 
 
-def _check_readable(article: Article) -> None:
-    text = article.text
-    if not text.strip():
-        raise InputUnreadable(article.origin, "empty input: no text to brief")
-    junk = sum(1 for c in text if c == "\ufffd" or (ord(c) < 32 and c not in "\n\r\t\f"))
-    if junk / len(text) > MAX_JUNK_SHARE:
-        raise InputUnreadable(article.origin, "looks like binary data, not article text")
-    letters = sum(1 for c in text if c.isalpha())
-    if letters < 0.4 * sum(1 for c in text if not c.isspace()):
-        raise InputUnreadable(article.origin, "mostly symbols and digits, not article text")
+def rule_kinds(lines: Sequence[str]) -> list[str | None]:
+    """The rule cleaner's reason for each of ``lines`` (``None`` where no rule fired).
 
-
-def _extract_html(article: Article, meta: Meta) -> str:
-    """Body text and metadata of an HTML page through trafilatura."""
-    # Imported where used: only HTML input needs trafilatura.
-    import trafilatura
-    from trafilatura.settings import Document, set_date_params
-
-    # trafilatura's own date settings, asking for the time and zone too (htmldate
-    # gives them when a meta tag or <time> element carries them).
-    date_params = {**set_date_params(True), "outputformat": M.HTMLDATE_FORMAT}
-    document = trafilatura.bare_extraction(
-        article.text,
-        url=article.url,
-        with_metadata=True,
-        favor_recall=True,  # measured on the 181-page benchmark: F1 .953 vs .952 without
-        include_comments=False,
-        date_extraction_params=date_params,
-    )
-    if not isinstance(document, Document) or not document.text:
-        raise InputUnreadable(article.origin, "no story text found in the HTML page")
-    published = M.tidy_htmldate(document.date)
-    meta.title = meta.title or document.title
-    meta.byline = meta.byline or document.author
-    meta.published = meta.published or published
-    meta.outlet = meta.outlet or document.sitename
-    meta.found_title, meta.found_byline = document.title, document.author
-    meta.found_published, meta.found_outlet = published, document.sitename
-    return str(document.text)
-
-
-def _strip_markdown(lines: list[str], removed: list[RemovedLine]) -> list[str]:
-    """Light markdown: headings, quotes and bullets unmarked, links to text, images out."""
-    result = []
-    for number, raw in enumerate(lines, start=1):
-        line = _MD_IMAGE.sub("", raw).strip()
-        if line != raw:
-            # An image-only line is reported whole; an inline image as itself.
-            text = raw if not line else _MD_IMAGE.search(raw).group()  # type: ignore[union-attr]
-            removed.append(RemovedLine(number, text, R.IMAGE))
-        line = _MD_PREFIX.sub("", line)
-        line = _MD_LINK.sub(r"\1", line)
-        line = _MD_EMPHASIS.sub(r"\2", line)
-        if re.fullmatch(r"[-*_]{3,}", line):  # a horizontal rule
-            line = ""
-        result.append(line.strip())
-    return result
+    The learned line classifier (:mod:`storyweave.clean.model`) takes these as features;
+    its training script reads them through this function.
+    """
+    stripped = [line.strip() for line in lines]
+    cleaner = _LineCleaner(stripped, Rules(), Counter(), Meta(), originals=stripped)
+    cleaner.apply_rules()
+    return [cleaner.reasons.get(i) for i in range(len(stripped))]
 
 
 @dataclass
@@ -216,6 +183,9 @@ class _LineCleaner:
     originals: list[str]  # the lines as the input wrote them, for the report
     title_from_text: bool = True
     zones: bool = True  # off for HTML: trafilatura has already cut the page's zones
+    model: LineModel | None = None  # the learned classifier; None: the rules alone
+    url: str | None = None  # the page's address, for the outlet
+    fallback: str | None = None  # why the learned cleaner's decision was relaxed, if it was
     reasons: dict[int, str] = field(default_factory=dict)  # 0-based index -> reason
     inline: list[RemovedLine] = field(default_factory=list)
     published_from_update: bool = False
@@ -228,6 +198,28 @@ class _LineCleaner:
     # -- the sequence -------------------------------------------------------------
     def run(self) -> tuple[list[str], SourceKind]:
         """Apply the rules in order; return the paragraphs and the source kind."""
+        transcript = self.apply_rules()
+        if self.model is not None:
+            self.fallback = apply_model(
+                self.model,
+                self.lines,
+                self.nonblank,
+                self.shapes,
+                self.reasons,
+                self.meta,
+                turns=self.turns if transcript else (),
+                date_re=self.rules.date_re,
+                url=self.url,
+            )
+        if transcript:
+            if not self.meta.found_byline:
+                turn_lines = [self.lines[i] for i in self.turns]
+                self.meta.found_byline = M.reporter_in_turns(turn_lines, self.rules.turn_re)
+            return self._turn_paragraphs(), "transcript"
+        return self._paragraphs(), "article"
+
+    def apply_rules(self) -> bool:
+        """Run every rule in order (filling :attr:`reasons`); return whether it is a transcript."""
         transcript = len(self.turns) >= TRANSCRIPT_TURNS
         self._strong()
         self._metadata()
@@ -237,13 +229,13 @@ class _LineCleaner:
         self._repeats()
         if self.zones:
             self._zones(transcript)
-        if transcript:
-            return self._turn_paragraphs(), "transcript"
-        return self._paragraphs(), "article"
+        return transcript
 
     def removed(self) -> list[RemovedLine]:
         """The removal report, 1-based line numbers."""
         report = [RemovedLine(i + 1, self.originals[i], why) for i, why in self.reasons.items()]
+        if self.fallback:
+            report.append(RemovedLine(1, self.fallback, R.FALLBACK))
         return report + self.inline
 
     # -- rules ----------------------------------------------------------------------
@@ -562,10 +554,15 @@ class _LineCleaner:
         long_lines = [i for i in self._open() if self.shapes[i].words >= 6]
         if len(long_lines) < 4:
             return False
+        # A line breaks a sentence when it stops on a lower-case word or a comma; a list
+        # item or a label stops on a capitalised word ("... Raleigh, NC", "Real Estate").
         broken = sum(
             1
             for i in long_lines
-            if not self.shapes[i].terminal and i + 1 < len(self.lines) and self.lines[i + 1]
+            if not self.shapes[i].terminal
+            and i + 1 < len(self.lines)
+            and self.lines[i + 1]
+            and (self.lines[i].split()[-1][:1].islower() or self.lines[i].endswith(","))
         )
         # Calibrated on tests/data/clean: the wrapped scrape has 80 % such lines, the
         # one-line-per-paragraph scrapes at most 15 % (title and standfirst).

@@ -39,6 +39,8 @@ BOTTOM = "site chrome (bottom)"
 REPEATED = "repeated across cluster"
 IMAGE = "image"
 CALLOUT = "reader call-out"
+MODEL = "boilerplate (model)"  # the learned line classifier's call, no rule fired
+FALLBACK = "cleaning fallback"  # not a removal: says the cleaner relaxed its decision
 
 _MONTHS = alternation(MONTH_NUMBER)
 _WEEKDAYS = alternation(WEEKDAYS + WEEKDAY_ABBREVIATIONS)
@@ -283,6 +285,15 @@ class Rules:
             (r"\b(?:we|this (?:site|website)) uses? cookies\b", COOKIE),
             (r"^(?:accept|manage|reject)(?: all)? cookies\b", COOKIE),
             (r"\bcookie (?:policy|settings|preferences)\b", COOKIE),
+            # A consent dialog's buttons, alone on their line: "Accept & Close", "I agree",
+            # "Reject all", "Agree and continue".
+            (
+                (
+                    r"^(?:i )?(?:accept|agree|reject|decline|allow|consent)(?: all| cookies)?"
+                    r"(?:\s*(?:&|and)\s*(?:close|continue|proceed))?$"
+                ),
+                COOKIE,
+            ),
             (r"^thanks? (?:you )?for (?:signing up|subscribing|registering)", SUBSCRIBE),
             # "You're all set", "Success! You're now subscribed to ..."
             (
@@ -334,6 +345,8 @@ class Rules:
                 CREDITS,
             ),
             (r"\btranscripts?\b.{0,80}\b(?:rush deadline|final form|may be revised)\b", CREDITS),
+            # "Transcript provided by NPR, Copyright NPR."
+            (r"^transcripts? (?:provided|produced|created|prepared) by\b.{0,80}$", CREDITS),
         )
     )
     # Chrome vocabulary that only counts on short lines or lines that talk to the reader,
