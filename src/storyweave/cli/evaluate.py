@@ -20,7 +20,8 @@ examples:
       --limit 200 --plot out.png --json out.json
   storyweave eval summaries data.jsonl --systems storyweave,lead-3,sumy-LexRank --budget 250
 
-Systems: storyweave, lead-3 (lead-K), lead-rr, random, oracle, sumy-LexRank, sumy-TextRank,
+Systems: storyweave (the learned summarizer, the default), storyweave-coverage (the same
+briefing with the concept-coverage summarizer), lead-3 (lead-K), lead-rr, random, oracle, sumy-LexRank, sumy-TextRank,
 sumy-LSA, sumy-SumBasic, sumy-Luhn, and for DUC 2004 the 13 published systems stored with
 the data (ICSISumm, LexRank, ...). Settings are detected from the data: DUC 2004 is scored
 as ROUGE recall on the first 100 words against all references; Multi-News and others as

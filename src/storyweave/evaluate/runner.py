@@ -158,7 +158,7 @@ def run_isolated(
 
 
 def _kind(name: str) -> str:
-    if name == "storyweave":
+    if name.startswith("storyweave"):
         return "storyweave"
     return "oracle" if name == "oracle" else "baseline"
 

@@ -4,7 +4,8 @@ A :class:`System` has a ``name`` and ``summarize(cluster, budget) -> str``: it r
 most about ``budget`` words, one sentence per line. The scorer cuts every output to the
 same budget anyway, so no system gains from overshooting.
 
-Names: ``storyweave``; our baselines carry a prefix or suffix that no published system
+Names: ``storyweave`` (the default, learned summarizer) and ``storyweave-coverage`` (the
+same briefing with the earlier concept-coverage summarizer); our baselines carry a prefix or suffix that no published system
 uses (``lead-3``, ``lead-rr``, ``random``, ``oracle``, ``sumy-LexRank`` ...); the DUC 2004
 published systems keep their SumRepo names exactly (``ICSISumm``, ``LexRank`` ...).
 """
@@ -35,7 +36,9 @@ BASELINE_NAMES = (
     "sumy-Luhn",
     "oracle",
 )
-DEFAULT_SYSTEMS = ("storyweave", *BASELINE_NAMES)
+#: storyweave's own summarizers: the default (learned) and the concept-coverage one.
+STORYWEAVE_NAMES = ("storyweave", "storyweave-coverage")
+DEFAULT_SYSTEMS = (*STORYWEAVE_NAMES, *BASELINE_NAMES)
 
 
 @runtime_checkable
@@ -53,14 +56,18 @@ class StoryweaveSystem:
     """storyweave's summary, taken from the same :class:`Briefing` the CLI prints.
 
     Its time is the whole briefing (cleaning, quotes, embedding, alignment, selection),
-    not just the selection step. ``words`` overrides the budget it is asked for.
+    not just the selection step. ``words`` overrides the budget it is asked for;
+    ``summarizer`` picks the summarizer (``None``: the default, named ``storyweave``;
+    ``"coverage"`` is named ``storyweave-coverage``).
     """
 
-    name = "storyweave"
-
-    def __init__(self, words: int | None = None, model: str | None = None) -> None:
+    def __init__(
+        self, words: int | None = None, model: str | None = None, summarizer: str | None = None
+    ) -> None:
         self.words = words
         self.model = model
+        self.summarizer = summarizer
+        self.name = f"storyweave-{summarizer}" if summarizer else "storyweave"
         self._briefers: dict[int, Briefer] = {}
 
     def _briefer(self, words: int) -> Briefer:
@@ -69,18 +76,19 @@ class StoryweaveSystem:
             from ..options import BriefOptions
             from ..pipeline import Briefer
 
-            options = (
-                BriefOptions(words=words, model=self.model)
-                if self.model
-                else BriefOptions(words=words)
-            )
-            self._briefers[words] = Briefer(options)
+            chosen: dict[str, str] = {}
+            if self.model:
+                chosen["model"] = self.model
+            if self.summarizer:
+                chosen["summarizer"] = self.summarizer
+            self._briefers[words] = Briefer(BriefOptions(words=words, **chosen))  # type: ignore[arg-type]
         return self._briefers[words]
 
     def prepare(self, budget: int) -> None:
-        """Load the embedding model before the timed clusters (the runner times this apart)."""
+        """Load the embedding model (and the summarizer's) before the timed clusters (the
+        runner times this apart)."""
         briefer = self._briefer(self.words or budget)
-        briefer.embedder  # noqa: B018 - the property loads the model
+        briefer.scorer  # noqa: B018 - the property loads the embedder and the model
 
     def summarize(self, cluster: EvalCluster, budget: int) -> str:
         """The briefing's summary sentences, one per line."""
@@ -152,6 +160,8 @@ def make_system(
     """Build one of our systems by name (published systems: :class:`PublishedSystem`)."""
     if name == "storyweave":
         return StoryweaveSystem(words=words, model=model)
+    if name == "storyweave-coverage":
+        return StoryweaveSystem(words=words, model=model, summarizer="coverage")
     if name == "lead-rr":
         return LeadSystem(None)
     if name.startswith("lead-") and name[5:].isdigit() and int(name[5:]) > 0:
