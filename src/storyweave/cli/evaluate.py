@@ -87,6 +87,13 @@ def add_parser(subparsers: Any) -> None:
     summaries.add_argument(
         "--outputs", action="store_true", help="keep every system's summary in the JSON"
     )
+    summaries.add_argument(
+        "--vector-cache",
+        metavar="DIR",
+        help="keep storyweave's sentence vectors in DIR (file names are hashes, no text), so "
+        "the second storyweave system and later runs skip the embedding; their time per "
+        "cluster then leaves the embedding out",
+    )
     summaries.add_argument("--no-progress", action="store_true", help="no progress bars")
     add_verbosity(summaries, quiet="errors only, no progress bars")
     summaries.set_defaults(handler=run)
@@ -140,6 +147,7 @@ def run(args: argparse.Namespace) -> int:
         isolate=not args.in_process,
         progress=not (args.no_progress or args.quiet),
         keep_outputs=args.outputs,
+        vector_cache=args.vector_cache,
     )
     if args.json == "-":
         json.dump(report.to_json(result), sys.stdout, indent=1, ensure_ascii=False)

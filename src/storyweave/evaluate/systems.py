@@ -13,8 +13,13 @@ published systems keep their SumRepo names exactly (``ICSISumm``, ``LexRank`` ..
 from __future__ import annotations
 
 import hashlib
+import os
 import random
+from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
+
+import numpy as np
 
 from ..errors import OptionsError
 from .data import EvalCluster
@@ -22,6 +27,7 @@ from .rouge import Measure
 from .text import document_sentences, fill_budget
 
 if TYPE_CHECKING:
+    from ..embed import Embedder
     from ..pipeline import Briefer
 
 #: Baselines that every run can include, in table order.
@@ -62,11 +68,16 @@ class StoryweaveSystem:
     """
 
     def __init__(
-        self, words: int | None = None, model: str | None = None, summarizer: str | None = None
+        self,
+        words: int | None = None,
+        model: str | None = None,
+        summarizer: str | None = None,
+        vector_cache: str | None = None,
     ) -> None:
         self.words = words
         self.model = model
         self.summarizer = summarizer
+        self.vector_cache = vector_cache
         self.name = f"storyweave-{summarizer}" if summarizer else "storyweave"
         self._briefers: dict[int, Briefer] = {}
 
@@ -81,7 +92,15 @@ class StoryweaveSystem:
                 chosen["model"] = self.model
             if self.summarizer:
                 chosen["summarizer"] = self.summarizer
-            self._briefers[words] = Briefer(BriefOptions(words=words, **chosen))  # type: ignore[arg-type]
+            options = BriefOptions(words=words, **chosen)  # type: ignore[arg-type]
+            embedder = None
+            if self.vector_cache:
+                from ..embed import load_embedder
+
+                embedder = CachedEmbedder(
+                    load_embedder(options.model, threads=options.threads), self.vector_cache
+                )
+            self._briefers[words] = Briefer(options, embedder=embedder)
         return self._briefers[words]
 
     def prepare(self, budget: int) -> None:
@@ -95,6 +114,39 @@ class StoryweaveSystem:
         briefer = self._briefer(self.words or budget)
         briefing = briefer.brief(cluster.articles)
         return "\n".join(s.text for s in briefing.summary)
+
+
+class CachedEmbedder:
+    """An embedder that keeps the vectors of every call in ``folder`` (one ``.npy`` file
+    per call, named by a hash of the backend's name and the texts: no text is stored).
+
+    ``storyweave eval summaries --vector-cache DIR`` gives it to every storyweave system,
+    so that the second of them (``storyweave-coverage`` after ``storyweave``) and later
+    runs over the same data skip the embedding, which is most of a briefing's time. The
+    vectors are the backend's own, so the summaries are the same as without the cache;
+    only the time per cluster of a system that found its vectors cached leaves the
+    embedding out.
+    """
+
+    def __init__(self, inner: Embedder, folder: str | Path) -> None:
+        self.inner = inner
+        self.name = inner.name
+        self.default_threshold = inner.default_threshold
+        self.folder = Path(folder)
+        self.folder.mkdir(parents=True, exist_ok=True)
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        """The backend's vectors of ``texts``, from the cache when it has them."""
+        digest = hashlib.sha256("\x00".join([self.name, *texts]).encode("utf-8")).hexdigest()
+        path = self.folder / f"{digest}.npy"
+        if path.is_file():
+            return np.load(path)
+        vectors = self.inner.encode(texts)
+        partial = path.with_suffix(f".{os.getpid()}.tmp")
+        with partial.open("wb") as handle:
+            np.save(handle, vectors)
+        partial.replace(path)
+        return vectors
 
 
 class LeadSystem:
@@ -156,12 +208,16 @@ def make_system(
     words: int | None = None,
     model: str | None = None,
     measure: Measure = "f1",
+    vector_cache: str | None = None,
 ) -> System:
-    """Build one of our systems by name (published systems: :class:`PublishedSystem`)."""
+    """Build one of our systems by name (published systems: :class:`PublishedSystem`);
+    ``vector_cache`` is a folder for :class:`CachedEmbedder` (storyweave systems only)."""
     if name == "storyweave":
-        return StoryweaveSystem(words=words, model=model)
+        return StoryweaveSystem(words=words, model=model, vector_cache=vector_cache)
     if name == "storyweave-coverage":
-        return StoryweaveSystem(words=words, model=model, summarizer="coverage")
+        return StoryweaveSystem(
+            words=words, model=model, summarizer="coverage", vector_cache=vector_cache
+        )
     if name == "lead-rr":
         return LeadSystem(None)
     if name.startswith("lead-") and name[5:].isdigit() and int(name[5:]) > 0:
