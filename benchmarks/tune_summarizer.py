@@ -54,8 +54,8 @@ def cache(dataset: str, out: Path, limit: int) -> None:
 def grid(path: Path, spec: str, duc: bool) -> None:
     from storyweave import BriefOptions
     from storyweave import summarize as stage
-    from storyweave.summarize import coverage
     from storyweave.evaluate.rouge import RougeScorer, duc_settings, multi_news_settings
+    from storyweave.summarize import coverage
 
     rows = pickle.loads(path.read_bytes())
     scorer = RougeScorer(duc_settings() if duc else multi_news_settings())

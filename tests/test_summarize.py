@@ -19,9 +19,8 @@ from storyweave.ingest.datasets import load_dataset
 from storyweave.model import Briefing, Fact, Sentence
 from storyweave.options import BriefOptions
 from storyweave.pipeline import Briefer
-from storyweave.summarize import SentenceScorer, summarize
+from storyweave.summarize import SentenceScorer, features, learned, summarize, trees
 from storyweave.summarize import candidates as cands
-from storyweave.summarize import features, learned, trees
 from storyweave.views.framing import uses_term
 
 SUMMARIZERS = ("learned", "coverage")
@@ -308,6 +307,47 @@ def test_the_learned_summary_is_deterministic_and_cites_real_sentences() -> None
     first = summarize(facts, sentences, vectors, BriefOptions(words=60))
     assert first == summarize(facts, sentences, vectors, BriefOptions(words=60))
     assert all(set(line.citations) <= ids for line in first)
+
+
+def test_the_shipped_model_ranks_the_same_way_whatever_the_candidate_order() -> None:
+    facts, sentences, vectors = _cluster()
+    similarity = vectors @ vectors.T
+    found = cands.find_candidates(sentences, facts, chained=True)
+    wording = cands.story_wording(sentences)
+    stats = features.story_stats(sentences, cands.concept_weights(sentences, wording), wording)
+    scorer = SentenceScorer.for_embedder("minilm-int8-onnx")
+    first = scorer.probabilities(found, sentences, similarity, stats)
+    assert np.all((first > 0) & (first < 1))
+    np.testing.assert_array_equal(first, scorer.probabilities(found, sentences, similarity, stats))
+    backwards = scorer.probabilities(found[::-1], sentences, similarity, stats)
+    np.testing.assert_allclose(backwards[::-1], first)
+
+
+def test_learned_lines_follow_the_story_order_and_cite_their_whole_fact() -> None:
+    facts, sentences, vectors = _cluster()
+    # The most probable line sits late in its article; it is still printed after the lead.
+    scorer = _Fixed({"s2.3": 0.9, "s1.2": 0.7, "s3.1": 0.6})
+    summary = summarize(facts, sentences, vectors, BriefOptions(words=40), scorer=scorer)
+    assert [line.citations[0] for line in summary] == ["s3.1", "s1.2", "s2.3"]
+    fact_of = {sid: fact for fact in facts for sid in fact.sentence_ids}
+    for line in summary:
+        fact = fact_of[line.citations[0]]
+        assert line.fact_id == fact.id
+        assert set(line.citations) == set(fact.sentence_ids)
+        assert line.source_ids == fact.source_ids
+
+
+def test_learned_selection_takes_no_second_wording_of_a_fact_and_no_paraphrase() -> None:
+    facts, sentences, vectors = _cluster()
+    # All three wordings of the lead fact score highest; one of them is enough.
+    scorer = _Fixed({"s1.1": 0.95, "s2.1": 0.94, "s3.1": 0.93, "s1.2": 0.5})
+    summary = summarize(facts, sentences, vectors, BriefOptions(words=200), scorer=scorer)
+    assert [line.fact_id for line in summary].count("f1") == 1
+    # Two different facts whose vectors are the same are paraphrases: only one is taken.
+    twins = vectors.copy()
+    twins[sentences.index(next(s for s in sentences if s.id == "s2.3"))] = twins[0]
+    summary = summarize(facts, sentences, twins, BriefOptions(words=200), scorer=scorer)
+    assert "f4" not in {line.fact_id for line in summary}
 
 
 # --- a summary line never uses a term the same briefing flags as loaded -------------------

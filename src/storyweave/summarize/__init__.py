@@ -24,7 +24,13 @@ from ..align import similarity_matrix
 from ..model import Fact, Sentence, SummarySentence
 from ..options import BriefOptions
 from . import coverage, learned
-from .candidates import LOADED_DISCOUNT, concept_weights, find_candidates, story_wording, summary_lines
+from .candidates import (
+    LOADED_DISCOUNT,
+    concept_weights,
+    find_candidates,
+    story_wording,
+    summary_lines,
+)
 from .features import story_stats
 from .learned import FALLBACK_EMBEDDER, Scorer, SentenceScorer
 
