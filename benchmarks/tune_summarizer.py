@@ -1,6 +1,6 @@
 """Grid search over the coverage summarizer's constants on cached alignments.
 
-(The learned summarizer, the default, is trained by ``scripts/train_summarizer.py`` and
+(The learned summarizer, selectable, is trained by ``scripts/train_summarizer.py`` and
 never sees DUC 2004; this script tunes ``storyweave.summarize.coverage``.)
 
     python benchmarks/tune_summarizer.py cache duc2004_task2/duc2004_task2.jsonl duc.pkl --limit 50

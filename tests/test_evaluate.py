@@ -115,9 +115,11 @@ def test_every_baseline_follows_the_interface_and_budget(name: str) -> None:
 
 
 def test_both_storyweave_summarizers_are_systems_side_by_side() -> None:
-    assert DEFAULT_SYSTEMS[:2] == ("storyweave", "storyweave-coverage")
-    learned, coverage = make_system("storyweave", words=50), make_system("storyweave-coverage")
-    assert (learned.name, coverage.name) == ("storyweave", "storyweave-coverage")
+    assert DEFAULT_SYSTEMS[:2] == ("storyweave", "storyweave-learned")
+    default, learned = make_system("storyweave", words=50), make_system("storyweave-learned")
+    coverage = make_system("storyweave-coverage")
+    assert (default.name, learned.name) == ("storyweave", "storyweave-learned")
+    assert default._briefer(50).options.summarizer == "coverage"  # type: ignore[attr-defined]
     assert learned._briefer(50).options.summarizer == "learned"  # type: ignore[attr-defined]
     assert coverage._briefer(50).options.summarizer == "coverage"  # type: ignore[attr-defined]
 

@@ -1,6 +1,6 @@
 """The summary: budgeted, non-redundant, cited, prefers broadly supported content.
 
-The general cases run for both summarizers (the learned default and concept coverage);
+The general cases run for both summarizers (concept coverage, the default, and learned);
 the learned one's candidates, features, selection and shipped model have their own cases.
 """
 
@@ -24,6 +24,7 @@ from storyweave.summarize import candidates as cands
 from storyweave.views.framing import uses_term
 
 SUMMARIZERS = ("learned", "coverage")
+LEARNED40 = BriefOptions(words=40, summarizer="learned")
 
 TEXTS = {
     "s1": [
@@ -122,7 +123,7 @@ def test_excluded_claims_are_never_chosen(summarizer: str) -> None:
 
 
 def test_the_summarizer_option_is_validated() -> None:
-    assert BriefOptions().summarizer == "learned"
+    assert BriefOptions().summarizer == "coverage"
     with pytest.raises(OptionsError, match="summarizer must be one of learned, coverage"):
         BriefOptions(summarizer="abstractive")
 
@@ -183,11 +184,11 @@ def test_a_pronoun_line_comes_only_with_the_sentence_that_names_its_subject() ->
     assert next(c for c in found if c.sentence.id == "s1.2").follows == "s1.1"
     # The pronoun line is the best single sentence, its antecedent weak: taken as a pair.
     scorer = _Fixed({"s2.3": 0.9, "s2.2": 0.5, "s1.1": 0.4})
-    summary = summarize(facts, sentences, vectors, BriefOptions(words=40), scorer=scorer)
+    summary = summarize(facts, sentences, vectors, LEARNED40, scorer=scorer)
     ids = [line.citations[0] for line in summary]
     assert ids.index("s2.3") == ids.index("s2.2") + 1
     # Too little room for the pair: the pronoun line never appears without its antecedent.
-    summary = summarize(facts, sentences, vectors, BriefOptions(words=16), scorer=scorer)
+    summary = summarize(facts, sentences, vectors, BriefOptions(words=16, summarizer="learned"), scorer=scorer)
     assert "s2.3" not in {line.citations[0] for line in summary}
 
 
@@ -210,7 +211,7 @@ def test_a_line_that_mostly_repeats_the_summary_is_skipped() -> None:
     ]
     vectors = np.eye(3, dtype=np.float32)  # no two are paraphrases by cosine
     scorer = _Fixed({"s1.1": 0.9, "s2.1": 0.8, "s3.1": 0.2})
-    summary = summarize(facts, sentences, vectors, BriefOptions(words=100), scorer=scorer)
+    summary = summarize(facts, sentences, vectors, BriefOptions(words=100, summarizer="learned"), scorer=scorer)
     assert [line.citations[0] for line in summary] == ["s1.1", "s3.1"]
 
 
@@ -304,8 +305,8 @@ def test_a_broken_model_file_is_a_clear_error(tmp_path) -> None:  # type: ignore
 def test_the_learned_summary_is_deterministic_and_cites_real_sentences() -> None:
     facts, sentences, vectors = _story()
     ids = {s.id for s in sentences}
-    first = summarize(facts, sentences, vectors, BriefOptions(words=60))
-    assert first == summarize(facts, sentences, vectors, BriefOptions(words=60))
+    first = summarize(facts, sentences, vectors, BriefOptions(words=60, summarizer="learned"))
+    assert first == summarize(facts, sentences, vectors, BriefOptions(words=60, summarizer="learned"))
     assert all(set(line.citations) <= ids for line in first)
 
 
@@ -327,7 +328,7 @@ def test_learned_lines_follow_the_story_order_and_cite_their_whole_fact() -> Non
     facts, sentences, vectors = _cluster()
     # The most probable line sits late in its article; it is still printed after the lead.
     scorer = _Fixed({"s2.3": 0.9, "s1.2": 0.7, "s3.1": 0.6})
-    summary = summarize(facts, sentences, vectors, BriefOptions(words=40), scorer=scorer)
+    summary = summarize(facts, sentences, vectors, LEARNED40, scorer=scorer)
     assert [line.citations[0] for line in summary] == ["s3.1", "s1.2", "s2.3"]
     fact_of = {sid: fact for fact in facts for sid in fact.sentence_ids}
     for line in summary:
@@ -341,12 +342,12 @@ def test_learned_selection_takes_no_second_wording_of_a_fact_and_no_paraphrase()
     facts, sentences, vectors = _cluster()
     # All three wordings of the lead fact score highest; one of them is enough.
     scorer = _Fixed({"s1.1": 0.95, "s2.1": 0.94, "s3.1": 0.93, "s1.2": 0.5})
-    summary = summarize(facts, sentences, vectors, BriefOptions(words=200), scorer=scorer)
+    summary = summarize(facts, sentences, vectors, BriefOptions(words=200, summarizer="learned"), scorer=scorer)
     assert [line.fact_id for line in summary].count("f1") == 1
     # Two different facts whose vectors are the same are paraphrases: only one is taken.
     twins = vectors.copy()
     twins[sentences.index(next(s for s in sentences if s.id == "s2.3"))] = twins[0]
-    summary = summarize(facts, sentences, twins, BriefOptions(words=200), scorer=scorer)
+    summary = summarize(facts, sentences, twins, BriefOptions(words=200, summarizer="learned"), scorer=scorer)
     assert "f4" not in {line.fact_id for line in summary}
 
 
@@ -402,7 +403,7 @@ def test_a_neutral_wording_of_the_same_fact_wins_over_a_loaded_one() -> None:
 def test_the_learned_summarizer_discounts_loaded_wording_too() -> None:
     facts, sentences, vectors = _cluster()
     scorer = _Fixed({"s1.1": 0.6, "s2.1": 0.55, "s3.1": 0.5})
-    options = BriefOptions(words=40)
+    options = LEARNED40
     plain = summarize(facts, sentences, vectors, options, scorer=scorer)
     assert plain[0].citations[0] == "s1.1"
     loaded = summarize(

@@ -20,9 +20,9 @@ examples:
       --limit 200 --plot out.png --json out.json
   storyweave eval summaries data.jsonl --systems storyweave,lead-3,sumy-LexRank --budget 250
 
-Systems: storyweave (the learned summarizer, the default), storyweave-coverage (the same
-briefing with the concept-coverage summarizer), lead-3 (lead-K), lead-rr, random, oracle, sumy-LexRank, sumy-TextRank,
-sumy-LSA, sumy-SumBasic, sumy-Luhn, and for DUC 2004 the 13 published systems stored with
+Systems: storyweave (the default briefing: concept-coverage summarizer), storyweave-learned
+(the same briefing with the learned summarizer; storyweave-coverage names the coverage one
+explicitly), lead-3 (lead-K), lead-rr, random, oracle, sumy-LexRank, sumy-TextRank, sumy-LSA, sumy-SumBasic, sumy-Luhn, and for DUC 2004 the 13 published systems stored with
 the data (ICSISumm, LexRank, ...). Settings are detected from the data: DUC 2004 is scored
 as ROUGE recall on the first 100 words against all references; Multi-News and others as
 ROUGE F1 with every output cut to --budget words (default 300).

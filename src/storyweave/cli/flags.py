@@ -126,8 +126,8 @@ def add_budget(parser: argparse.ArgumentParser) -> None:
         "--summarizer",
         choices=SUMMARIZERS,
         default=DEFAULT_SUMMARIZER,
-        help="how summary lines are chosen: 'learned' (a scorer trained on human summaries, "
-        "default) or 'coverage' (greedy concept coverage, the earlier summarizer)",
+        help="how summary lines are chosen: 'coverage' (greedy concept coverage, default) "
+        "or 'learned' (a sentence scorer trained on human Multi-News summaries)",
     )
 
 

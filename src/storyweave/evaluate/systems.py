@@ -4,9 +4,10 @@ A :class:`System` has a ``name`` and ``summarize(cluster, budget) -> str``: it r
 most about ``budget`` words, one sentence per line. The scorer cuts every output to the
 same budget anyway, so no system gains from overshooting.
 
-Names: ``storyweave`` (the default, learned summarizer) and ``storyweave-coverage`` (the
-same briefing with the earlier concept-coverage summarizer); our baselines carry a prefix or suffix that no published system
-uses (``lead-3``, ``lead-rr``, ``random``, ``oracle``, ``sumy-LexRank`` ...); the DUC 2004
+Names: ``storyweave`` (the default briefing, concept-coverage summarizer) and
+``storyweave-learned`` (the same briefing with the learned summarizer;
+``storyweave-coverage`` names the coverage one explicitly); our baselines carry a prefix
+or suffix that no published system uses (``lead-3``, ``lead-rr``, ``random``, ``oracle``, ``sumy-LexRank`` ...); the DUC 2004
 published systems keep their SumRepo names exactly (``ICSISumm``, ``LexRank`` ...).
 """
 
@@ -22,6 +23,7 @@ from typing import TYPE_CHECKING, Protocol, runtime_checkable
 import numpy as np
 
 from ..errors import OptionsError
+from ..options import SUMMARIZERS
 from .data import EvalCluster
 from .rouge import Measure
 from .text import document_sentences, fill_budget
@@ -43,7 +45,7 @@ BASELINE_NAMES = (
     "oracle",
 )
 #: storyweave's own summarizers: the default (learned) and the concept-coverage one.
-STORYWEAVE_NAMES = ("storyweave", "storyweave-coverage")
+STORYWEAVE_NAMES = ("storyweave", "storyweave-learned")
 DEFAULT_SYSTEMS = (*STORYWEAVE_NAMES, *BASELINE_NAMES)
 
 
@@ -64,7 +66,7 @@ class StoryweaveSystem:
     Its time is the whole briefing (cleaning, quotes, embedding, alignment, selection),
     not just the selection step. ``words`` overrides the budget it is asked for;
     ``summarizer`` picks the summarizer (``None``: the default, named ``storyweave``;
-    ``"coverage"`` is named ``storyweave-coverage``).
+    ``"learned"`` is named ``storyweave-learned``, ``"coverage"`` ``storyweave-coverage``).
     """
 
     def __init__(
@@ -214,9 +216,10 @@ def make_system(
     ``vector_cache`` is a folder for :class:`CachedEmbedder` (storyweave systems only)."""
     if name == "storyweave":
         return StoryweaveSystem(words=words, model=model, vector_cache=vector_cache)
-    if name == "storyweave-coverage":
+    if name.startswith("storyweave-") and name[len("storyweave-"):] in SUMMARIZERS:
         return StoryweaveSystem(
-            words=words, model=model, summarizer="coverage", vector_cache=vector_cache
+            words=words, model=model, summarizer=name[len("storyweave-"):],
+            vector_cache=vector_cache,
         )
     if name == "lead-rr":
         return LeadSystem(None)
