@@ -87,9 +87,12 @@ def combine() -> int:
         means = [sum(c[m] for c in by_id.values()) / max(len(by_id), 1) for m in metrics]
         rows.append((name, len(by_id), *means))
     rows.sort(key=lambda row: -row[2])
-    lines = [
+    title = (
         "Multi-News full-text test clusters (longbench + tac, shared clusters once): mean "
-        "ROUGE F1 (%) per cluster at 300 words",
+        "ROUGE F1 (%) per cluster at 300 words"
+    )
+    lines = [
+        title,
         "",
         "| system | clusters | ROUGE-1 | ROUGE-2 | ROUGE-Lsum |",
         "|---|---:|---:|---:|---:|",
