@@ -4,6 +4,8 @@ Usage (from the repository root, with the eval extra installed)::
 
     python benchmarks/bench_eval.py            # DUC 2004 (50) + both Multi-News full-text files
     python benchmarks/bench_eval.py duc2004    # one of: duc2004, longbench, tac
+    python benchmarks/bench_eval.py --vector-cache DIR tac   # storyweave systems share vectors
+    python benchmarks/bench_eval.py combine    # multinews_all.md from the longbench + tac JSONs
 
 Each run is exactly ``storyweave eval summaries DATASET --json ... --plot ...`` with every
 system, each in its own subprocess (so peak memory is per system). Data is read from
@@ -30,7 +32,7 @@ RUNS = {
 }
 
 
-def bench(name: str) -> int:
+def bench(name: str, vector_cache: str | None = None) -> int:
     """Run one evaluation; write NAME.md, NAME.json and NAME.png under benchmarks/results."""
     path = RUNS[name]
     if not path.is_file():
@@ -51,6 +53,7 @@ def bench(name: str) -> int:
         "--plot",
         str(RESULTS / f"{name}.png"),
         "--outputs",
+        *(["--vector-cache", vector_cache] if vector_cache else []),
     ]
     with (
         (RESULTS / f"{name}.md").open("w", encoding="utf-8") as out,
@@ -65,6 +68,47 @@ def bench(name: str) -> int:
     return code
 
 
+def combine() -> int:
+    """Means over the distinct clusters of the longbench and tac runs (the 9 clusters both
+    files hold count once, with the longbench run's scores): ``multinews_all.md``."""
+    runs = [RESULTS / "longbench.json", RESULTS / "tac.json"]
+    if not all(path.is_file() for path in runs):
+        print("combine: run longbench and tac first", file=sys.stderr)
+        return 1
+    scores: dict[str, dict[str, dict[str, float]]] = {}
+    for path in runs:
+        for system in json.loads(path.read_text(encoding="utf-8"))["systems"]:
+            mine = scores.setdefault(system["name"], {})
+            for cluster in system.get("per_cluster") or []:
+                mine.setdefault(cluster["id"], cluster)
+    metrics = ("rouge1", "rouge2", "rougeLsum")
+    rows = []
+    for name, by_id in scores.items():
+        means = [sum(c[m] for c in by_id.values()) / max(len(by_id), 1) for m in metrics]
+        rows.append((name, len(by_id), *means))
+    rows.sort(key=lambda row: -row[2])
+    title = (
+        "Multi-News full-text test clusters (longbench + tac, shared clusters once): mean "
+        "ROUGE F1 (%) per cluster at 300 words"
+    )
+    lines = [
+        title,
+        "",
+        "| system | clusters | ROUGE-1 | ROUGE-2 | ROUGE-Lsum |",
+        "|---|---:|---:|---:|---:|",
+        *(f"| {n} | {k} | {r1:.2f} | {r2:.2f} | {rl:.2f} |" for n, k, r1, r2, rl in rows),
+    ]
+    (RESULTS / "multinews_all.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    print("\n".join(lines))
+    return 0
+
+
 if __name__ == "__main__":
-    names = sys.argv[1:] or list(RUNS)
-    sys.exit(max(bench(n) for n in names))
+    arguments = sys.argv[1:]
+    cache = None
+    if "--vector-cache" in arguments:
+        at = arguments.index("--vector-cache")
+        cache = arguments[at + 1]
+        del arguments[at : at + 2]
+    names = arguments or list(RUNS)
+    sys.exit(max(combine() if n == "combine" else bench(n, cache) for n in names))

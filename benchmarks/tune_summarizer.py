@@ -1,4 +1,7 @@
-"""Grid search over the summarizer's constants on cached alignments.
+"""Grid search over the coverage summarizer's constants on cached alignments.
+
+(The learned summarizer, selectable, is trained by ``scripts/train_summarizer.py`` and
+never sees DUC 2004; this script tunes ``storyweave.summarize.coverage``.)
 
     python benchmarks/tune_summarizer.py cache duc2004_task2/duc2004_task2.jsonl duc.pkl --limit 50
     python benchmarks/tune_summarizer.py cache multi_news/tac_sample_validation_fulltext.jsonl mnval.pkl --limit 80
@@ -33,12 +36,12 @@ def cache(dataset: str, out: Path, limit: int) -> None:
     captured: list[tuple[Any, ...]] = []
     real = pipeline.summarize_stage.summarize
 
-    def spy(facts: Any, sentences: Any, vectors: Any, options: Any) -> Any:
+    def spy(facts: Any, sentences: Any, vectors: Any, options: Any, **kwargs: Any) -> Any:
         captured.append((tuple(facts), tuple(sentences), vectors))
-        return real(facts, sentences, vectors, options)
+        return real(facts, sentences, vectors, options, **kwargs)
 
     pipeline.summarize_stage.summarize = spy  # type: ignore[assignment]
-    briefer = Briefer(BriefOptions())
+    briefer = Briefer(BriefOptions(summarizer="coverage"))
     rows = []
     for cluster in load_dataset(DATA / dataset, limit=limit):
         captured.clear()
@@ -49,20 +52,22 @@ def cache(dataset: str, out: Path, limit: int) -> None:
 
 
 def grid(path: Path, spec: str, duc: bool) -> None:
-    from storyweave import BriefOptions, summarize
+    from storyweave import BriefOptions
+    from storyweave import summarize as stage
     from storyweave.evaluate.rouge import RougeScorer, duc_settings, multi_news_settings
+    from storyweave.summarize import coverage
 
     rows = pickle.loads(path.read_bytes())
     scorer = RougeScorer(duc_settings() if duc else multi_news_settings())
-    options = BriefOptions(words=100 if duc else 300)
+    options = BriefOptions(words=100 if duc else 300, summarizer="coverage")
     space: dict[str, list[Any]] = ast.literal_eval(spec)
     for values in itertools.product(*space.values()):
         params = dict(zip(space, values))
         for name, value in params.items():
-            setattr(summarize, name, value)
+            setattr(coverage, name, value)
         r1, r2 = [], []
         for _, references, facts, sentences, vectors in rows:
-            lines = summarize.summarize(facts, sentences, vectors, options)
+            lines = stage.summarize(facts, sentences, vectors, options)
             score = scorer.score("\n".join(line.text for line in lines), references)
             r1.append(score["rouge1"])
             r2.append(score["rouge2"])

@@ -114,7 +114,9 @@ def test_every_command_maps_its_flags_onto_one_options_object() -> None:
         ["brief", "x.txt", "-n", "3", "--max-input-mb", "2", "--url-timeout", "4", "--model", "lexical"]
     ))
     assert (brief.sentences, brief.words, brief.max_input_bytes) == (3, None, 2 * 2**20)
-    assert (brief.url_timeout, brief.model) == (4.0, "lexical")
+    assert (brief.url_timeout, brief.model, brief.summarizer) == (4.0, "lexical", "coverage")
+    chosen = options_from_flags(parser.parse_args(["brief", "x.txt", "--summarizer", "learned"]))
+    assert chosen.summarizer == "learned"
     ingest = options_from_flags(parser.parse_args(["ingest", "x.txt", "--allow-private-urls"]))
     assert ingest.allow_private_urls and ingest.words == 150
     serve = options_from_flags(parser.parse_args(["serve", "--max-request-mb", "1", "--max-articles", "7"]))

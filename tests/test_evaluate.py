@@ -104,7 +104,7 @@ def test_stemming_is_on() -> None:
     ] == pytest.approx(100.0)
 
 
-@pytest.mark.parametrize("name", [n for n in DEFAULT_SYSTEMS if n != "storyweave"])
+@pytest.mark.parametrize("name", [n for n in DEFAULT_SYSTEMS if not n.startswith("storyweave")])
 def test_every_baseline_follows_the_interface_and_budget(name: str) -> None:
     system = make_system(name)
     assert isinstance(system, System) and system.name == name
@@ -112,6 +112,16 @@ def test_every_baseline_follows_the_interface_and_budget(name: str) -> None:
     assert 0 < len(summary.split()) <= 20
     for line in summary.splitlines():  # every line comes from a source document
         assert line in DOC_A or line in DOC_B
+
+
+def test_both_storyweave_summarizers_are_systems_side_by_side() -> None:
+    assert DEFAULT_SYSTEMS[:2] == ("storyweave", "storyweave-learned")
+    default, learned = make_system("storyweave", words=50), make_system("storyweave-learned")
+    coverage = make_system("storyweave-coverage")
+    assert (default.name, learned.name) == ("storyweave", "storyweave-learned")
+    assert default._briefer(50).options.summarizer == "coverage"  # type: ignore[attr-defined]
+    assert learned._briefer(50).options.summarizer == "learned"  # type: ignore[attr-defined]
+    assert coverage._briefer(50).options.summarizer == "coverage"  # type: ignore[attr-defined]
 
 
 def test_unknown_system_is_a_clear_error() -> None:

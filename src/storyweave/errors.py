@@ -12,7 +12,7 @@
     │   ├── InputUnreadable     binary, undecodable, empty, or not an article
     │   ├── DatasetError        a JSON/JSONL line that does not parse, an unknown cluster id
     │   └── FetchError          a URL that could not be fetched or is not allowed
-    ├── ModelError              the embedding model cannot be found or loaded
+    ├── ModelError              the embedding or summarizer model cannot be found or loaded
     ├── StoreError              the store cannot be opened or used as asked
     ├── OutputError             the output file cannot be written
     ├── Cancelled               the caller gave up on a briefing (a client that went away)
@@ -67,7 +67,7 @@ class FetchError(InputError):
 
 
 class ModelError(StoryweaveError):
-    """The embedding model could not be found or loaded."""
+    """The embedding model (or the summarizer's model file) could not be found or loaded."""
 
 
 class StoreError(StoryweaveError):

@@ -98,11 +98,13 @@ class Briefer:
         options: BriefOptions | None = None,
         embedder: Embedder | None = None,
         framing_model: LoadedWordModel | None = None,
+        scorer: summarize_stage.Scorer | None = None,
     ):
         self.options = options or BriefOptions()
         self._embedder = embedder
         self._tagger: NameTagger | None = None
         self._framing_model = framing_model
+        self._scorer = scorer
         self.last_timings: dict[str, float] = {}
 
     @property
@@ -130,6 +132,14 @@ class Briefer:
         if self._framing_model is None:
             self._framing_model = LoadedWordModel.load()
         return self._framing_model
+
+    @property
+    def scorer(self) -> summarize_stage.Scorer | None:
+        """The learned summarizer's model for this embedder, loaded on first use (``None``
+        for the coverage summarizer)."""
+        if self._scorer is None and self.options.summarizer == "learned":
+            self._scorer = summarize_stage.SentenceScorer.for_embedder(self.embedder.name)
+        return self._scorer
 
     def brief(
         self,
@@ -337,7 +347,8 @@ class Briefer:
         loaded = framing_stage.sentences_using_flagged_terms(framing, sentences)
         summary = summarize_stage.summarize(
             facts, sentences, vectors, options, exclude=stale, avoid=loaded,
-            loaded_words=self.framing_model.loaded_stems(),
+            loaded_words=self.framing_model.loaded_stems(), similarity=similarity,
+            scorer=self.scorer,
         )
         timings["summarize"] = time.perf_counter() - started
 

@@ -20,8 +20,9 @@ examples:
       --limit 200 --plot out.png --json out.json
   storyweave eval summaries data.jsonl --systems storyweave,lead-3,sumy-LexRank --budget 250
 
-Systems: storyweave, lead-3 (lead-K), lead-rr, random, oracle, sumy-LexRank, sumy-TextRank,
-sumy-LSA, sumy-SumBasic, sumy-Luhn, and for DUC 2004 the 13 published systems stored with
+Systems: storyweave (the default briefing: concept-coverage summarizer), storyweave-learned
+(the same briefing with the learned summarizer; storyweave-coverage names the coverage one
+explicitly), lead-3 (lead-K), lead-rr, random, oracle, sumy-LexRank, sumy-TextRank, sumy-LSA, sumy-SumBasic, sumy-Luhn, and for DUC 2004 the 13 published systems stored with
 the data (ICSISumm, LexRank, ...). Settings are detected from the data: DUC 2004 is scored
 as ROUGE recall on the first 100 words against all references; Multi-News and others as
 ROUGE F1 with every output cut to --budget words (default 300).
@@ -86,6 +87,13 @@ def add_parser(subparsers: Any) -> None:
     summaries.add_argument(
         "--outputs", action="store_true", help="keep every system's summary in the JSON"
     )
+    summaries.add_argument(
+        "--vector-cache",
+        metavar="DIR",
+        help="keep storyweave's sentence vectors in DIR (file names are hashes, no text), so "
+        "the second storyweave system and later runs skip the embedding; their time per "
+        "cluster then leaves the embedding out",
+    )
     summaries.add_argument("--no-progress", action="store_true", help="no progress bars")
     add_verbosity(summaries, quiet="errors only, no progress bars")
     summaries.set_defaults(handler=run)
@@ -140,6 +148,7 @@ def run(args: argparse.Namespace) -> int:
         isolate=not args.in_process,
         progress=not (args.no_progress or args.quiet),
         keep_outputs=args.outputs,
+        vector_cache=args.vector_cache,
     )
     if args.json == "-":
         json.dump(report.to_json(result), sys.stdout, indent=1, ensure_ascii=False)

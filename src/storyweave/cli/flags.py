@@ -35,8 +35,10 @@ from ..options import (
     DEFAULT_MAX_INPUT_BYTES,
     DEFAULT_MAX_SENTENCES,
     DEFAULT_MODEL,
+    DEFAULT_SUMMARIZER,
     DEFAULT_URL_TIMEOUT,
     DEFAULT_WORDS,
+    SUMMARIZERS,
     BriefOptions,
 )
 
@@ -119,6 +121,13 @@ def add_budget(parser: argparse.ArgumentParser) -> None:
     )
     budget.add_argument(
         "-n", "--sentences", type=int, help="summary length in sentences instead of words"
+    )
+    parser.add_argument(
+        "--summarizer",
+        choices=SUMMARIZERS,
+        default=DEFAULT_SUMMARIZER,
+        help="how summary lines are chosen: 'coverage' (greedy concept coverage, default) "
+        "or 'learned' (a sentence scorer trained on human Multi-News summaries)",
     )
 
 
@@ -216,6 +225,7 @@ def options_from_flags(args: argparse.Namespace) -> BriefOptions:
         url_timeout=getattr(args, "url_timeout", defaults.url_timeout),
         allow_private_urls=getattr(args, "allow_private_urls", defaults.allow_private_urls),
         outlets=outlets_from_flags(args),
+        summarizer=getattr(args, "summarizer", defaults.summarizer),
     )
 
 

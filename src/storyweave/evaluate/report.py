@@ -44,6 +44,8 @@ def to_markdown(result: EvalResult) -> str:
         f"Truncation: {s['truncation']}. Timing: {s['timing']}. Memory: {s['memory']}.",
         "words = mean words a system produced before the cut.",
     ]
+    if s.get("vector_cache"):
+        lines.append(f"Vector cache: {s['vector_cache']}.")
     return "\n".join(lines)
 
 

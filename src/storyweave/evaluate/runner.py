@@ -46,6 +46,7 @@ class SystemSpec:
     words: int | None = None
     model: str | None = None
     measure: str = "f1"
+    vector_cache: str | None = None
 
     def build(self) -> System:
         """The system itself."""
@@ -54,6 +55,7 @@ class SystemSpec:
             words=self.words,
             model=self.model,
             measure=self.measure,  # type: ignore[arg-type]
+            vector_cache=self.vector_cache,
         )
 
 
@@ -158,7 +160,7 @@ def run_isolated(
 
 
 def _kind(name: str) -> str:
-    if name == "storyweave":
+    if name.startswith("storyweave"):
         return "storyweave"
     return "oracle" if name == "oracle" else "baseline"
 
@@ -185,6 +187,7 @@ def evaluate(
     isolate: bool = True,
     progress: bool = False,
     keep_outputs: bool = False,
+    vector_cache: str | None = None,
 ) -> EvalResult:
     """Run ``systems`` over ``clusters`` and score them all under ``settings``.
 
@@ -207,7 +210,10 @@ def evaluate(
             run = RunOutput([system.summarize(c, settings.budget) for c in clusters], [])
             kind = "published"
         else:
-            spec = SystemSpec(name, words=words, model=model, measure=settings.measure)
+            spec = SystemSpec(
+                name, words=words, model=model, measure=settings.measure,
+                vector_cache=vector_cache,
+            )
             if isolate:
                 run = run_isolated(spec, clusters, settings.budget, progress)
             else:
@@ -225,6 +231,10 @@ def evaluate(
             "timing": "mean wall time of summarize() per cluster (time.perf_counter); "
             "storyweave = the full briefing; model loading reported as setup_seconds",
             "memory": MEMORY_METHOD if isolate else "not measured (in-process run)",
+            "vector_cache": "storyweave systems shared cached sentence vectors: a system "
+            "that found them cached was not timed for the embedding"
+            if vector_cache
+            else None,
         },
         systems=rows,
         machine=machine_info(),

@@ -7,7 +7,7 @@ sentences by their words. Pure Python, deterministic, no downloads.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from itertools import pairwise
 
 
@@ -84,10 +84,15 @@ def concepts(text: str) -> set[str]:
     Bigrams rather than single words: they are what ROUGE-2 and readers both reward, and
     they tie a number to its noun ("52 vessel") and a name to its surname.
     """
-    raw = words(text)
+    return word_concepts(words(text))
+
+
+def word_concepts(raw: Sequence[str], stem_word: Callable[[str], str] = stem) -> set[str]:
+    """:func:`concepts` of text already split by :func:`words`; ``stem_word`` may be a
+    memoised :func:`stem` (a story repeats its words many times)."""
     found: set[str] = set()
     for first, second in pairwise(raw):
         if first in STOPWORDS and second in STOPWORDS:
             continue
-        found.add(f"{stem(first)} {stem(second)}")
+        found.add(f"{stem_word(first)} {stem_word(second)}")
     return found
