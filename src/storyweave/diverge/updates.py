@@ -48,9 +48,12 @@ def find_updates(story: StoryContext, excluded: frozenset[str]) -> tuple[Diverge
             cosine = float(story.similarity[i, j])
             if cosine < ROLE_COSINE:
                 continue
-            candidates.append((story.stamps[other], -cosine, j, new))
+            stamp = story.stamps[other]
+            if stamp is None:
+                continue
+            candidates.append((stamp[0], stamp[1] or 0, -cosine, j, new))
         if candidates:
-            _, _, j, new = min(candidates, key=lambda c: (c[0][0], c[0][1] or 0, c[1], c[2]))
+            *_, j, new = min(candidates, key=lambda c: c[:4])
             result.append(_update(story, i, old, j, new))
             stale_done.add(i)
     return tuple(result)

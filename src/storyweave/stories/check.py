@@ -28,6 +28,7 @@ from ..model import Sentence, Source, StoryCheck, StoryGroup
 from .clustering import top_entities
 from .titles import best_title
 
+
 @dataclass(frozen=True, slots=True)
 class CheckParams:
     """How article pairs are scored and grouped; cosines depend on the embedding model."""
