@@ -173,12 +173,19 @@ def environment() -> dict[str, str]:
     }
 
 
+def interruptible() -> None:
+    """In the child before it starts: Ctrl-C acts, even when the tests run in a background
+    job (a shell starts those with SIGINT ignored, and Python then never sees it)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 @contextlib.contextmanager
 def started(command: list[str], log: Path, cwd: Path) -> Iterator[subprocess.Popen[bytes]]:
     """A child in its own process group (so its helpers can be found and reaped)."""
     with log.open("ab") as sink:
         process = subprocess.Popen(command, cwd=cwd, env=environment(), stdin=subprocess.DEVNULL,
-                                   stdout=sink, stderr=sink, start_new_session=True)
+                                   stdout=sink, stderr=sink, start_new_session=True,
+                                   preexec_fn=interruptible)
     try:
         yield process
     finally:

@@ -24,6 +24,8 @@ from storyweave.monitor.store import Store, StoreError, canonical_url
 from storyweave.options import BriefOptions
 from storyweave.pipeline import Briefer
 
+from .fault_harness import interruptible
+
 REPO = Path(__file__).resolve().parents[1]
 DATA = Path(__file__).parent / "data"
 STORIES = DATA / "stories"
@@ -219,7 +221,7 @@ def test_interrupted_ingest_loses_nothing_committed(tmp_path: Path, sig: signal.
     db = str(tmp_path / "s.db")
     env = os.environ | {"PYTHONPATH": str(REPO / "src")}
     process = subprocess.Popen(_ingest_command(folder, db), env=env, stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE)
+                               stderr=subprocess.PIPE, preexec_fn=interruptible)
     deadline = time.monotonic() + 30
     done = 0
     while time.monotonic() < deadline and process.poll() is None:
