@@ -123,12 +123,22 @@ def _group(
     group_of = list(range(n))
     members: dict[int, list[int]] = {i: [i] for i in range(n)}
     group_sources: dict[int, set[str]] = {i: {sources[i]} for i in range(n)}
-    for k in order:
-        a, b = group_of[left[k]], group_of[right[k]]
+    for i, j in zip(left[order].tolist(), right[order].tolist()):
+        a, b = group_of[i], group_of[j]
         if a == b or group_sources[a] & group_sources[b]:
             continue
-        if similarity[np.ix_(members[a], members[b])].mean() < threshold:
-            continue
+        # Two lone sentences: their average is their link, over the threshold already.
+        # A lone sentence and a group: one row of the matrix (the same values and the same
+        # mean as the block). Otherwise the block of the two groups.
+        if len(members[a]) > 1 or len(members[b]) > 1:
+            if len(members[a]) == 1:
+                block = similarity[members[a][0], members[b]]
+            elif len(members[b]) == 1:
+                block = similarity[members[a], members[b][0]]
+            else:
+                block = similarity[np.ix_(members[a], members[b])]
+            if block.mean() < threshold:
+                continue
         keep, gone = min(a, b), max(a, b)
         for i in members[gone]:
             group_of[i] = keep

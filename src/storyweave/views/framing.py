@@ -182,6 +182,11 @@ def find_framing(
         for number, source in enumerate(sources)
         for k, line in enumerate(source.sentences)
     }
+    # Each matrix row's source, as a number (for the per-outlet maxima of the notes).
+    _, source_code = np.unique(
+        np.array([s.source_id for s in sentences[:usable]], dtype=object).astype(str),
+        return_inverse=True,
+    )
     hits_by_source: dict[str, list[tuple[Sentence | None, str, _Hit]]] = {}
     families: dict[str, set[str]] = {}
     for source in sources:
@@ -243,7 +248,8 @@ def find_framing(
             else:
                 citation = sentence.id
                 note = _neutral_note(
-                    sentence, others, fact_of, row_of, sentences, vectors, similarity, order_of
+                    sentence, others, fact_of, row_of, sentences, vectors, similarity, order_of,
+                    source_code,
                 )
             notes.append(FramingNote(term=term, kind=hit.kind, citation=citation, note=note))  # type: ignore[arg-type]
         result[source.id] = tuple(notes)
@@ -358,6 +364,7 @@ def _neutral_note(
     vectors: np.ndarray,
     similarity: np.ndarray,
     order_of: Mapping[str, tuple[int, int]],
+    source_code: np.ndarray,
 ) -> str:
     """How the other outlets state what ``sentence`` states, in one line.
 
@@ -377,7 +384,13 @@ def _neutral_note(
                 score = _cosine(vectors, row, other_row)
                 picked.append((score + 1.0, sentences[other_row]))  # aligned counterparts first
     if row is not None and row < len(vectors) and row < len(similarity):
-        near = np.flatnonzero(similarity[row] >= MIN_NEUTRAL_COSINE - ROUNDING_MARGIN)
+        scores = similarity[row]
+        near = np.flatnonzero(scores >= MIN_NEUTRAL_COSINE - ROUNDING_MARGIN)
+        # Per outlet, only the entries within the margin of its highest can be its best.
+        outlet = source_code[near]
+        highest = np.full(int(source_code.max()) + 1 if len(source_code) else 0, -np.inf)
+        np.maximum.at(highest, outlet, scores[near])
+        near = near[scores[near] >= highest[outlet] - ROUNDING_MARGIN]
         best: dict[str, tuple[float, Sentence]] = {}
         for j in sorted(near.tolist(), key=lambda j: order_of.get(sentences[j].id, (-1, j))):
             other = sentences[j]

@@ -34,7 +34,7 @@ import importlib.resources
 import json
 import math
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -293,6 +293,18 @@ def candidate_words(
     row_of = {s.id: i for i, s in enumerate(sentences)}
     closest = _closest_other_rows(sentences, vectors, similarity)
     memo: dict[str, str] = {}  # word -> stem, for this call only
+    row_stems: dict[int, frozenset[str]] = {}  # row -> stems of its words, for this call only
+
+    def stems_of_row(row: int) -> frozenset[str]:
+        if row not in row_stems:
+            found = set()
+            for word in words(sentences[row].text):
+                if word not in memo:
+                    memo[word] = stem(word)
+                found.add(memo[word])
+            row_stems[row] = frozenset(found)
+        return row_stems[row]
+
     result: list[Candidate] = []
     for source in sources:
         if len(source.sentences) < MIN_ARTICLE_SENTENCES:
@@ -302,7 +314,7 @@ def candidate_words(
         masks = quote_masks(source)
         total = max(len(source.sentences), 1)
         for sentence in source.sentences:
-            counterpart, cosine = _counterpart(sentence, fact_of, row_of, sentences, closest)
+            counterpart, cosine = _counterpart(sentence, fact_of, row_of, closest, stems_of_row)
             quoted = masks.get(sentence.id, [])
             for match in _WORD.finditer(sentence.text):
                 word = match.group()
@@ -390,8 +402,8 @@ def _counterpart(
     sentence: Sentence,
     fact_of: Mapping[str, Fact],
     row_of: Mapping[str, int],
-    sentences: Sequence[Sentence],
     closest: Mapping[int, tuple[int, float]],
+    stems_of_row: Callable[[int], frozenset[str]],
 ) -> tuple[set[str] | None, float]:
     """Stems of what the other outlets wrote for the same fact, and how close it is.
 
@@ -408,8 +420,7 @@ def _counterpart(
     own = sentence.source_id + "."
     aligned = [sid for sid in (fact.sentence_ids if fact else ()) if not sid.startswith(own)]
     if aligned:
-        texts = [sentences[row_of[sid]].text for sid in aligned if sid in row_of]
-        return {stem(w) for text in texts for w in words(text)}, best_cosine
+        return set().union(*(stems_of_row(row_of[sid]) for sid in aligned if sid in row_of)), best_cosine
     if best_row is not None and best_cosine >= COUNTERPART_COSINE:
-        return {stem(w) for w in words(sentences[best_row].text)}, best_cosine
+        return set(stems_of_row(best_row)), best_cosine
     return None, best_cosine
