@@ -226,14 +226,15 @@ def plot(cells: list[dict], path: Path) -> None:  # type: ignore[type-arg]
     import matplotlib.pyplot as plt
 
     figure, (left, right) = plt.subplots(1, 2, figsize=(10, 4))
-    for model in dict.fromkeys(c["model"] for c in cells):
+    for number, model in enumerate(dict.fromkeys(c["model"] for c in cells)):
         rows = sorted((c for c in cells if c["model"] == model), key=lambda c: c["sentences"])
         x = [c["sentences"] for c in rows]
-        left.plot(x, [c["wall_seconds"] for c in rows], "o-", label=f"{model} wall")
-        left.plot(x, [c["cpu_seconds"] for c in rows], "s--", label=f"{model} CPU")
-        right.plot(x, [c["peak_rss_mb"] for c in rows], "o-", label=f"{model} peak RSS")
-        right.plot(x, [c["rss_loaded_mb"] for c in rows], ":", label=f"{model} after load")
-    left.axhline(5.0, color="grey", linewidth=0.8, linestyle=":")
+        colour = f"C{number}"
+        left.plot(x, [c["wall_seconds"] for c in rows], "o-", color=colour, label=f"{model} wall")
+        left.plot(x, [c["cpu_seconds"] for c in rows], "s--", color=colour, label=f"{model} CPU")
+        right.plot(x, [c["peak_rss_mb"] for c in rows], "o-", color=colour, label=f"{model} peak")
+        right.plot(x, [c["rss_loaded_mb"] for c in rows], ":", color=colour, label=f"{model} after load")
+    left.axhline(5.0, color="grey", linewidth=0.8, linestyle=":")  # the 200-article target
     left.set(xlabel="sentences in the briefing", ylabel="seconds per briefing", title="Time")
     right.set(xlabel="sentences in the briefing", ylabel="MB", title="Memory (process RSS)")
     for axis in (left, right):
