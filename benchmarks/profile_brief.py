@@ -3,6 +3,8 @@
     python benchmarks/profile_brief.py                       # DUC d30001t, static model
     python benchmarks/profile_brief.py --articles 200        # synthetic 200-article input
     python benchmarks/profile_brief.py --articles 50 --model minilm
+    python benchmarks/profile_brief.py --sweep 25 50 100 200 --models static minilm \
+        --plot benchmarks/results/scale.png                 # cost growth, one process per cell
 
 The synthetic input takes the documents of the Multi-News test files in file order
 (LongBench, then the TAC sample) until ``--articles`` are collected: many stories at once,
@@ -11,6 +13,13 @@ whose cost depends on the sentence count. Each configuration runs in a fresh pro
 it briefs once to warm up, then ``--runs`` times for the stage medians, then once under
 cProfile for the hot functions (printed with file:line). Peak memory is the process's
 ru_maxrss after the runs, and the Python-level peak of one briefing by tracemalloc.
+
+``--sweep`` measures cost growth instead: for each model and article count a fresh process
+loads the model, notes its RSS, briefs once to warm up and ``--runs`` times more, and reports
+the median wall and CPU time (user+system of the whole process, all threads), the stage
+medians and the peak RSS. The table goes to stdout, the figures to ``--json`` and a plot of
+time and memory against sentence count to ``--plot``; ``--replot`` merges earlier JSON files
+(e.g. a static and a MiniLM sweep run with different ``--runs``) into one plot.
 """
 
 from __future__ import annotations
@@ -22,6 +31,7 @@ import os
 import pstats
 import resource
 import statistics
+import subprocess
 import sys
 import time
 import tracemalloc
@@ -61,7 +71,33 @@ def main() -> None:
     parser.add_argument("--model", default="static")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--top", type=int, default=18, help="hot functions to list")
+    parser.add_argument("--sweep", type=int, nargs="+", metavar="N", help="article counts to sweep")
+    parser.add_argument("--models", nargs="+", default=["static"], help="models of the sweep")
+    parser.add_argument("--json", type=Path, help="write the sweep's figures here")
+    parser.add_argument("--plot", type=Path, help="write the sweep's plot here (PNG)")
+    parser.add_argument(
+        "--replot", type=Path, nargs="+", metavar="JSON",
+        help="merge the cells of earlier --json files into --json/--plot (no measuring)",
+    )
+    parser.add_argument(
+        "--no-tracemalloc", action="store_true",
+        help="skip the tracemalloc briefing (it runs many times slower at 200 articles)",
+    )
+    parser.add_argument("--cell", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.replot:
+        cells = [c for path in args.replot for c in json.loads(path.read_text())["cells"]]
+        if args.json:
+            args.json.write_text(json.dumps({"command": sys.argv[1:], "cells": cells}, indent=1) + "\n")
+        if args.plot:
+            plot(cells, args.plot)
+        return
+    if args.sweep:
+        sweep(args)
+        return
+    if args.cell:
+        print(json.dumps(cell(args.articles, args.model, args.runs)))
+        return
     from storyweave import Briefer, BriefOptions
 
     inputs = articles(args.articles)
@@ -89,13 +125,16 @@ def main() -> None:
     for name in stages[0]:
         value = statistics.median(s[name] for s in stages)
         print(f"  {name:36s} {value:7.3f} s  {100 * value / total:5.1f} %")
-    tracemalloc.start()
-    briefer.brief(inputs)
-    _, traced_peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
+    traced = ""
+    if not args.no_tracemalloc:
+        tracemalloc.start()
+        briefer.brief(inputs)
+        _, traced_peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        traced = f"; Python/numpy allocations peak during one briefing {traced_peak / 2**20:.0f} MB"
     print(
-        f"peak RSS of the process {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB; "
-        f"Python/numpy allocations peak during one briefing {traced_peak / 2**20:.0f} MB"
+        f"peak RSS of the process {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB"
+        + traced
     )
     profile = cProfile.Profile()
     profile.enable()
@@ -111,6 +150,98 @@ def main() -> None:
     print(f"{'own s':>8} {'cum s':>8} {'calls':>9}  function")
     for own, cumulative, calls, name in sorted(rows, reverse=True)[: args.top]:
         print(f"{own:8.3f} {cumulative:8.3f} {calls:9d}  {name}")
+
+
+def cpu_seconds() -> float:
+    """User + system CPU time of this process so far (all its threads)."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def cell(count: int | None, model: str, runs: int) -> dict[str, object]:
+    """One sweep cell, measured in this (fresh) process."""
+    from storyweave import Briefer, BriefOptions
+
+    inputs = articles(count)
+    briefer = Briefer(BriefOptions(model=model, max_articles=max(200, len(inputs))))
+    started = time.perf_counter()
+    _ = briefer.embedder, briefer.tagger, briefer.framing_model
+    load = time.perf_counter() - started
+    rss_loaded = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    briefing = briefer.brief(inputs)
+    walls, cpus, stages = [], [], []
+    for _ in range(runs):
+        started, cpu = time.perf_counter(), cpu_seconds()
+        briefer.brief(inputs)
+        walls.append(time.perf_counter() - started)
+        cpus.append(cpu_seconds() - cpu)
+        stages.append(dict(briefer.last_timings))
+    return {
+        "model": model,
+        "articles": len(inputs),
+        "sources": len(briefing.sources),
+        "sentences": sum(len(s.sentences) for s in briefing.sources),
+        "load_seconds": round(load, 3),
+        "wall_seconds": round(statistics.median(walls), 3),
+        "cpu_seconds": round(statistics.median(cpus), 3),
+        "stages": {name: round(statistics.median(s[name] for s in stages), 3) for name in stages[0]},
+        "rss_loaded_mb": round(rss_loaded),
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+        "load_average": round(os.getloadavg()[0], 1),
+    }
+
+
+def sweep(args: argparse.Namespace) -> None:
+    """Every (model, article count) cell in its own process; a table, JSON and a plot."""
+    print(f"python benchmarks/profile_brief.py {' '.join(sys.argv[1:])}")
+    print(f"machine: {os.cpu_count()} cores; median of {args.runs} runs per cell\n")
+    print("| model | articles | sentences | wall s | CPU s | peak RSS MB (after load) | load avg | stages (s) |")
+    print("|---|---:|---:|---:|---:|---:|---:|---|")
+    cells = []
+    for model in args.models:
+        for count in args.sweep:
+            command = [sys.executable, __file__, "--cell", "--articles", str(count),
+                       "--model", model, "--runs", str(args.runs)]
+            output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+            row = json.loads(output.strip().splitlines()[-1])
+            cells.append(row)
+            stages = ", ".join(f"{k} {v:.2f}" for k, v in row["stages"].items())
+            print(
+                f"| {model} | {row['articles']} | {row['sentences']:,} | {row['wall_seconds']:.2f} | "
+                f"{row['cpu_seconds']:.2f} | {row['peak_rss_mb']} ({row['rss_loaded_mb']}) | "
+                f"{row['load_average']} | {stages} |",
+                flush=True,
+            )
+    if args.json:
+        args.json.write_text(json.dumps({"command": sys.argv[1:], "cells": cells}, indent=1) + "\n")
+    if args.plot:
+        plot(cells, args.plot)
+
+
+def plot(cells: list[dict], path: Path) -> None:  # type: ignore[type-arg]
+    """Time (wall and CPU) and peak memory against sentence count, one line per model."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    figure, (left, right) = plt.subplots(1, 2, figsize=(10, 4))
+    for number, model in enumerate(dict.fromkeys(c["model"] for c in cells)):
+        rows = sorted((c for c in cells if c["model"] == model), key=lambda c: c["sentences"])
+        x = [c["sentences"] for c in rows]
+        colour = f"C{number}"
+        left.plot(x, [c["wall_seconds"] for c in rows], "o-", color=colour, label=f"{model} wall")
+        left.plot(x, [c["cpu_seconds"] for c in rows], "s--", color=colour, label=f"{model} CPU")
+        right.plot(x, [c["peak_rss_mb"] for c in rows], "o-", color=colour, label=f"{model} peak")
+        right.plot(x, [c["rss_loaded_mb"] for c in rows], ":", color=colour, label=f"{model} after load")
+    left.axhline(5.0, color="grey", linewidth=0.8, linestyle=":")  # the 200-article target
+    left.set(xlabel="sentences in the briefing", ylabel="seconds per briefing", title="Time")
+    right.set(xlabel="sentences in the briefing", ylabel="MB", title="Memory (process RSS)")
+    for axis in (left, right):
+        axis.grid(alpha=0.3)
+        axis.legend(fontsize=8)
+    figure.tight_layout()
+    figure.savefig(path, dpi=110)
 
 
 if __name__ == "__main__":

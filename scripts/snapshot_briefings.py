@@ -10,15 +10,20 @@ byte-identical. Run it before and after, then compare::
 
 Inputs: the example story in ``examples/harbour-strike`` and the first five DUC 2004 clusters
 (``--data`` points at the shared data folder; default ``../shared/data`` beside the clone).
+``--articles 50 200`` adds the large synthetic inputs of ``benchmarks/profile_brief.py`` (the
+first N Multi-News test documents): a speed-up of the quadratic stages must leave those
+identical too, and they are where candidate pruning could show.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+from dataclasses import replace
 from pathlib import Path
 
 from storyweave import Briefer, BriefOptions, load
+from storyweave.model import Article
 from storyweave.render import render
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -30,9 +35,14 @@ def main() -> None:
     parser.add_argument("out", type=Path, help="folder to write the briefings into")
     parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
     parser.add_argument("--model", default=None, help="embedding backend (default: the default)")
+    parser.add_argument(
+        "--articles", type=int, nargs="*", default=[],
+        help="also brief the first N Multi-News test documents (e.g. 50 200)",
+    )
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     options = BriefOptions(model=args.model) if args.model else BriefOptions()
+    options = replace(options, max_articles=max([options.max_articles, *args.articles]))
     briefer = Briefer(options)
     inputs: dict[str, list[str]] = {"harbour-strike": [str(ROOT / "examples" / "harbour-strike")]}
     duc = args.data / "duc2004_task2" / "duc2004_task2.jsonl"
@@ -47,6 +57,26 @@ def main() -> None:
         for fmt in ("json", "md", "html"):
             (args.out / f"{name}.{fmt}").write_text(render(briefing, fmt), encoding="utf-8")
         print(f"{name}: {len(briefing.sources)} sources, {len(briefing.facts)} facts")
+    for count in args.articles:
+        briefing = briefer.brief(multi_news_articles(args.data, count))
+        for fmt in ("json", "md", "html"):
+            (args.out / f"multi-news-{count}.{fmt}").write_text(render(briefing, fmt), encoding="utf-8")
+        print(f"multi-news-{count}: {len(briefing.sources)} sources, {len(briefing.facts)} facts")
+
+
+def multi_news_articles(data: Path, count: int) -> tuple[Article, ...]:
+    """The first ``count`` Multi-News test documents of 50 words or more, in file order
+    (the same input as ``benchmarks/profile_brief.py --articles``)."""
+    found: list[Article] = []
+    for name in ("longbench_test_fulltext.jsonl", "tac_sample_test_fulltext.jsonl"):
+        with (data / "multi_news" / name).open(encoding="utf-8") as lines:
+            for line in lines:
+                for n, document in enumerate(json.loads(line)["documents"]):
+                    if len(document["text"].split()) >= 50:
+                        found.append(Article(text=document["text"], origin=f"mn{len(found)}-{n}"))
+                    if len(found) == count:
+                        return tuple(found)
+    return tuple(found)
 
 
 if __name__ == "__main__":

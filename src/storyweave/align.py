@@ -123,17 +123,37 @@ def _group(
     group_of = list(range(n))
     members: dict[int, list[int]] = {i: [i] for i in range(n)}
     group_sources: dict[int, set[str]] = {i: {sources[i]} for i in range(n)}
-    for k in order:
-        a, b = group_of[left[k]], group_of[right[k]]
-        if a == b or group_sources[a] & group_sources[b]:
+    # Two groups that failed the average stay failed until one of them grows: a pair of
+    # groups is judged once per version (bumped on every merge) however many links join them.
+    version = [0] * n
+    failed: set[tuple[int, int, int, int]] = set()
+    for first, second in zip(left[order].tolist(), right[order].tolist()):
+        a, b = group_of[first], group_of[second]
+        if a == b or not group_sources[a].isdisjoint(group_sources[b]):
             continue
-        if similarity[np.ix_(members[a], members[b])].mean() < threshold:
-            continue
+        # Two lone sentences: their average is their link, over the threshold already.
+        # A lone sentence and a group: one row of the matrix (the same values and the same
+        # mean as the block). Otherwise the block of the two groups.
+        if len(members[a]) > 1 or len(members[b]) > 1:
+            judged = (a, version[a], b, version[b])  # in this order: a block's mean
+            # depends on its orientation in the last bits
+            if judged in failed:
+                continue
+            if len(members[a]) == 1:
+                block = similarity[members[a][0], members[b]]
+            elif len(members[b]) == 1:
+                block = similarity[members[a], members[b][0]]
+            else:
+                block = similarity[np.ix_(members[a], members[b])]
+            if block.mean() < threshold:
+                failed.add(judged)
+                continue
         keep, gone = min(a, b), max(a, b)
-        for i in members[gone]:
-            group_of[i] = keep
+        for member in members[gone]:
+            group_of[member] = keep
         members[keep].extend(members.pop(gone))
         group_sources[keep] |= group_sources.pop(gone)
+        version[keep] += 1
     return [sorted(group) for _, group in sorted(members.items())]
 
 

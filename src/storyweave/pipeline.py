@@ -327,7 +327,7 @@ class Briefer:
 
         started = time.perf_counter()
         framing = framing_stage.find_framing(
-            sources, facts, sentences, vectors, model=self.framing_model
+            sources, facts, sentences, vectors, model=self.framing_model, similarity=similarity
         )
         outlets = outlets_stage.outlet_views(sources, facts, divergences, framing)
         timeline = timeline_stage.build_timeline(sources, facts)

@@ -19,7 +19,7 @@ import json
 import math
 import re
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -234,8 +234,19 @@ def names(text: str) -> frozenset[str]:
     return frozenset(m.group().lower() for m in _NAME.finditer(text))
 
 
+#: Rows of the similarity matrix read at once for the per-sentence maxima: bounds the
+#: temporary float64 copy to ROW_CHUNK x n values, whatever the story's size.
+ROW_CHUNK = 512
+
+
 def claim_features(story: StoryContext, found: Sequence[Candidate]) -> np.ndarray:
-    """One row of :data:`FEATURES` per candidate."""
+    """One row of :data:`FEATURES` per candidate.
+
+    Cost: the per-sentence maxima and means are read from the similarity matrix a chunk
+    of rows at a time; each candidate then reads its own row, and what its topic
+    neighbours share with it is counted through an index from each word to the sentences
+    that use it (work proportional to how often its words occur, not to the story's size).
+    """
     if not found:
         return np.zeros((0, len(FEATURES)))
     n = len(story.sentences)
@@ -246,20 +257,31 @@ def claim_features(story: StoryContext, found: Sequence[Candidate]) -> np.ndarra
     numbers: dict[int, set[str]] = defaultdict(set)
     capitals: dict[int, set[str]] = defaultdict(set)
     sentence_figures = [figures(s.text) for s in story.sentences]
+    sentence_names = [names(s.text) for s in story.sentences]
     for k, sentence in enumerate(story.sentences):
         vocabulary[source_of[k]].update(story.stems[k])
         numbers[source_of[k]].update(sentence_figures[k])
-        capitals[source_of[k]].update(names(sentence.text))
+        capitals[source_of[k]].update(sentence_names[k])
         for word in story.stems[k]:
             frequency[word] += 1
-    similarity = np.asarray(story.similarity, dtype=float)
-    other = source_of[None, :] != source_of[:, None]
-    masked = np.where(other, similarity, -1.0)
-    max_other = masked.max(axis=1) if n > 1 else np.zeros(n)
+    stem_rows = _postings(story.stems)
+    figure_rows = _postings(sentence_figures)
+    similarity = story.similarity
+    max_other = np.zeros(n)
+    same_max = np.zeros(n)
+    row_sum = np.zeros(n)
+    for start in range(0, n, ROW_CHUNK):
+        block = np.asarray(similarity[start : start + ROW_CHUNK], dtype=float)
+        rows = np.arange(start, start + len(block))
+        row_sum[rows] = block.sum(axis=1)
+        same = source_of[rows, None] == source_of[None, :]
+        max_other[rows] = np.where(same, -1.0, block).max(axis=1)
+        same[rows - start, rows] = False
+        same_max[rows] = np.where(same, block, -1.0).max(axis=1)
+    if n <= 1:
+        max_other = np.zeros(n)
     on_topic = {o: float(np.mean(max_other[source_of == o])) for o in set(source_of.tolist())}
-    own = np.where(other | np.eye(n, dtype=bool), -1.0, similarity)
-    same_max = own.max(axis=1)
-    row_mean = (similarity.sum(axis=1) - np.diag(similarity)) / max(1, n - 1)
+    row_mean = (row_sum - np.diag(similarity)) / max(1, n - 1)
     top_centrality = max(float(row_mean.max()), 1e-9)
     top_fact = max((c.fact.centrality for c in found), default=0.0) or 1e-9
     paragraph_size: dict[tuple[str, int], int] = defaultdict(int)
@@ -269,13 +291,20 @@ def claim_features(story: StoryContext, found: Sequence[Candidate]) -> np.ndarra
         article_size[sentence.source_id] += 1
     others_count = max(1, len(outlets) - 1)
     present = set(source_of.tolist())
-    elsewhere_of = {o: set().union(*(vocabulary[x] for x in present if x != o)) for o in present}
-    numbers_of = {o: set().union(*(numbers[x] for x in present if x != o)) for o in present}
-    names_of = {o: set().union(*(capitals[x] for x in present if x != o)) for o in present}
+    # A word, figure or name is used "elsewhere" (by another outlet than ``o``) when more
+    # outlets use it than ``o`` itself accounts for.
+    stem_outlets = _outlet_counts(vocabulary.values())
+    number_outlets = _outlet_counts(numbers.values())
+    name_outlets = _outlet_counts(capitals.values())
+
+    def elsewhere(counts: Mapping[str, int], own: set[str], item: str) -> bool:
+        return counts.get(item, 0) - (item in own) > 0
+
     later_of = {
-        o: [i for i in range(len(outlets)) if i != o and is_later(story.stamps.get(outlets[o]), story.stamps.get(outlets[i]))]
+        o: {i for i in range(len(outlets)) if i != o and is_later(story.stamps.get(outlets[o]), story.stamps.get(outlets[i]))}
         for o in present
     }
+    overlap = np.zeros(n, dtype=np.int64)
     rows = []
     for candidate in found:
         k = candidate.index
@@ -283,40 +312,49 @@ def claim_features(story: StoryContext, found: Sequence[Candidate]) -> np.ndarra
         me = source_of[k]
         text = sentence.text
         stems = story.stems[k]
-        elsewhere = elsewhere_of[me]
-        near = [j for j in np.flatnonzero(masked[k] >= TOPIC_COSINE).tolist()]
-        near_outlets = {int(source_of[j]) for j in near}
-        close_outlets = {int(source_of[j]) for j in near if masked[k, j] >= CLOSE_COSINE}
-        near_stems = set().union(*(story.stems[j] for j in near)) if near else set()
-        own_figures = sentence_figures[k] - numbers_of[me]
-        own_names = names(text) - names_of[me]
-        own_rare = {w for w in stems - elsewhere if frequency[w] <= RARE_SENTENCES}
-        near_figures = set().union(*(sentence_figures[j] for j in near)) if near else set()
+        mine, my_numbers, my_names = vocabulary[me], numbers[me], capitals[me]
+        own_stems = {w for w in stems if not elsewhere(stem_outlets, mine, w)}
+        masked = np.where(source_of == me, -1.0, np.asarray(similarity[k], dtype=float))
+        near_mask = masked >= TOPIC_COSINE
+        near = np.flatnonzero(near_mask)
+        near_outlets = set(source_of[near].tolist())
+        close_outlets = set(source_of[near[masked[near] >= CLOSE_COSINE]].tolist())
+        near_stems = {w for w in stems if near_mask[stem_rows[w]].any()}
+        own_figures = {f for f in sentence_figures[k] if not elsewhere(number_outlets, my_numbers, f)}
+        own_names = {m for m in sentence_names[k] if not elsewhere(name_outlets, my_names, m)}
+        own_rare = {w for w in own_stems if frequency[w] <= RARE_SENTENCES}
+        figures_echoed = bool(sentence_figures[k]) and all(
+            near_mask[figure_rows[f]].any() for f in sentence_figures[k]
+        )
         fact = candidate.fact
         members = [story.position[s] for s in fact.sentence_ids]
-        specific = sentence_figures[k] | names(text) | {w for w in stems if frequency[w] <= RARE_SENTENCES}
+        specific = sentence_figures[k] | sentence_names[k] | {w for w in stems if frequency[w] <= RARE_SENTENCES}
         theirs: set[str] = set()
         for j in members:
             if source_of[j] != me:
-                theirs |= story.stems[j] | sentence_figures[j] | names(story.sentences[j].text)
+                theirs |= story.stems[j] | sentence_figures[j] | sentence_names[j]
         shared_specific = len(specific & theirs) / len(specific) if specific else 0.0
         later = later_of[me]
-        later_share = (
-            sum(1 for i in later if i in near_outlets) / len(later) if later else 0.0
-        )
+        later_share = len(later & near_outlets) / len(later) if later else 0.0
         size = article_size[sentence.source_id]
+        best_cover = 0.0
+        if len(near):
+            overlap[:] = 0
+            for w in stems:
+                overlap[stem_rows[w]] += 1
+            best_cover = int(overlap[near].max()) / max(1, len(stems))
         rows.append(
             [
                 float(max_other[k]),
                 len(near_outlets) / others_count,
                 len(close_outlets) / others_count,
-                len(stems - elsewhere) / max(1, len(stems)),
-                len(stems - near_stems) / max(1, len(stems)),
+                len(own_stems) / max(1, len(stems)),
+                (len(stems) - len(near_stems)) / max(1, len(stems)),
                 min(len(own_figures), MAX_DETAIL),
                 min(len(own_names), MAX_DETAIL),
                 min(len(own_rare), MAX_DETAIL),
                 float(bool(sentence_figures[k])),
-                float(bool(sentence_figures[k]) and sentence_figures[k] <= near_figures),
+                float(figures_echoed),
                 shared_specific,
                 (len(fact.source_ids) - 1) / others_count,
                 fact.centrality / top_fact,
@@ -334,14 +372,36 @@ def claim_features(story: StoryContext, found: Sequence[Candidate]) -> np.ndarra
                 float(same_max[k]) if n > 1 else 0.0,
                 on_topic[me],
                 math.log(len(outlets)),
-                max(
-                    (len(stems & story.stems[j]) / max(1, len(stems)) for j in near),
-                    default=0.0,
-                ),
-                len(specific & (elsewhere | numbers_of[me] | names_of[me])) / len(specific)
+                best_cover,
+                sum(
+                    1
+                    for x in specific
+                    if elsewhere(stem_outlets, mine, x)
+                    or elsewhere(number_outlets, my_numbers, x)
+                    or elsewhere(name_outlets, my_names, x)
+                )
+                / len(specific)
                 if specific
                 else 0.0,
                 float(bool(_BACKGROUND.search(text))),
             ]
         )
     return np.asarray(rows, dtype=float)
+
+
+def _postings(sets: Sequence[frozenset[str]]) -> dict[str, np.ndarray]:
+    """For each item, the indices of the sets (sentences) that hold it."""
+    found: dict[str, list[int]] = defaultdict(list)
+    for index, items in enumerate(sets):
+        for item in items:
+            found[item].append(index)
+    return {item: np.array(indices, dtype=np.int64) for item, indices in found.items()}
+
+
+def _outlet_counts(per_outlet: Iterable[set[str]]) -> dict[str, int]:
+    """How many outlets use each item."""
+    counts: dict[str, int] = defaultdict(int)
+    for items in per_outlet:
+        for item in items:
+            counts[item] += 1
+    return counts

@@ -89,21 +89,50 @@ def number_conflicts(story: StoryContext) -> tuple[Divergence, ...]:
         return key
 
     numbered = np.array(with_numbers, dtype=np.int64)
+    # Blocking: two numbers can only match with the same kind (see :func:`_same_role`), and
+    # unaligned sentences under PAIR_COSINE only through a casualty or prison-term role they
+    # share. Bit masks of each sentence's kinds and (role, kind) pairs rule out the rest
+    # before any pair of numbers is looked at.
+    kind_bits: dict[object, int] = {}
+    kinds = np.array(
+        [_bits(kind_bits, {q.kind for q in found[i]}) for i in with_numbers], dtype=np.int64
+    )
+    roles = np.array(
+        [_bits(kind_bits, {(q.role, q.kind) for q in found[i] if q.role}) for i in with_numbers],
+        dtype=np.int64,
+    )
+    fact_ids: dict[int, int] = {}
+    fact_code = np.array(
+        [
+            -1 if (f := story.fact_of[i]) is None else fact_ids.setdefault(id(f), len(fact_ids))
+            for i in with_numbers
+        ],
+        dtype=np.int64,
+    )
+    source_code = np.array([story.source_ids.index(story.sentences[i].source_id) for i in with_numbers])
+    apart_memo: dict[tuple[str, str], bool] = {}
     for a_pos, a in enumerate(with_numbers):
-        later = numbered[a_pos + 1 :]
-        close = later[story.similarity[a, later] >= ROLE_COSINE].tolist()
-        fact = story.fact_of[a]
-        if fact is not None:
-            # Aligned sentences are compared whatever their cosine.
-            close = sorted(set(close) | {b for b in later.tolist() if story.fact_of[b] is fact})
-        for b in close:
-            if story.sentences[a].source_id == story.sentences[b].source_id:
-                continue
+        cosines = story.similarity[a, numbered[a_pos + 1 :]]
+        rest = slice(a_pos + 1, None)
+        aligned = (fact_code[rest] == fact_code[a_pos]) & (fact_code[a_pos] >= 0)
+        possible = (
+            (source_code[rest] != source_code[a_pos])
+            & ((kinds[rest] & kinds[a_pos]) != 0)
+            & (
+                aligned
+                | (cosines >= PAIR_COSINE - BLOCKING_MARGIN)
+                | ((cosines >= ROLE_COSINE - BLOCKING_MARGIN) & ((roles[rest] & roles[a_pos]) != 0))
+            )
+        )
+        for b in numbered[a_pos + 1 :][possible].tolist():
             same_fact = story.fact_of[a] is not None and story.fact_of[a] is story.fact_of[b]
             cosine = float(story.similarity[a, b])
             if not same_fact and cosine < ROLE_COSINE:
                 continue
-            apart = days_apart(story, story.sentences[a].source_id, story.sentences[b].source_id)
+            sources = (story.sentences[a].source_id, story.sentences[b].source_id)
+            apart = apart_memo.get(sources)
+            if apart is None:
+                apart = apart_memo[sources] = days_apart(story, *sources)
             pairs = _matched_pairs(found[a], found[b], same_fact, cosine, apart)
             for (qa_i, qb_i), agree in pairs:
                 ka, kb = (a, qa_i), (b, qb_i)
@@ -120,6 +149,20 @@ def number_conflicts(story: StoryContext) -> tuple[Divergence, ...]:
         mentions = [_Mention(i, found[i][q]) for i, q in members]
         result += _conflict(story, mentions)
     return tuple(result)
+
+
+#: The blocking of :func:`number_conflicts` compares float32 matrix entries with cosine
+#: floors lowered by this much, so that rounding can only let a pair through to the exact test.
+BLOCKING_MARGIN = 1e-6
+
+
+def _bits(codes: dict[object, int], items: Iterable[object]) -> int:
+    """A bit mask of ``items``, numbering new items in ``codes`` as they come (at most 62)."""
+    mask = 0
+    for item in items:
+        code = codes.setdefault(item, len(codes))
+        mask |= 1 << min(code, 62)
+    return mask
 
 
 _PAST_YEAR = re.compile(r"\b((?:19|20)\d\d)\b(?!\s*(?:%|percent|people|dead|ships))")

@@ -363,21 +363,26 @@ def _merge_people(
         groups.extend(clusters)
     # "Carlos Flores" is "Carlos Flores Facusse" even though the last words differ.
     groups.sort(key=lambda g: -len(g[0].name.split()))
+    # Each group joins the first merged group whose name's words strictly include its own;
+    # only merged groups that hold its rarest word are looked at (an index word -> groups).
     merged: list[list[Candidate]] = []
+    merged_words: list[set[str]] = []
+    holding: dict[str, list[int]] = {}
     for group in groups:
         words = {w.lower() for w in group[0].name.split()}
-        target = next(
-            (
-                m
-                for m in merged
-                if len(words) > 1 and words < {w.lower() for w in m[0].name.split()}
-            ),
-            None,
-        )
+        target = None
+        if len(words) > 1:
+            rarest = min(words, key=lambda w: (len(holding.get(w, ())), w))
+            target = next(
+                (k for k in holding.get(rarest, ()) if words < merged_words[k]), None
+            )
         if target is None:
+            for word in words:
+                holding.setdefault(word, []).append(len(merged))
             merged.append(group)
+            merged_words.append(words)
         else:
-            target.extend(group)
+            merged[target].extend(group)
     return [
         group
         for group in merged

@@ -96,18 +96,22 @@ def check_story(
         return StoryCheck(groups=tuple(_group(sources, [a.source_id]) for a in articles))
     scores = pair_scores(articles, similarity, params)
     members = [[i] for i in range(len(articles))]
+    # Average score of every pair of groups (upper triangle; -inf elsewhere). A merge
+    # changes only the merged group's row and column, so only those are computed again.
+    between = np.triu(scores, k=1)
+    between[np.tril_indices(len(members))] = -np.inf
     while len(members) > 1:
-        best, pair = -np.inf, (0, 0)
-        for x in range(len(members)):
-            for y in range(x + 1, len(members)):
-                value = float(scores[np.ix_(members[x], members[y])].mean())
-                if value > best:
-                    best, pair = value, (x, y)
-        if best < params.group_score:
+        # The highest average, the first in (x, y) order among equals.
+        x, y = divmod(int(np.argmax(between)), len(members))
+        if float(between[x, y]) < params.group_score:
             break
-        x, y = pair
         members[x] = sorted(members[x] + members[y])
         del members[y]
+        between = np.delete(np.delete(between, y, axis=0), y, axis=1)
+        for other in range(len(members)):
+            if other != x:
+                value = float(scores[np.ix_(members[min(x, other)], members[max(x, other)])].mean())
+                between[min(x, other), max(x, other)] = value
     members.sort(key=lambda group: (-len(group), group[0]))
     groups = [_group(sources, [articles[i].source_id for i in group]) for group in members]
     return StoryCheck(groups=tuple(groups))
@@ -119,18 +123,40 @@ def pair_scores(
     """The evidence that two articles tell one story, for every pair (symmetric)."""
     n = len(articles)
     scores = np.zeros((n, n), dtype=np.float64)
+    matches = _matched_sentences(articles, similarity, params.match_cosine)
     for i in range(n):
         for j in range(i + 1, n):
             a, b = articles[i], articles[j]
             cosine = float(a.centroid @ b.centroid)
             smaller = min(len(a.entities), len(b.entities))
             shared = len(a.entities & b.entities) / smaller if smaller else 0.0
-            block = similarity[np.ix_(a.rows, b.rows)]
-            matches = min(int((block >= params.match_cosine).sum()), params.max_matches)
+            matched = min(int(matches[i, j]), params.max_matches)
             scores[i, j] = scores[j, i] = (
-                cosine + params.entity_weight * shared + params.match_weight * matches
+                cosine + params.entity_weight * shared + params.match_weight * matched
             )
     return scores
+
+
+#: Rows of the similarity matrix read at once when counting matched sentences.
+ROW_CHUNK = 512
+
+
+def _matched_sentences(
+    articles: Sequence[_Article], similarity: np.ndarray, match_cosine: float
+) -> np.ndarray:
+    """How many sentence pairs of each two articles reach ``match_cosine`` (``[i, j]`` for
+    i < j), from the matrix entries that reach it, a chunk of rows at a time."""
+    n = len(articles)
+    article_of = np.full(len(similarity), -1, dtype=np.int64)
+    for number, article in enumerate(articles):
+        article_of[article.rows] = number
+    counts = np.zeros((n, n), dtype=np.int64)
+    for start in range(0, len(similarity), ROW_CHUNK):
+        rows, columns = np.nonzero(similarity[start : start + ROW_CHUNK] >= match_cosine)
+        a, b = article_of[rows + start], article_of[columns]
+        keep = (a >= 0) & (b >= 0) & (a < b)
+        np.add.at(counts, (a[keep], b[keep]), 1)
+    return counts
 
 
 def _articles(

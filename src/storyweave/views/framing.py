@@ -42,7 +42,7 @@ import numpy as np
 
 from ..model import Fact, FramingNote, Sentence, Source
 from ..nlp.tokens import STOPWORDS, content_stems
-from .framing_model import LoadedWordModel, candidate_words
+from .framing_model import ROUNDING_MARGIN, LoadedWordModel, candidate_words
 
 # Loaded labels, epithets and verbs of tabloid and partisan news copy, each with the
 # family name used to check whether another outlet uses it too. Chosen from the kinds of
@@ -155,11 +155,15 @@ def find_framing(
     sentences: Sequence[Sentence],
     vectors: np.ndarray,
     model: LoadedWordModel | None = None,
+    similarity: np.ndarray | None = None,
 ) -> dict[str, tuple[FramingNote, ...]]:
     """Return, per source id, the framing notes of that source (every source has a key).
 
     ``vectors[i]`` is the unit embedding of ``sentences[i]``. With ``model``, the words
     it scores as loaded are reported too (kind ``loaded``; see :func:`_learned_hits`).
+    ``similarity`` is their cosine matrix when the caller has it
+    (:func:`storyweave.align.similarity_matrix`; computed here otherwise): it only narrows
+    which sentence pairs are compared, the cosines in the notes come from ``vectors``.
 
     Example::
 
@@ -168,6 +172,21 @@ def find_framing(
     """
     fact_of = {sid: fact for fact in facts for sid in fact.sentence_ids}
     row_of = {sentence.id: i for i, sentence in enumerate(sentences)}
+    usable = min(len(sentences), len(vectors))
+    if similarity is None or similarity.shape[0] < usable:
+        matrix = np.asarray(vectors[:usable], dtype=np.float32)
+        similarity = matrix @ matrix.T
+    # Reading order of every sentence: its source's place, then its place in the source.
+    order_of = {
+        line.id: (number, k)
+        for number, source in enumerate(sources)
+        for k, line in enumerate(source.sentences)
+    }
+    # Each matrix row's source, as a number (for the per-outlet maxima of the notes).
+    _, source_code = np.unique(
+        np.array([s.source_id for s in sentences[:usable]], dtype=object).astype(str),
+        return_inverse=True,
+    )
     hits_by_source: dict[str, list[tuple[Sentence | None, str, _Hit]]] = {}
     families: dict[str, set[str]] = {}
     for source in sources:
@@ -178,7 +197,16 @@ def find_framing(
             found += [(line, line.text, hit) for hit in _hits(line.text)]
         hits_by_source[source.id] = found
         families[source.id] = {f"{hit.kind}:{hit.family}" for _, _, hit in found}
-    learned = _learned_hits(sources, facts, sentences, vectors, model, hits_by_source)
+    learned = _learned_hits(
+        sources, facts, sentences, vectors, model, hits_by_source, similarity
+    )
+    # How many sources use each term family: another source uses one when the count is
+    # higher than this source's own use of it.
+    family_count: dict[str, int] = {}
+    for found_families in families.values():
+        for key in found_families:
+            family_count[key] = family_count.get(key, 0) + 1
+    title_stems = {s.id: set(content_stems(s.title)) for s in sources if s.title}
 
     result: dict[str, tuple[FramingNote, ...]] = {}
     for source in sources:
@@ -186,11 +214,11 @@ def find_framing(
         if not others:
             result[source.id] = ()
             continue
-        used_elsewhere = set().union(*(families[s.id] for s in others))
+        own_families = families[source.id]
         kept = [
             (sentence, text, hit)
             for sentence, text, hit in hits_by_source[source.id]
-            if f"{hit.kind}:{hit.family}" not in used_elsewhere
+            if family_count[key := f"{hit.kind}:{hit.family}"] - (key in own_families) == 0
         ]
         kept += learned.get(source.id, [])
         kept.sort(key=lambda item: _reading_position(item[0], item[2]))
@@ -216,10 +244,13 @@ def find_framing(
                 if not source.sentences:
                     continue
                 citation = source.sentences[0].id
-                note = "In the headline. " + _headline_note(source, others)
+                note = "In the headline. " + _headline_note(source, others, title_stems)
             else:
                 citation = sentence.id
-                note = _neutral_note(sentence, others, fact_of, row_of, sentences, vectors)
+                note = _neutral_note(
+                    sentence, others, fact_of, row_of, sentences, vectors, similarity, order_of,
+                    source_code,
+                )
             notes.append(FramingNote(term=term, kind=hit.kind, citation=citation, note=note))  # type: ignore[arg-type]
         result[source.id] = tuple(notes)
     return result
@@ -331,27 +362,45 @@ def _neutral_note(
     row_of: dict[str, int],
     sentences: Sequence[Sentence],
     vectors: np.ndarray,
+    similarity: np.ndarray,
+    order_of: Mapping[str, tuple[int, int]],
+    source_code: np.ndarray,
 ) -> str:
-    """How the other outlets state what ``sentence`` states, in one line."""
+    """How the other outlets state what ``sentence`` states, in one line.
+
+    Each other outlet offers its sentence of highest cosine (at least
+    :data:`MIN_NEUTRAL_COSINE`; the first of equals in reading order). Only the sentences
+    whose ``similarity`` entry comes within :data:`ROUNDING_MARGIN` of that floor are
+    scored, by the dot product of their vectors.
+    """
     label_of = {s.id: s.label for s in others}
     picked: list[tuple[float, Sentence]] = []
     fact = fact_of.get(sentence.id)
-    by_id = {s.id: s for source in others for s in source.sentences}
     row = row_of.get(sentence.id)
     if fact is not None:
         for sid in fact.sentence_ids:
-            if sid in by_id:
-                score = _cosine(vectors, row, row_of.get(sid))
-                picked.append((score + 1.0, by_id[sid]))  # aligned counterparts first
-    if row is not None and len(vectors):
-        for source in others:
-            best: tuple[float, Sentence] | None = None
-            for other in source.sentences:
-                score = _cosine(vectors, row, row_of.get(other.id))
-                if score >= MIN_NEUTRAL_COSINE and (best is None or score > best[0]):
-                    best = (score, other)
-            if best is not None:
-                picked.append(best)
+            other_row = row_of.get(sid)
+            if other_row is not None and sentences[other_row].source_id in label_of:
+                score = _cosine(vectors, row, other_row)
+                picked.append((score + 1.0, sentences[other_row]))  # aligned counterparts first
+    if row is not None and row < len(vectors) and row < len(similarity):
+        scores = similarity[row]
+        near = np.flatnonzero(scores >= MIN_NEUTRAL_COSINE - ROUNDING_MARGIN)
+        # Per outlet, only the entries within the margin of its highest can be its best.
+        outlet = source_code[near]
+        highest = np.full(int(source_code.max()) + 1 if len(source_code) else 0, -np.inf)
+        np.maximum.at(highest, outlet, scores[near])
+        near = near[scores[near] >= highest[outlet] - ROUNDING_MARGIN]
+        best: dict[str, tuple[float, Sentence]] = {}
+        for j in sorted(near.tolist(), key=lambda j: order_of.get(sentences[j].id, (-1, j))):
+            other = sentences[j]
+            if other.source_id not in label_of or j >= len(vectors):
+                continue
+            score = _cosine(vectors, row, j)
+            held = best.get(other.source_id)
+            if score >= MIN_NEUTRAL_COSINE and (held is None or score > held[0]):
+                best[other.source_id] = (score, other)
+        picked += best.values()
     chosen: list[Sentence] = []
     for _, other in sorted(picked, key=lambda p: (-p[0], p[1].id)):
         if other.source_id not in {c.source_id for c in chosen}:
@@ -365,10 +414,13 @@ def _neutral_note(
     )
 
 
-def _headline_note(source: Source, others: Sequence[Source]) -> str:
-    """The other headline closest in words to this source's title."""
-    mine = set(content_stems(source.title or ""))
-    scored = [(len(mine & set(content_stems(o.title))), o) for o in others if o.title]
+def _headline_note(
+    source: Source, others: Sequence[Source], title_stems: Mapping[str, set[str]]
+) -> str:
+    """The other headline closest in words to this source's title (``title_stems``: the
+    content stems of each source's title)."""
+    mine = title_stems.get(source.id, set())
+    scored = [(len(mine & title_stems[o.id]), o) for o in others if o.title]
     scored.sort(key=lambda pair: -pair[0])
     if not scored:
         return "No other outlet's headline is known."
@@ -404,6 +456,7 @@ def _learned_hits(
     vectors: np.ndarray,
     model: LoadedWordModel | None,
     rule_hits: dict[str, list[tuple[Sentence | None, str, _Hit]]],
+    similarity: np.ndarray | None = None,
 ) -> dict[str, list[tuple[Sentence | None, str, _Hit]]]:
     """Per source, the words ``model`` scores as loaded (kind ``loaded``).
 
@@ -414,7 +467,7 @@ def _learned_hits(
     """
     if model is None or len(sources) < 2:
         return {}
-    candidates = candidate_words(sources, facts, sentences, vectors)
+    candidates = candidate_words(sources, facts, sentences, vectors, similarity)
     probabilities = model.probabilities(candidates)
     ranked = sorted(
         (
@@ -451,11 +504,21 @@ def uses_term(text: str, term: str) -> bool:
     """Whether ``text`` uses a flagged ``term``: its words in order, as whole words, in any
     case and with or without quotation marks ("crowed", "MILITANT union bosses",
     '"job security"' all match their plain wording)."""
+    pattern = _term_pattern(term)
+    return pattern is not None and re.search(pattern, _plain(text)) is not None
+
+
+def _term_pattern(term: str) -> str | None:
+    """The regex :func:`uses_term` looks for (None for a term without words)."""
     tokens = _TERM_WORD.findall(term.replace("’", "'").lower())
     if not tokens:
-        return False
-    pattern = r"(?<![\w'])" + r"[\W_]+".join(re.escape(t) for t in tokens) + r"(?![\w'])"
-    return re.search(pattern, text.replace("’", "'").lower()) is not None
+        return None
+    return r"(?<![\w'])" + r"[\W_]+".join(re.escape(t) for t in tokens) + r"(?![\w'])"
+
+
+def _plain(text: str) -> str:
+    """``text`` as :func:`uses_term` reads it: lower case, straight apostrophes."""
+    return text.replace("’", "'").lower()
 
 
 def sentences_using_flagged_terms(
@@ -465,6 +528,12 @@ def sentences_using_flagged_terms(
 
     The summary leaves these out so that it never repeats wording the same briefing
     calls loaded (issue: a summary line used a word flagged as one outlet's label).
+    One search per sentence: the terms' patterns (:func:`uses_term`) joined into one
+    alternation, which matches where any of them does.
     """
     terms = {note.term for notes in framing.values() for note in notes}
-    return frozenset(s.id for s in sentences if any(uses_term(s.text, t) for t in terms))
+    patterns = sorted({p for t in terms if (p := _term_pattern(t)) is not None})
+    if not patterns:
+        return frozenset()
+    anyone = re.compile("|".join(f"(?:{p})" for p in patterns))
+    return frozenset(s.id for s in sentences if anyone.search(_plain(s.text)))

@@ -34,7 +34,7 @@ import importlib.resources
 import json
 import math
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -267,6 +267,7 @@ def candidate_words(
     facts: Sequence[Fact],
     sentences: Sequence[Sentence],
     vectors: np.ndarray,
+    similarity: np.ndarray | None = None,
 ) -> list[Candidate]:
     """Every content word each source writes outside quotation marks, with its features.
 
@@ -274,30 +275,46 @@ def candidate_words(
     words inside a sentence (names), and sources shorter than
     :data:`MIN_ARTICLE_SENTENCES`. With fewer than two sources there is nothing to
     contrast, and no candidates.
+
+    ``similarity`` is the cosine matrix of ``vectors`` when the caller has it
+    (:func:`storyweave.align.similarity_matrix`); it only narrows the search for each
+    sentence's closest other-outlet sentence, whose cosine is then read from ``vectors``.
     """
     if len(sources) < 2:
         return []
     stems_of = {s.id: _source_stems(s) for s in sources}
+    # How many sources use each stem: a word's share of the *other* outlets is this count,
+    # less one when its own source uses it, over their number.
+    outlets_using: dict[str, int] = {}
+    for found in stems_of.values():
+        for word_stem in found:
+            outlets_using[word_stem] = outlets_using.get(word_stem, 0) + 1
     fact_of = {sid: fact for fact in facts for sid in fact.sentence_ids}
     row_of = {s.id: i for i, s in enumerate(sentences)}
-    usable = min(len(sentences), len(vectors))
-    other_rows = {
-        source.id: np.array(
-            [i for i in range(usable) if sentences[i].source_id != source.id], dtype=int
-        )
-        for source in sources
-    }
+    closest = _closest_other_rows(sentences, vectors, similarity)
+    memo: dict[str, str] = {}  # word -> stem, for this call only
+    row_stems: dict[int, frozenset[str]] = {}  # row -> stems of its words, for this call only
+
+    def stems_of_row(row: int) -> frozenset[str]:
+        if row not in row_stems:
+            found = set()
+            for word in words(sentences[row].text):
+                if word not in memo:
+                    memo[word] = stem(word)
+                found.add(memo[word])
+            row_stems[row] = frozenset(found)
+        return row_stems[row]
+
     result: list[Candidate] = []
     for source in sources:
         if len(source.sentences) < MIN_ARTICLE_SENTENCES:
             continue
-        others = [s.id for s in sources if s.id != source.id]
+        own_stems = stems_of[source.id]
+        others = len(sources) - 1
         masks = quote_masks(source)
         total = max(len(source.sentences), 1)
         for sentence in source.sentences:
-            counterpart, cosine = _counterpart(
-                sentence, fact_of, row_of, sentences, other_rows, vectors
-            )
+            counterpart, cosine = _counterpart(sentence, fact_of, row_of, closest, stems_of_row)
             quoted = masks.get(sentence.id, [])
             for match in _WORD.finditer(sentence.text):
                 word = match.group()
@@ -309,8 +326,11 @@ def candidate_words(
                     continue
                 if any(a <= match.start() < b for a, b in quoted):
                     continue
-                word_stem = stem(lower)
-                share = sum(word_stem in stems_of[o] for o in others) / len(others)
+                word_stem = memo.get(lower)
+                if word_stem is None:
+                    word_stem = memo[lower] = stem(lower)
+                used = outlets_using.get(word_stem, 0) - (word_stem in own_stems)
+                share = used / others
                 context = (
                     *(float(lower.endswith(s)) for s in SUFFIXES),
                     len(lower) / 10.0,
@@ -328,6 +348,50 @@ def candidate_words(
     return result
 
 
+#: Two cosines of one sentence pair, one read from the similarity matrix (a matrix product)
+#: and one from a dot product of the two vectors, differ by float32 rounding only (~1e-6 for
+#: unit vectors); a matrix entry this far under a row's highest can never be its maximum.
+ROUNDING_MARGIN = 1e-4
+#: Rows of the similarity matrix handled at once when looking for each sentence's closest
+#: other-outlet sentence: bounds the temporary copy to ROW_CHUNK x n floats.
+ROW_CHUNK = 512
+
+
+def _closest_other_rows(
+    sentences: Sequence[Sentence], vectors: np.ndarray, similarity: np.ndarray | None
+) -> dict[int, tuple[int, float]]:
+    """Per row of ``vectors``, the first row of another source with the highest cosine, and
+    that cosine (the dot product of the two vectors). Rows with no other-source row are left
+    out. The matrix (given, else computed here) narrows each row's search to the entries
+    within :data:`ROUNDING_MARGIN` of its highest; the dot products decide among those, so
+    the answer is the one a scan of every other-source row would give.
+    """
+    usable = min(len(sentences), len(vectors))
+    if usable == 0:
+        return {}
+    matrix = np.asarray(vectors[:usable], dtype=np.float32)
+    if similarity is None or similarity.shape[0] < usable:
+        similarity = matrix @ matrix.T
+    _, source_code = np.unique(
+        np.array([s.source_id for s in sentences[:usable]]), return_inverse=True
+    )
+    result: dict[int, tuple[int, float]] = {}
+    for start in range(0, usable, ROW_CHUNK):
+        stop = min(start + ROW_CHUNK, usable)
+        block = np.array(similarity[start:stop, :usable], dtype=np.float32)
+        block[source_code[start:stop, None] == source_code[None, :]] = -np.inf
+        highest = block.max(axis=1)
+        for offset, top in enumerate(highest.tolist()):
+            if top == -np.inf:
+                continue  # every row is its own source's
+            row = start + offset
+            near = np.flatnonzero(block[offset] >= top - ROUNDING_MARGIN)
+            cosines = vectors[near] @ vectors[row]
+            at = int(np.argmax(cosines))
+            result[row] = (int(near[at]), max(float(cosines[at]), 0.0))
+    return result
+
+
 def _source_stems(source: Source) -> set[str]:
     """Stems of every word of a source, headline included."""
     text = " ".join([source.title or ""] + [s.text for s in source.sentences])
@@ -338,29 +402,25 @@ def _counterpart(
     sentence: Sentence,
     fact_of: Mapping[str, Fact],
     row_of: Mapping[str, int],
-    sentences: Sequence[Sentence],
-    other_rows: Mapping[str, np.ndarray],
-    vectors: np.ndarray,
+    closest: Mapping[int, tuple[int, float]],
+    stems_of_row: Callable[[int], frozenset[str]],
 ) -> tuple[set[str] | None, float]:
     """Stems of what the other outlets wrote for the same fact, and how close it is.
 
     The aligned sentences of other outlets when the fact has some; else the most similar
-    other-outlet sentence if its cosine reaches :data:`COUNTERPART_COSINE`; else none.
+    other-outlet sentence (``closest``, from :func:`_closest_other_rows`) if its cosine
+    reaches :data:`COUNTERPART_COSINE`; else none.
     """
     row = row_of.get(sentence.id)
     best_cosine = 0.0
     best_row: int | None = None
-    rows = other_rows.get(sentence.source_id)
-    if row is not None and row < len(vectors) and rows is not None and len(rows):
-        cosines = vectors[rows] @ vectors[row]
-        at = int(np.argmax(cosines))
-        best_cosine, best_row = max(float(cosines[at]), 0.0), int(rows[at])
+    if row is not None and row in closest:
+        best_row, best_cosine = closest[row]
     fact = fact_of.get(sentence.id)
     own = sentence.source_id + "."
     aligned = [sid for sid in (fact.sentence_ids if fact else ()) if not sid.startswith(own)]
     if aligned:
-        texts = [sentences[row_of[sid]].text for sid in aligned if sid in row_of]
-        return {stem(w) for text in texts for w in words(text)}, best_cosine
+        return set().union(*(stems_of_row(row_of[sid]) for sid in aligned if sid in row_of)), best_cosine
     if best_row is not None and best_cosine >= COUNTERPART_COSINE:
-        return {stem(w) for w in words(sentences[best_row].text)}, best_cosine
+        return set(stems_of_row(best_row)), best_cosine
     return None, best_cosine

@@ -63,24 +63,28 @@ def outlet_views(
         if sentence_id in fact_of
     } - flagged
     stamps = {source.id: parse_stamp(source.published) for source in sources}
+    others = len(sources) - 1
+    needed = max(MIN_MISSING_SUPPORT, others * MISSING_SHARE)
+    # Facts are read once, not once per outlet: each one-source fact under its source, and
+    # the facts wide enough to be missed.
+    alone: dict[str, list[Fact]] = {}
+    for fact in facts:
+        if len(fact.source_ids) == 1:
+            alone.setdefault(fact.source_ids[0], []).append(fact)
+    wide = [fact for fact in facts if len(fact.source_ids) >= needed] if others else []
     views = []
     for source in sources:
-        others = len(sources) - 1
         unique = [
             fact
-            for fact in facts
-            if fact.source_ids == (source.id,)
-            and fact.id not in disputed
+            for fact in alone.get(source.id, ())
+            if fact.id not in disputed
             and (fact.id in flagged or (fact.claim and _reports(fact.text)))
         ]
         unique.sort(key=lambda f: (-f.centrality, _order(f.id)))
-        needed = max(MIN_MISSING_SUPPORT, others * MISSING_SHARE)
         missing = [
             fact
-            for fact in facts
+            for fact in wide
             if source.id not in fact.source_ids
-            and others
-            and len(fact.source_ids) >= needed
             # Not "left out" by an outlet that published before anyone reported it.
             and could_have_reported((stamps[s] for s in fact.source_ids), stamps[source.id])
         ]
