@@ -203,6 +203,8 @@ def test_source_without_outlet_or_title_is_labelled_by_file_name_not_path() -> N
         )
         assert source.label == "ledger page.txt"
     assert short_origin("https://www.ledger.example/news/1") == "www.ledger.example"
+    # A dataset document keeps its cluster: "0" alone told a reader nothing.
+    assert short_origin("clusters.jsonl#quake-tarsin/0") == "quake-tarsin/0"
 
 
 _RADIO = """Harbour Radio

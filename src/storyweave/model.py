@@ -332,6 +332,9 @@ def short_origin(origin: str) -> str:
     dataset document's ``cluster/index``."""
     if origin.startswith(("http://", "https://")):
         return origin.split("/")[2]
+    dataset_file, _, document = origin.rpartition("#")
+    if dataset_file and "/" in document:  # "file.jsonl#cluster/index" (ingest.datasets)
+        return document
     return origin.replace("\\", "/").rstrip("/").rsplit("/", 1)[-1] or origin
 
 
