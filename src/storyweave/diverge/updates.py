@@ -63,8 +63,8 @@ def _same_figure(old: Quantity, new: Quantity) -> bool:
     """The same kind of figure, for the same place when both name one."""
     if old.role != new.role or old.kind != new.kind:
         return False
-    if old.names and new.names and not old.names & new.names:
-        return False
+    if old.names != new.names and not old.names & new.names:
+        return False  # another place's toll, or a place's toll against the whole region's
     return not (old.anchors and new.anchors and old.anchors.isdisjoint(new.anchors))
 
 
