@@ -48,6 +48,7 @@ from typing import Any
 import numpy as np
 
 from storyweave import Briefer, BriefOptions
+from storyweave.evaluate.oracle import clipped_gain
 from storyweave.ingest import load_dataset
 from storyweave.model import Sentence
 from storyweave.summarize import features, learned
@@ -187,7 +188,7 @@ class OracleLabeller:
             for i, grams in enumerate(cands):
                 if chosen[i] or words + found[i].words > BUDGET:
                     continue
-                new_hits = [hits[n] + _gain(current[n], grams[n], [r[n] for r in refs]) for n in range(2)]
+                new_hits = [hits[n] + clipped_gain(current[n], grams[n], [r[n] for r in refs]) for n in range(2)]
                 value = 0.0
                 for n in range(2):
                     out = len(refs) * (sum(current[n].values()) + sum(grams[n].values()))
@@ -205,22 +206,6 @@ class OracleLabeller:
             chosen[i] = 1.0
             words += found[i].words
         return chosen
-
-
-def _gain(
-    current: Counter[tuple[str, ...]],
-    added: Counter[tuple[str, ...]],
-    references: list[Counter[tuple[str, ...]]],
-) -> int:
-    """Extra clipped matches, summed over references, from adding ``added``."""
-    gain = 0
-    for ref in references:
-        for gram, count in added.items():
-            limit = ref.get(gram, 0)
-            if limit:
-                have = current.get(gram, 0)
-                gain += min(have + count, limit) - min(have, limit)
-    return gain
 
 
 def fit(records: Sequence[Record]) -> Any:

@@ -123,21 +123,23 @@ def _storyweave(
 ) -> Output:
     """storyweave's cleaner on the scrape's text, as ``storyweave brief page.txt`` runs it."""
 
-    def work() -> Output:
-        article = Article(text=page.text, origin=f"{page.id}.txt")
-        try:
-            cleaned = clean(article, line_model=model, learned=learned)
-        except InputError as error:
-            return Output(kept=(), error=error.problem)
-        return Output(
-            kept=cleaned.paragraphs,
-            title=cleaned.title,
-            outlet=cleaned.outlet,
-            byline=cleaned.byline,
-            published=cleaned.published,
-        )
+    article = Article(text=page.text, origin=f"{page.id}.txt")
+    return _timed(lambda: _cleaned(article, line_model=model, learned=learned))
 
-    return _timed(work)
+
+def _cleaned(article: Article, **settings: Any) -> Output:
+    """What storyweave's cleaner keeps of ``article`` and reads from its header."""
+    try:
+        cleaned = clean(article, **settings)
+    except InputError as error:
+        return Output(kept=(), error=error.problem)
+    return Output(
+        kept=cleaned.paragraphs,
+        title=cleaned.title,
+        outlet=cleaned.outlet,
+        byline=cleaned.byline,
+        published=cleaned.published,
+    )
 
 
 def _cross_validated(
@@ -196,21 +198,8 @@ def _storyweave_html(page: ScrapePage, html_dir: Path | None) -> Output:
     if html is None:
         return Output(kept=(), error="no HTML")
 
-    def work() -> Output:
-        article = Article(text=html, origin=f"{page.id}.html", format="html", url=page.url)
-        try:
-            cleaned = clean(article)
-        except InputError as error:
-            return Output(kept=(), error=error.problem)
-        return Output(
-            kept=cleaned.paragraphs,
-            title=cleaned.title,
-            outlet=cleaned.outlet,
-            byline=cleaned.byline,
-            published=cleaned.published,
-        )
-
-    return _timed(work)
+    article = Article(text=html, origin=f"{page.id}.html", format="html", url=page.url)
+    return _timed(lambda: _cleaned(article))
 
 
 _ROWS = (

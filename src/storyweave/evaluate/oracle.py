@@ -100,7 +100,7 @@ class OracleSystem:
             for index in range(len(candidates)):
                 grams = grams_within(index, budget - words)
                 new_hits = [
-                    hits[n] + self._gain(current[n], grams[n], ref_grams[n]) for n in range(2)
+                    hits[n] + clipped_gain(current[n], grams[n], ref_grams[n]) for n in range(2)
                 ]
                 out_total = [
                     len(refs) * (sum(current[n].values()) + sum(grams[n].values()))
@@ -120,23 +120,24 @@ class OracleSystem:
             words += pick.words
         return chosen
 
-    @staticmethod
-    def _gain(
-        current: Counter[tuple[str, ...]],
-        added: Counter[tuple[str, ...]],
-        references: list[Counter[tuple[str, ...]]],
-    ) -> int:
-        """Extra clipped matches, summed over references, from adding ``added``."""
-        gain = 0
-        for ref in references:
-            for gram, count in added.items():
-                limit = ref.get(gram, 0)
-                if limit:
-                    have = current.get(gram, 0)
-                    gain += min(have + count, limit) - min(have, limit)
-        return gain
-
     def summarize(self, cluster: EvalCluster, budget: int) -> str:
         """The picked sentences in pick order (so the cut falls on the weakest), to the budget."""
         picks = self.select(cluster, budget)
         return truncate_words("\n".join(p.text for p in picks), budget)
+
+
+def clipped_gain(
+    current: Counter[tuple[str, ...]],
+    added: Counter[tuple[str, ...]],
+    references: list[Counter[tuple[str, ...]]],
+) -> int:
+    """Extra clipped n-gram matches, summed over ``references``, from adding ``added`` to
+    ``current`` (the oracle's step; the summarizer's training labels use it too)."""
+    gain = 0
+    for ref in references:
+        for gram, count in added.items():
+            limit = ref.get(gram, 0)
+            if limit:
+                have = current.get(gram, 0)
+                gain += min(have + count, limit) - min(have, limit)
+    return gain

@@ -286,16 +286,20 @@ def create_app(
             async with admission.admitted():
                 return await _unless_abandoned(request, lambda gone: work(submission, gone))
         except _Busy:
-            raise HTTPException(
-                503,
-                f"the server is busy: {admission.capacity} briefings are being made or "
-                "waiting; try again shortly",
-                headers={"Retry-After": str(admission.retry_after())},
-            ) from None
+            raise busy() from None
         except OptionsError as error:
             raise HTTPException(422, str(error)) from None
         except (ModelError, MissingDependency) as error:
             raise HTTPException(503, f"the model cannot be loaded: {error}") from None
+
+    def busy() -> HTTPException:
+        """503 with the time to wait: every compute slot is taken and the queue is full."""
+        return HTTPException(
+            503,
+            f"the server is busy: {admission.capacity} briefings are being made or "
+            "waiting; try again shortly",
+            headers={"Retry-After": str(admission.retry_after())},
+        )
 
     async def in_slot(request: Request, job: Callable[[Callable[[], bool]], T]) -> T | None:
         """``job(should_stop)`` in a worker thread within the briefing slots (503 when the
@@ -307,12 +311,7 @@ def create_app(
                     lambda gone: anyio.to_thread.run_sync(job, gone.is_set, limiter=admission.slots),
                 )
         except _Busy:
-            raise HTTPException(
-                503,
-                f"the server is busy: {admission.capacity} briefings are being made or "
-                "waiting; try again shortly",
-                headers={"Retry-After": str(admission.retry_after())},
-            ) from None
+            raise busy() from None
         except Cancelled:
             return None
 
