@@ -272,12 +272,12 @@ def claim_features(story: StoryContext, found: Sequence[Candidate]) -> np.ndarra
     row_sum = np.zeros(n)
     for start in range(0, n, ROW_CHUNK):
         block = np.asarray(similarity[start : start + ROW_CHUNK], dtype=float)
-        rows = np.arange(start, start + len(block))
-        row_sum[rows] = block.sum(axis=1)
-        same = source_of[rows, None] == source_of[None, :]
-        max_other[rows] = np.where(same, -1.0, block).max(axis=1)
-        same[rows - start, rows] = False
-        same_max[rows] = np.where(same, block, -1.0).max(axis=1)
+        block_rows = np.arange(start, start + len(block))
+        row_sum[block_rows] = block.sum(axis=1)
+        same = source_of[block_rows, None] == source_of[None, :]
+        max_other[block_rows] = np.where(same, -1.0, block).max(axis=1)
+        same[block_rows - start, block_rows] = False
+        same_max[block_rows] = np.where(same, block, -1.0).max(axis=1)
     if n <= 1:
         max_other = np.zeros(n)
     on_topic = {o: float(np.mean(max_other[source_of == o])) for o in set(source_of.tolist())}

@@ -326,9 +326,9 @@ def candidate_words(
                     continue
                 if any(a <= match.start() < b for a, b in quoted):
                     continue
-                word_stem = memo.get(lower)
-                if word_stem is None:
-                    word_stem = memo[lower] = stem(lower)
+                if lower not in memo:
+                    memo[lower] = stem(lower)
+                word_stem = memo[lower]
                 used = outlets_using.get(word_stem, 0) - (word_stem in own_stems)
                 share = used / others
                 context = (
