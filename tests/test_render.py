@@ -79,6 +79,16 @@ def test_markdown_makes_source_text_inert() -> None:
     assert "\\[link\\](http://x)" in text
 
 
+def test_newswire_quotes_and_dashes_show_as_typography_but_json_keeps_the_source() -> None:
+    wire = " ``We held,'' she said _ twice."
+    briefing = make_briefing(wire)
+    shown = "\u201cWe held,\u201d she said \u2014 twice."
+    assert shown in render_markdown(briefing)
+    assert shown in render_html(briefing)
+    assert "\\`" not in render_markdown(briefing)
+    assert wire.strip() in json.loads(render_json(briefing))["summary"][0]["text"]
+
+
 def test_render_rejects_unknown_format() -> None:
     with pytest.raises(ValueError, match="unknown format"):
         render(make_briefing(), "pdf")  # type: ignore[arg-type]

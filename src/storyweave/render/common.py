@@ -17,10 +17,19 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u
 MAX_LISTED_FACTS = 12
 
 
+#: Newswire typewriter conventions (AP, NYT wire copy as in DUC): ``quoted'' and " _ " for a
+#: dash. Shown as the typography they stand for; the JSON keeps the source text as it was.
+_NEWSWIRE = (("``", "\u201c"), ("''", "\u201d"), (" _ ", " \u2014 "))
+
+
 def plain(text: str) -> str:
-    """Source text made safe to print: control and bidi-override characters removed,
-    whitespace folded to single spaces."""
-    return " ".join(_CONTROL.sub("", text).split())
+    """Source text made safe and readable to print: control and bidi-override characters
+    removed, whitespace folded to single spaces, newswire ``quotes'' and " _ " dashes shown
+    as the curly quotes and dashes they stand for."""
+    folded = " ".join(_CONTROL.sub("", text).split())
+    for typed, shown in _NEWSWIRE:
+        folded = folded.replace(typed, shown)
+    return folded
 
 
 def source_number(source_id: str) -> int:
