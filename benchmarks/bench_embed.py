@@ -6,6 +6,7 @@ Run from the repository root::
     PYTHONPATH=src python benchmarks/bench_embed.py --calibrate # thresholds on tests/data/align_pairs.jsonl
     PYTHONPATH=src python benchmarks/bench_embed.py --calibrate --variants DIR...  # + static variants
     PYTHONPATH=src python benchmarks/bench_embed.py --show-facts 8  # eyeball multi-source facts
+    PYTHONPATH=src python benchmarks/bench_embed.py --threads 7  # MiniLM threads x spinning
 
 Speed figures are the median of three runs. The machine is shared, so treat them as rough.
 """
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import resource
 import statistics
@@ -26,6 +28,7 @@ import numpy as np
 
 from storyweave.align import align, similarity_matrix
 from storyweave.embed import (
+    DEFAULT_BATCH_SIZE,
     Embedder,
     LexicalEmbedder,
     OnnxEmbedder,
@@ -142,7 +145,35 @@ def bench_speed(cluster: int) -> None:
     print(f"peak RSS: {peak:.0f} MB")
 
 
-def _minilm_variant(base: OnnxEmbedder, threads: int, batch_size: int, sort: bool) -> OnnxEmbedder:
+def bench_threads(cluster: int, runs: int) -> None:
+    """MiniLM on 1 or 2 threads, spinning or sleeping when idle: median wall and CPU time of
+    ``runs`` encodings of one cluster, the four settings interleaved so that they share the
+    machine's load alike."""
+    texts = [s.text for s in load_cluster(cluster)]
+    minilm = load_embedder("minilm")
+    assert isinstance(minilm, OnnxEmbedder)
+    settings = [(threads, spin) for threads in (2, 1) for spin in (True, False)]
+    variants = {s: _minilm_variant(minilm, s[0], DEFAULT_BATCH_SIZE, True, spin=s[1]) for s in settings}
+    walls: dict[tuple[int, bool], list[float]] = {s: [] for s in settings}
+    cpus: dict[tuple[int, bool], list[float]] = {s: [] for s in settings}
+    print(f"DUC 2004 cluster #{cluster}: {len(texts)} sentences; load average {os.getloadavg()}")
+    for _ in range(runs):
+        for setting, embedder in variants.items():
+            cpu, wall = time.process_time(), time.perf_counter()
+            embedder.encode(texts)
+            walls[setting].append(time.perf_counter() - wall)
+            cpus[setting].append(time.process_time() - cpu)
+    print("| threads | spinning | wall (s) | CPU (s) |\n|---:|---|---:|---:|")
+    for threads, spin in settings:
+        print(f"| {threads} | {'yes' if spin else 'no'} | "
+              f"{statistics.median(walls[threads, spin]):.2f} | "
+              f"{statistics.median(cpus[threads, spin]):.2f} |")
+    print(f"load average after: {os.getloadavg()}")
+
+
+def _minilm_variant(
+    base: OnnxEmbedder, threads: int, batch_size: int, sort: bool, *, spin: bool = False
+) -> OnnxEmbedder:
     """A MiniLM embedder with other run settings (a fresh ONNX session)."""
     import importlib.resources
 
@@ -159,6 +190,7 @@ def _minilm_variant(base: OnnxEmbedder, threads: int, batch_size: int, sort: boo
         batch_size=batch_size,
         threads=threads,
         sort_by_length=sort,
+        spinning=spin,
     )
 
 
@@ -259,6 +291,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--show-facts", type=int, metavar="N", help="print N multi-source facts")
     parser.add_argument("--model", default="minilm", help="backend for --show-facts")
     parser.add_argument(
+        "--threads", type=int, metavar="RUNS", help="MiniLM threads x spinning, RUNS each"
+    )
+    parser.add_argument(
         "--variants", nargs="*", default=(), help="static model folders to add to --calibrate"
     )
     args = parser.parse_args(argv)
@@ -270,6 +305,9 @@ def main(argv: Sequence[str] | None = None) -> None:
         raise SystemExit(f"DUC 2004 data not found at {DUC}; it lives in ../shared/data")
     if args.show_facts:
         show_facts(args.cluster, args.show_facts, args.model)
+        return
+    if args.threads:
+        bench_threads(args.cluster, args.threads)
         return
     bench_speed(args.cluster)
 

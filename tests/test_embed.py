@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 
 from storyweave.embed import (
+    DEFAULT_THREADS,
     STATIC_THRESHOLD,
     UNCALIBRATED_THRESHOLD,
     LexicalEmbedder,
@@ -20,6 +21,7 @@ from storyweave.embed import (
     StaticEmbedder,
     lexical_terms,
     load_embedder,
+    threads_for_load,
 )
 from storyweave.errors import MissingDependency, ModelError
 
@@ -88,6 +90,19 @@ def test_minilm_is_deterministic_and_independent_of_batch_order(minilm: OnnxEmbe
     assert np.allclose(first, reversed_vectors, atol=1e-5)
     alone = minilm.encode([FERRY])
     assert np.allclose(first[0], alone[0], atol=1e-5)
+
+
+@pytest.mark.parametrize(("cores", "load", "threads"), [
+    (2, 0.2, 2), (2, 1.0, 1), (2, 1.6, 1), (2, 12.0, 1), (8, 0.0, DEFAULT_THREADS), (1, 0.0, 1),
+])
+def test_model_threads_follow_the_free_cores(cores: int, load: float, threads: int) -> None:
+    assert threads_for_load(cores, load) == threads
+
+
+def test_minilm_gives_the_same_vectors_on_one_thread_and_on_two() -> None:
+    texts = ["The ferry sank off the coast.", "Rescuers pulled 61 survivors from the water."] * 9
+    one = load_embedder("minilm", threads=1).encode(texts)
+    assert np.array_equal(one, load_embedder("minilm", threads=2).encode(texts))
 
 
 def test_minilm_truncates_very_long_text(minilm: OnnxEmbedder) -> None:

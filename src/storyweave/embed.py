@@ -27,6 +27,7 @@ import importlib.resources
 import itertools
 import json
 import math
+import os
 import re
 import zlib
 from collections import Counter
@@ -67,8 +68,9 @@ MINILM_MAX_TOKENS = 256
 #: on DUC d30001t (177 sentences, 2 threads, medians of 5) 8: 0.50 s, 16: 0.56 s,
 #: 32: 0.58 s, 64: 0.83 s, 256: 1.73 s; sorting itself cut encode time 1.6-2.9x.
 DEFAULT_BATCH_SIZE = 16
-#: onnxruntime intra-op threads: 2 threads encode d30001t in 0.56 s against 0.97 s with 1
-#: (batch 16, a 2-core machine under a load of ~2); outputs are bit-identical either way.
+#: onnxruntime intra-op threads at most: 2 threads encode d30001t in 0.56 s against 0.97 s
+#: with 1 (batch 16, a 2-core machine under a load of ~2); outputs are bit-identical either
+#: way. Fewer when the machine is busy: see :func:`threads_for_load`.
 DEFAULT_THREADS = 2
 #: Width of the hashed lexical vectors. 2**13 keeps collisions rare for a cluster's
 #: vocabulary (a 10-article story has ~3,000 distinct terms) while a 600-sentence matrix
@@ -88,6 +90,24 @@ _CHOICES = (
 STATIC_FORMAT = "storyweave-static/1"
 #: Where the bundled static model lives inside the package.
 STATIC_PACKAGE = "storyweave.models.static"
+
+
+def threads_for_load(cores: int | None = None, load: float | None = None) -> int:
+    """ONNX threads for a model loaded now: :data:`DEFAULT_THREADS` on an idle machine, one
+    thread per core left free by the last minute's load average, never fewer than one.
+
+    A second thread that has to share a busy core costs more than it gives: encoding
+    d30001t with MiniLM on 2 cores at a load of 10-14 (medians of 7, interleaved) took
+    5.5 s wall / 2.2 s CPU on 2 threads and 4.9 s / 1.9 s on one.
+    """
+    cores = cores if cores is not None else (os.cpu_count() or 1)
+    if load is None:
+        try:
+            load = os.getloadavg()[0]
+        except OSError:  # no load average on this platform: assume an idle machine
+            load = 0.0
+    free = cores - int(load + 0.5)
+    return max(1, min(DEFAULT_THREADS, free))
 
 
 class Embedder(Protocol):
@@ -110,12 +130,12 @@ def load_embedder(model: str, *, threads: int | None = None) -> Embedder:
         >>> embedder.encode(["The ferry sank.", "A ferry went down."]).shape
         (2, 8192)
 
-    ``threads`` caps the CPU threads of ONNX backends (``None``: :data:`DEFAULT_THREADS`);
+    ``threads`` caps the CPU threads of ONNX backends (``None``: :func:`threads_for_load`);
     the vectors do not depend on it. Raises :class:`ModelError` for a value that is
     neither a backend nor a loadable model, and :class:`MissingDependency` when the
     backend's package is not installed.
     """
-    threads = threads or DEFAULT_THREADS
+    threads = threads or threads_for_load()
     model = _BY_EMBEDDER_NAME.get(model, model)  # the name a store or briefing records
     if model == "minilm":
         return _load_minilm(threads)
@@ -230,6 +250,7 @@ class OnnxEmbedder:
         batch_size: int = DEFAULT_BATCH_SIZE,
         threads: int = DEFAULT_THREADS,
         sort_by_length: bool = True,
+        spinning: bool = False,
     ) -> None:
         import onnxruntime
         from tokenizers import Tokenizer
@@ -251,6 +272,11 @@ class OnnxEmbedder:
         session_options = onnxruntime.SessionOptions()
         session_options.intra_op_num_threads = threads
         session_options.inter_op_num_threads = 1
+        # Idle threads sleep instead of spinning: under load, spinning threads burn the CPU
+        # the others wait for (d30001t, 2 threads, load 10-14: 3.1 s CPU spinning, 2.2 s not).
+        session_options.add_session_config_entry(
+            "session.intra_op.allow_spinning", "1" if spinning else "0"
+        )
         session_options.execution_mode = onnxruntime.ExecutionMode.ORT_SEQUENTIAL
         session_options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_ENABLE_ALL
         session_options.log_severity_level = 3  # keep onnxruntime's warnings off the terminal
