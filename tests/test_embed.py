@@ -7,6 +7,7 @@ import importlib.util
 import json
 import subprocess
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -18,9 +19,11 @@ from storyweave.embed import (
     UNCALIBRATED_THRESHOLD,
     LexicalEmbedder,
     OnnxEmbedder,
+    RememberingEmbedder,
     StaticEmbedder,
     lexical_terms,
     load_embedder,
+    remembering,
     threads_for_load,
 )
 from storyweave.errors import MissingDependency, ModelError
@@ -103,6 +106,62 @@ def test_minilm_gives_the_same_vectors_on_one_thread_and_on_two() -> None:
     texts = ["The ferry sank off the coast.", "Rescuers pulled 61 survivors from the water."] * 9
     one = load_embedder("minilm", threads=1).encode(texts)
     assert np.array_equal(one, load_embedder("minilm", threads=2).encode(texts))
+
+
+class _Counting:
+    """The static embedder, counting the texts it is asked to encode."""
+
+    def __init__(self) -> None:
+        self.inner = load_embedder("static")
+        self.name, self.default_threshold = self.inner.name, self.inner.default_threshold
+        self.encoded: list[str] = []
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        self.encoded += texts
+        return self.inner.encode(texts)
+
+
+def test_remembering_embedder_encodes_each_text_once_and_forgets_the_oldest_past_its_bound(
+) -> None:
+    counting = _Counting()
+    remembering = RememberingEmbedder(counting, max_bytes=3 * first_row_bytes())
+    first = remembering.encode([FERRY, BANK, FERRY])
+    assert counting.encoded == [FERRY, BANK]
+    assert np.array_equal(first, counting.inner.encode([FERRY, BANK, FERRY]))
+    again = remembering.encode([BANK, "A third text.", FERRY])
+    assert counting.encoded == [FERRY, BANK, "A third text."]
+    assert np.array_equal(again, counting.inner.encode([BANK, "A third text.", FERRY]))
+    remembering.encode(["A fourth text."])  # a fourth row: BANK, the least recently used, goes
+    remembering.encode([FERRY])
+    assert counting.encoded[-1] == "A fourth text."  # FERRY was kept
+    remembering.encode([BANK])
+    assert counting.encoded[-1] == BANK and counting.encoded.count(BANK) == 2
+    assert remembering.encode([]).shape[0] == 0
+
+
+def first_row_bytes() -> int:
+    return int(load_embedder("static").encode(["x"]).nbytes)
+
+
+def test_the_lexical_backend_is_not_remembered_because_its_rows_depend_on_the_batch() -> None:
+    lexical = LexicalEmbedder()
+    assert remembering(lexical) is lexical
+    assert isinstance(remembering(load_embedder("static")), RememberingEmbedder)
+
+
+def test_briefer_encodes_only_the_new_article_when_a_story_is_briefed_again() -> None:
+    from storyweave import Briefer, BriefOptions
+    from storyweave.model import Article
+
+    briefer = Briefer(BriefOptions(model="static"))
+    articles = [Article(text=FERRY + " " + BANK, origin="a"), Article(text=FERRY, origin="b")]
+    briefer.brief(articles)
+    inner = briefer.embedder.inner  # type: ignore[attr-defined]
+    counting = _Counting()
+    briefer.embedder.inner = counting  # type: ignore[attr-defined]
+    briefer.brief([*articles, Article(text=FERRY_REWORDED, origin="c")])
+    assert counting.encoded == [FERRY_REWORDED]
+    assert inner.name == counting.name
 
 
 def test_minilm_truncates_very_long_text(minilm: OnnxEmbedder) -> None:

@@ -42,7 +42,7 @@ from . import align as align_stage
 from . import clean as clean_stage
 from . import diverge as diverge_stage
 from . import summarize as summarize_stage
-from .embed import Embedder, load_embedder
+from .embed import Embedder, load_embedder, remembering
 from .errors import Cancelled, InputError, OptionsError
 from .model import (
     Article,
@@ -109,10 +109,13 @@ class Briefer:
 
     @property
     def embedder(self) -> Embedder:
-        """The embedding backend, loaded on first use."""
+        """The embedding backend, loaded on first use. A loaded one remembers the vectors it
+        gave (bounded): briefing a story again after a new article encodes only that article."""
         if self._embedder is None:
             started = time.perf_counter()
-            self._embedder = load_embedder(self.options.model, threads=self.options.threads)
+            self._embedder = remembering(
+                load_embedder(self.options.model, threads=self.options.threads)
+            )
             _log.info(
                 "loaded the embedding model %s in %.2f s",
                 self._embedder.name, time.perf_counter() - started,

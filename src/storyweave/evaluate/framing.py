@@ -62,27 +62,6 @@ VADER_MIN_VALENCE = 2.0
 #: ROUGE budget for the summary comparison: never binding, lengths are matched by design.
 _NO_CUT = 100_000
 
-class CachingEmbedder:
-    """Wraps an embedder so each distinct sentence is encoded once per evaluation run
-    (the folds brief the same triplets again). Lives as long as the run holds it."""
-
-    def __init__(self, inner: Any) -> None:
-        self.inner = inner
-        self.name: str = inner.name
-        self.default_threshold: float = inner.default_threshold
-        self._memo: dict[str, np.ndarray] = {}
-
-    def encode(self, texts: Sequence[str]) -> np.ndarray:
-        """Rows for ``texts``, encoding only the ones not seen before."""
-        new = [t for t in dict.fromkeys(texts) if t not in self._memo]
-        if new:
-            for text, row in zip(new, self.inner.encode(new)):
-                self._memo[text] = row
-        if not texts:
-            return np.asarray(self.inner.encode([]))
-        return np.stack([self._memo[t] for t in texts])
-
-
 @dataclass
 class FramingCounts:
     """Counts of one system over some triplets."""
@@ -235,7 +214,7 @@ def evaluate_basil(
     progress: bool = True,
 ) -> dict[str, Any]:
     """Every framing system on BASIL (see the module docstring); counts per system."""
-    from ..embed import load_embedder
+    from ..embed import load_embedder, remembering
     from ..options import BriefOptions
     from ..pipeline import Briefer
     from .framing_train import examples_of, fit, grouped_folds
@@ -244,7 +223,7 @@ def evaluate_basil(
     if len(triplets) < max(folds, 2):
         raise OptionsError(f"{path}: {len(triplets)} triplets; cross-validation needs {folds}")
     options = BriefOptions(model=model) if model else BriefOptions()
-    embedder = CachingEmbedder(load_embedder(options.model, threads=options.threads))
+    embedder = remembering(load_embedder(options.model, threads=options.threads))
     fixed = Briefer(options, embedder=embedder, framing_model=LoadedWordModel.off())
     vader = _vader_lexicon()
     shipped = LoadedWordModel.load()
