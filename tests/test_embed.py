@@ -143,6 +143,23 @@ def first_row_bytes() -> int:
     return int(load_embedder("static").encode(["x"]).nbytes)
 
 
+def test_remembering_embedder_shared_by_threads_gives_each_text_its_own_row() -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    static = load_embedder("static")
+    remembering = RememberingEmbedder(static, max_bytes=5 * first_row_bytes())
+    texts = [f"Report number {n} on the ferry." for n in range(12)]
+    expected = static.encode(texts)
+
+    def work(shift: int) -> bool:
+        order = texts[shift:] + texts[:shift]
+        return bool(np.array_equal(remembering.encode(order), np.roll(expected, -shift, axis=0)))
+
+    with ThreadPoolExecutor(4) as pool:
+        assert all(pool.map(work, [n % 12 for n in range(60)]))
+    assert remembering._bytes <= 5 * first_row_bytes()
+
+
 def test_the_lexical_backend_is_not_remembered_because_its_rows_depend_on_the_batch() -> None:
     lexical = LexicalEmbedder()
     assert remembering(lexical) is lexical

@@ -29,6 +29,7 @@ import json
 import math
 import os
 import re
+import threading
 import zlib
 from collections import Counter, OrderedDict
 from collections.abc import Sequence
@@ -134,6 +135,8 @@ class RememberingEmbedder:
 
     The rows are the ones the inner embedder gave the first time; ONNX models give the
     same text rows that differ by < 1e-5 from batch to batch, well under any threshold.
+    Safe to share between threads (the server's requests do): the memory is read and
+    updated under a lock, the encoding itself runs outside it.
     """
 
     def __init__(self, inner: Embedder, *, max_bytes: int = REMEMBERED_BYTES) -> None:
@@ -143,21 +146,27 @@ class RememberingEmbedder:
         self.max_bytes = max_bytes
         self._rows: OrderedDict[str, np.ndarray] = OrderedDict()
         self._bytes = 0
+        self._lock = threading.Lock()
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         """Rows for ``texts``, encoding only the distinct ones not remembered."""
         if not texts:
             return self.inner.encode([])
-        new = [t for t in dict.fromkeys(texts) if t not in self._rows]
+        distinct = list(dict.fromkeys(texts))
+        with self._lock:
+            known = {t: self._rows[t] for t in distinct if t in self._rows}
+        new = [t for t in distinct if t not in known]
         fresh = dict(zip(new, self.inner.encode(new))) if new else {}
-        rows = np.stack([fresh[t] if t in fresh else self._rows[t] for t in texts])
-        for text in dict.fromkeys(texts):
-            self._remember(text, fresh.get(text))
+        rows = np.stack([fresh[t] if t in fresh else known[t] for t in texts])
+        with self._lock:
+            for text in distinct:
+                self._remember(text, fresh.get(text))
         return rows
 
     def _remember(self, text: str, row: np.ndarray | None) -> None:
-        if row is None:  # seen before: now the most recently used
-            self._rows.move_to_end(text)
+        if row is None or text in self._rows:  # seen before: now the most recently used
+            if text in self._rows:  # (unless another thread's rows pushed it out meanwhile)
+                self._rows.move_to_end(text)
             return
         self._rows[text] = row
         self._bytes += row.nbytes
