@@ -13,10 +13,13 @@ import pytest
 from storyweave.align import align, similarity_matrix
 from storyweave.diverge import find_divergences, stale_sentence_ids
 from storyweave.diverge.claims import FEATURES, ClaimModel, load_model
+from storyweave.diverge.conflicts import _same_role
 from storyweave.diverge.context import story_context
 from storyweave.diverge.coverage import single_source
+from storyweave.diverge.updates import is_partial
 from storyweave.embed import Embedder, load_embedder
 from storyweave.model import Divergence, Source
+from storyweave.nlp.quantities import quantities
 
 from .builders import make_source
 
@@ -170,6 +173,40 @@ def test_a_number_revised_later_is_an_update_not_a_superseded_prediction(
     [update] = kinds(divergences, "superseded")
     assert [side.value for side in update.sides] == ["About 30 people", "At least 45 people"]
     assert "gave the number of injured as About 30 people" in update.summary
+
+
+def test_a_part_of_a_toll_is_not_overtaken_by_the_whole(embedder: Embedder) -> None:
+    # "32 more people died" adds to a toll told before; a later total is no update of it.
+    sources = _early_and_late(
+        ["At least 32 more people died in the flooding in Nicaragua, officials said."],
+        ["Around 2,000 people died in the flooding in Nicaragua, officials said."],
+    )
+    assert kinds(run(sources, embedder), "superseded") == []
+
+
+@pytest.mark.parametrize(("text", "partial"), [
+    ("At least 32 more people died on Friday.", True),
+    ("An additional 40 people were injured.", True),
+    ("A further 12 people were injured on Friday.", True),
+    ("Eight others died in Nicaragua in flooding.", False),  # Nicaragua's whole toll
+    ("At least 32 people died on Friday.", False),
+    ("The storm killed 357 people, and more were missing.", False),
+])
+def test_partial_counts_are_told_from_tolls(text: str, partial: bool) -> None:
+    [quantity] = quantities(text)
+    assert is_partial(text, quantity) is partial
+
+
+def test_two_measures_of_one_storm_in_one_fact_are_no_dispute() -> None:
+    # Aligned sentences with distances of different things (the storm's width, the reach
+    # of its winds) share a unit, not what they measure: d30002t set "560-kilometer"
+    # against "175 miles". Measures of one fact need a context word in common.
+    [width] = quantities("A 400-mile (640-kilometer) wide hurricane moved west.")
+    reach = quantities("Tropical storm-force winds stretched 175 miles.")[0]
+    assert width.unit == reach.unit == "mile"
+    assert not _same_role(width, reach, True, 0.8)
+    again = quantities("The hurricane, 300 miles wide, moved west.")[0]
+    assert _same_role(width, again, True, 0.8)
 
 
 def test_other_counts_from_different_days_are_neither_disputed_nor_overtaken(

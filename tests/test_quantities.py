@@ -116,3 +116,14 @@ def test_nearly_five_years_agrees_with_five_years() -> None:
     # A real briefing once set these against each other as a conflict.
     assert compatible(only("He was jailed for nearly five years."), only("He was jailed for five years."))
     assert not compatible(only("He was jailed for nearly five years."), only("He was jailed for three years."))
+
+
+@pytest.mark.parametrize("text", [
+    "The storm was 300 miles wide.",
+    "It measured 483 kilometers across.",
+    "Its winds reached 483 kms inland.",
+])
+def test_distances_keep_their_unit_before_an_adverb_and_share_one_scale(text: str) -> None:
+    distance = only(text)
+    assert distance.unit == "mile"
+    assert distance.low == pytest.approx(300, rel=0.01)

@@ -268,10 +268,12 @@ def _same_role(a: Quantity, b: Quantity, same_fact: bool, cosine: float) -> bool
     if comparable(a, b):
         if a.kind == "count" and a.unit is None:
             return False  # a bare number with no noun: too little to tell what it counts
-        if a.unit in MEASURES and not same_fact:
+        if a.unit in MEASURES:
             # Distances and weights of different things share their unit ("30 miles
-            # offshore" / "50 nautical miles from the rescue"): only aligned sentences.
-            return False
+            # offshore" / "50 nautical miles from the rescue"): only aligned sentences, and
+            # only with a context word in common (d30002t aligned "the 350-mile wide
+            # hurricane" with "tropical storm-force winds 175 miles": two measures of it).
+            return same_fact and shared >= 1
         if a.subject and b.subject and a.subject != b.subject and shared == 0:
             return same_fact
         return same_fact or shared >= 1

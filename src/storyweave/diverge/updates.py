@@ -10,6 +10,7 @@ about the same thing, overtakes it.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from ..model import Divergence, Side
@@ -28,7 +29,7 @@ def find_updates(story: StoryContext, excluded: frozenset[str]) -> tuple[Diverge
         for i, sentence in enumerate(story.sentences)
         if sentence.id not in excluded and story.stamps.get(sentence.source_id) is not None
         for q in current_quantities(story, sentence)
-        if q.role is not None
+        if q.role is not None and not is_partial(sentence.text, q)
     ]
     result = []
     stale_done: set[int] = set()
@@ -57,6 +58,23 @@ def find_updates(story: StoryContext, excluded: frozenset[str]) -> tuple[Diverge
             result.append(_update(story, i, old, j, new))
             stale_done.add(i)
     return tuple(result)
+
+
+#: Words that make a figure a part of a toll, added to one told before: "another 12 were
+#: killed", "32 more people died". ("Eight others died in Nicaragua" after Honduras's
+#: toll is Nicaragua's whole toll: d30002t's key counts it overtaken by Nicaragua's later
+#: "around 2,000".)
+_PARTIAL_BEFORE = re.compile(r"\b(?:another|an additional|a further|additional)\s+$", re.IGNORECASE)
+_PARTIAL_AFTER = re.compile(r"^\s+(?:more|additional|further)\b", re.IGNORECASE)
+
+
+def is_partial(text: str, quantity: Quantity) -> bool:
+    """Whether ``quantity`` counts casualties added to a figure told before."""
+    at = text.find(quantity.text)
+    if at < 0:
+        return False
+    end = at + len(quantity.text)
+    return bool(_PARTIAL_BEFORE.search(text[:at]) or _PARTIAL_AFTER.match(text[end:]))
 
 
 def _same_figure(old: Quantity, new: Quantity) -> bool:

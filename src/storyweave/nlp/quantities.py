@@ -88,7 +88,7 @@ DURATION_HOURS = {
     "fortnight": 336.0, "month": 730.0, "year": 8760.0, "decade": 87600.0,
 }  # fmt: skip
 #: Units of measure: a number of miles is never a number of anything else.
-MEASURES = wordset("""mph kph km kilometer kilometre mile meter metre foot feet inch centimeter
+MEASURES = wordset("""mph kph km kms kilometer kilometre mile meter metre foot feet inch centimeter
     centimetre millimeter millimetre ton tonne kg kilogram gram pound ounce gallon
     litre liter barrel acre hectare degree knot watt megawatt volt""")
 _CURRENCY_SIGNS = {"$": "dollar", "£": "pound", "€": "euro", "¥": "yen"}
@@ -114,7 +114,9 @@ _DIRECTIONS = wordset(
     "north south east west northeast northwest southeast southwest offshore ahead away apart"
 )
 #: Distances on one scale (miles): "50 kilometres" and "31 miles" are one distance.
-DISTANCE_MILES = {"mile": 1.0, "km": 0.621371, "kilometer": 0.621371, "kilometre": 0.621371}
+DISTANCE_MILES = {
+    "mile": 1.0, "km": 0.621371, "kms": 0.621371, "kilometer": 0.621371, "kilometre": 0.621371
+}
 NAUTICAL_MILE = 1.150779
 #: A prison term is worded as "jailed for", "sentenced to", "years in prison".
 _PRISON_WORDS = wordset("jailed jail sentenced sentence prison imprisonment imprisoned")
@@ -364,6 +366,8 @@ def _build(
             run = _noun_run(tokens, end)
             if not run and after == "of":
                 run = _noun_run(tokens, end + 1)  # "dozens of ships"
+            if run and _singular(tokens[run[0]].lower) in MEASURES:
+                run = run[:1]  # "640 kilometers across", "30 miles offshore": the measure
             if run:
                 unit = _singular(tokens[run[-1]].lower)
                 last = run[-1] + 1
