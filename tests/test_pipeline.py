@@ -143,3 +143,31 @@ def test_a_one_line_results_item_is_briefed_and_yields_its_names(briefer: Briefe
     names = {e.name: e for e in briefing.entities}
     assert names["Port Ellis United"].source_ids == ("s4",)
     assert names["Velmora"].type == "place"
+
+
+POLISH = (
+    "Robotnicy portowi w Velmorze zakończyli w niedzielę strajk, który trwał dziewięć dni. "
+    "Związek powiedział, że nowa umowa podnosi płace o sześć procent w ciągu dwóch lat. "
+    "Na redzie wciąż czekało na wejście do portu około czterdziestu statków."
+)
+
+
+def test_an_article_in_another_language_is_set_aside_with_a_reason(briefer: Briefer) -> None:
+    articles = _articles()
+    articles.insert(1, Article(text=POLISH, origin="pl.txt"))
+    briefing = briefer.brief(articles)
+    assert [s.origin for s in briefing.sources] == ["r1.txt", "r2.txt", "r3.txt"]
+    assert [s.id for s in briefing.sources] == ["s1", "s2", "s3"]  # numbered without a gap
+    assert {s.source_id for src in briefing.sources for s in src.sentences} == {"s1", "s2", "s3"}
+    assert all(s.id.startswith(f"{s.source_id}.") for src in briefing.sources for s in src.sentences)
+    [problem] = briefing.problems
+    assert problem.input == "pl.txt" and problem.stage == "language"
+    assert problem.problem.startswith("written in Polish while 3 of the 4 articles are in English")
+    assert briefing.story_check.one_story
+
+
+def test_articles_all_in_one_other_language_are_briefed() -> None:
+    briefing = Briefer(BriefOptions(model="lexical")).brief(
+        [Article(text=POLISH, origin="a.txt"), Article(text=POLISH.replace("około", "ponad"), origin="b.txt")]
+    )
+    assert len(briefing.sources) == 2 and not briefing.problems

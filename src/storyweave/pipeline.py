@@ -58,7 +58,8 @@ from .nlp import quotes as quote_stage
 from .nlp import sentences as sentence_stage
 from .nlp.ner import NameTagger
 from .options import BriefOptions
-from .stories.check import check_story, params_for
+from .stories.check import check_story, other_languages, params_for
+from .stories.clustering import LANGUAGE_NAMES
 from .views import framing as framing_stage
 from .views import outlets as outlets_stage
 from .views import profiles as profiles_stage
@@ -262,6 +263,8 @@ class Briefer:
             )
             if len(cleaned.removed) > MAX_REMOVED_LINES:
                 cut_reports.append(f"{sources[-1].label} ({len(cleaned.removed):,})")
+        sources, foreign = _in_one_language(sources)
+        all_problems += foreign
         sources, cut_note = _within_sentence_budget(sources, options.max_sentences)
         sources = list(profiles_stage.with_profiles(sources, options.outlets))
         timings["clean+segment"] = time.perf_counter() - started
@@ -433,6 +436,42 @@ def _well_formed(article: Article) -> Article:
         if isinstance(value := getattr(article, name), str) and _SURROGATE.search(value)
     }
     return replace(article, **fields) if fields else article  # type: ignore[arg-type]
+
+
+def _in_one_language(sources: list[Source]) -> tuple[list[Source], list[InputProblem]]:
+    """The sources in the language most of them are written in, numbered again from s1,
+    and a problem for each source set aside. Every stage after this one compares
+    sentences, names and words of one language (the bundled models read English); a
+    feed that mixes in another language's reports of the event would otherwise be
+    briefed as a second story."""
+    majority, others = other_languages(sources)
+    if not others:
+        return sources, []
+    kept = [s for s in sources if s.id not in others]
+    language = LANGUAGE_NAMES.get(majority, "one language")
+    problems = [
+        InputProblem(
+            source.origin,
+            f"written in {LANGUAGE_NAMES.get(others[source.id], 'another language')} while "
+            f"{len(kept)} of the {len(sources)} articles are in {language}: a briefing "
+            "compares articles in one language, so brief these on their own",
+            stage="language",
+        )
+        for source in sources if source.id in others
+    ]
+    return [_numbered(source, n) for n, source in enumerate(kept, start=1)], problems
+
+
+def _numbered(source: Source, number: int) -> Source:
+    """``source`` as the ``number``-th source (its id and its sentences' ids)."""
+    source_id = f"s{number}"
+    if source.id == source_id:
+        return source
+    sentences = tuple(
+        replace(s, id=f"{source_id}.{s.id.rpartition('.')[2]}", source_id=source_id)
+        for s in source.sentences
+    )
+    return replace(source, id=source_id, sentences=sentences)
 
 
 def _within_sentence_budget(sources: list[Source], budget: int) -> tuple[list[Source], str]:

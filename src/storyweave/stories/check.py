@@ -19,13 +19,15 @@ sentence (a boilerplate line, a common quote) must not chain into one.
 
 from __future__ import annotations
 
+import math
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
 from ..model import Sentence, Source, StoryCheck, StoryGroup
-from .clustering import top_entities
+from .clustering import detect_language, top_entities
 from .titles import best_title
 
 
@@ -42,6 +44,10 @@ class CheckParams:
     #: Groups join while the average score of their article pairs reaches this.
     group_score: float
     max_matches: int = 3
+    #: After grouping, a smaller group joins the largest when one of its articles and one
+    #: of the largest group's score this much together (inf: never). Short feed items
+    #: of one event are noisy on average but each has a close counterpart.
+    attach_score: float = math.inf
 
 
 # --- calibrated on Multi-News validation clusters and their mixes -----------------------
@@ -63,6 +69,25 @@ NEURAL = CheckParams(entity_weight=0.3, match_cosine=0.6, match_weight=0.1, grou
 #: mixes warned, 83% / 66% of them split exactly right (the MiniLM point: 83%, 1.7%, 99%,
 #: 100%, 83%, 69%). Scores 0.175-0.25 move each figure by at most 5 points.
 LEXICAL = CheckParams(entity_weight=0.3, match_cosine=0.3, match_weight=0.05, group_score=0.2)
+
+
+def other_languages(sources: Sequence[Source]) -> tuple[str, dict[str, str]]:
+    """The language most ``sources`` are written in, and those written in another: source
+    id -> language code. Sources too short to show a language count as any. No others
+    when the sources with a language all share it; a tie goes to the language seen first.
+    """
+    languages = {
+        source.id: detect_language("\n".join(s.text for s in source.sentences))
+        for source in sources
+    }
+    counts = Counter(language for language in languages.values() if language != "und")
+    if not counts:
+        return "und", {}
+    majority = counts.most_common(1)[0][0]
+    return majority, {
+        source_id: language for source_id, language in languages.items()
+        if language not in (majority, "und")
+    }
 
 
 def params_for(embedder_name: str) -> CheckParams:
@@ -113,8 +138,23 @@ def check_story(
                 value = float(scores[np.ix_(members[min(x, other)], members[max(x, other)])].mean())
                 between[min(x, other), max(x, other)] = value
     members.sort(key=lambda group: (-len(group), group[0]))
+    members = _attach(members, scores, params.attach_score)
     groups = [_group(sources, [articles[i].source_id for i in group]) for group in members]
     return StoryCheck(groups=tuple(groups))
+
+
+def _attach(members: list[list[int]], scores: np.ndarray, attach_score: float) -> list[list[int]]:
+    """The groups (largest first) with every other group whose best pair with the largest
+    reaches ``attach_score`` merged into the largest."""
+    if len(members) < 2 or not math.isfinite(attach_score):
+        return members
+    largest, rest = list(members[0]), []
+    for group in members[1:]:
+        if float(scores[np.ix_(group, members[0])].max()) >= attach_score:
+            largest += group
+        else:
+            rest.append(group)
+    return [sorted(largest), *rest]
 
 
 def pair_scores(

@@ -91,6 +91,11 @@ _LANGUAGE_STOPWORDS: dict[str, frozenset[str]] = {
     "nl": frozenset("de het een van en is dat niet op te zijn met voor die aan".split()),
     "pl": frozenset("i w na z się nie do że to jest o jak po przez od za dla".split()),
 }
+#: The names of the languages :func:`detect_language` tells apart.
+LANGUAGE_NAMES = {
+    "en": "English", "de": "German", "fr": "French", "es": "Spanish", "it": "Italian",
+    "pt": "Portuguese", "nl": "Dutch", "pl": "Polish",
+}
 #: Capitalised words that start sentences or are calendar words, not names.
 _NOT_NAMES = wordset(
     """The A An In On At But And Or If When While After Before He She It They We I You His Her
