@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 from html.parser import HTMLParser
 
 import jsonschema
@@ -11,7 +12,7 @@ import pytest
 
 from storyweave.render import render, render_html, render_json, render_markdown, schema
 
-from .builders import make_briefing
+from .builders import make_briefing, make_source
 
 HOSTILE = '<script>alert(1)</script><img src=x onerror="alert(2)">\x1b[31m'
 
@@ -87,6 +88,18 @@ def test_newswire_quotes_and_dashes_show_as_typography_but_json_keeps_the_source
     assert shown in render_html(briefing)
     assert "\\`" not in render_markdown(briefing)
     assert wire.strip() in json.loads(render_json(briefing))["summary"][0]["text"]
+
+
+def test_a_long_list_of_sources_folds_so_the_first_screen_shows_the_story() -> None:
+    few = make_briefing()
+    assert '<details class="badges">' not in render_html(few)
+    many = replace(few, sources=few.sources + tuple(
+        make_source(n, [f"Report {n} on the strike."], outlet=f"Outlet {n % 5}") for n in range(3, 16)
+    ))
+    page = render_html(many)
+    header = page[page.index("<header>"):page.index("</header>")]
+    assert '<details class="badges"><summary>15 sources from 7 outlets</summary>' in header
+    assert header.count('class="badge') >= 15  # every source still listed, folded
 
 
 def test_render_rejects_unknown_format() -> None:

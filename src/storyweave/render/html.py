@@ -26,7 +26,7 @@ from .html_analysis import analysis_sections, divergences_section
 from .html_base import PALETTE, badge, cites, e
 from .html_matrix import MATRIX_CSS, matrix_section
 from .html_top import navigation_html, sides_section, top_card_html
-from .outline import sections, top_card
+from .outline import TopCard, sections, top_card
 from .sides import side_tags
 
 #: Scripts are forbidden outright: a page of escaped source text needs none.
@@ -110,7 +110,7 @@ def render_html_body(
         briefing, sources=tuple(replace(s, outlet=label[s.id]) for s in briefing.sources)
     )
     title = e(headline(briefing))
-    parts = [f'<header><h1>{title}</h1><p class="meta">{_meta(briefing)}</p></header>']
+    parts = [f'<header><h1>{title}</h1><p class="meta">{_meta(briefing, card)}</p></header>']
     parts.append(_story_warning(briefing))
     parts.append(top_card_html(briefing, card))
     parts.append(navigation_html(sections(briefing, matrix=matrix, changes=changes is not None)))
@@ -139,7 +139,7 @@ def _story_warning(briefing: Briefing) -> str:
     items = []
     if len(warning.stories) > 1:
         items += [
-            "<li>" + " ".join(badge(briefing, s) for s in ids) + f" “{e(title)}”</li>"
+            f"<li>“{e(title)}” — " + _badges(briefing, ids, f"{len(ids)} articles") + "</li>"
             for ids, title in warning.stories
         ]
     items += [
@@ -151,9 +151,24 @@ def _story_warning(briefing: Briefing) -> str:
     )
 
 
-def _meta(briefing: Briefing) -> str:
-    badges = " ".join(badge(briefing, s.id) for s in briefing.sources)
-    return f"{len(briefing.sources)} sources: {badges}"
+#: Source badges shown as they are; longer lists fold into a <details> so that the first
+#: screen of a 95-source briefing shows the story, not 95 badges.
+MAX_OPEN_BADGES = 12
+
+
+def _badges(briefing: Briefing, source_ids: Sequence[str], what: str) -> str:
+    """The badges of ``source_ids``, folded under ``what`` when there are many."""
+    badges = " ".join(badge(briefing, s) for s in source_ids)
+    if len(source_ids) <= MAX_OPEN_BADGES:
+        return f"{e(what)}: {badges}"
+    return f'<details class="badges"><summary>{e(what)}</summary>{badges}</details>'
+
+
+def _meta(briefing: Briefing, card: TopCard) -> str:
+    what = f"{card.reports} sources" + (
+        f" from {card.outlets} outlets" if card.outlets != card.reports else ""
+    )
+    return _badges(briefing, [s.id for s in briefing.sources], what)
 
 
 def _summary(briefing: Briefing) -> str:
