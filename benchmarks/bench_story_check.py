@@ -212,8 +212,11 @@ def feed_cluster(embedder: Embedder) -> dict[str, float]:
     if not path.exists():
         return {}
     docs = read_docs(path, embedder)
+    # As a briefing does: articles in another language than most are set aside first.
+    _, others = check.other_languages([replace(d.source, id=str(k)) for k, d in enumerate(docs)])
+    docs = [d for k, d in enumerate(docs) if str(k) not in others]
     groups = run_case(docs)
-    return {"articles": len(docs), "groups": len(groups),
+    return {"articles": len(docs), "set aside (language)": len(others), "groups": len(groups),
             "outside the largest group": (len(docs) - len(groups[0])) / len(docs)}
 
 
