@@ -24,6 +24,7 @@ import gzip
 import pickle
 import sys
 from collections.abc import Callable, Sequence
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -106,7 +107,7 @@ def summarize(item: dict[str, Any], model: Probabilities, words: int) -> str:
     return "\n".join(line.text for line in summary_lines(chosen))
 
 
-def score(old_path: Path, new_path: Path | None) -> None:
+def score(old_path: Path, new_path: Path | None, datasets: Sequence[str]) -> None:
     """Print each system's mean ROUGE per dataset (and over the distinct Multi-News ones)."""
     old = load_trees(old_path)
     new = learned.SentenceScorer.load(new_path) if new_path else (
@@ -121,16 +122,18 @@ def score(old_path: Path, new_path: Path | None) -> None:
     per_set: dict[str, dict[str, dict[str, dict[str, float]]]] = {}
     for name, (_, words) in RUNS.items():
         path = OUT / f"capture-{name}.pkl.gz"
-        if not path.is_file():
+        if name not in datasets or not path.is_file():
             continue
         with gzip.open(path, "rb") as handle:
             items = pickle.load(handle)
         scorer = RougeScorer(duc_settings(words) if name == "duc2004" else multi_news_settings(words))
         systems: dict[str, Callable[[dict[str, Any]], str]] = {
-            "coverage": lambda item: item["coverage"],
-            "learned, as captured (model and selection then)": lambda item: item["learned"],
-            "old model, current selection": lambda item, w=words: summarize(item, old_model, w),
-            "current model, current selection": lambda item, w=words: summarize(item, new.probabilities, w),
+            "coverage": lambda item: str(item["coverage"]),
+            "learned, as captured (model and selection then)": lambda item: str(item["learned"]),
+            "old model, current selection": partial(summarize, model=old_model, words=words),
+            "current model, current selection": partial(
+                summarize, model=new.probabilities, words=words
+            ),
         }
         per_set[name] = {
             system: {item["id"]: scorer.score(make(item), item["references"]) for item in items}
@@ -163,7 +166,7 @@ def main() -> int:
         return 0
     if args.old is None:
         parser.error("score needs --old")
-    score(args.old, args.new)
+    score(args.old, args.new, args.datasets)
     return 0
 
 
