@@ -2,7 +2,12 @@
 
 Every feature is something the pipeline already has: where the sentence sits in its
 article, how long it is, how many outlets state its fact, how much of the story's shared
-vocabulary it carries, how close it is to the story's centre, whether it is a quote.
+vocabulary it carries, how close it is to the story's centre, whether it is a quote. A
+second group (:data:`CANDIDATE_FEATURES`) reads each candidate against the story's other
+candidates: how far it is from where its article's story starts (the first candidate:
+scraped pages open with boilerplate, so the raw index misleads), its rank within the
+story on length and the word features, the coverage summarizer's own first-pick value,
+and its closeness to the candidates' centre.
 
 Two rules keep the model honest across inputs:
 
@@ -25,12 +30,19 @@ import numpy as np
 
 from ..model import Sentence
 from ..nlp.tokens import WORD_RE
-from .candidates import Candidate, Wording, quoted_share
+from .candidates import MIN_CONCEPT_SHARE, Candidate, Wording, quoted_share
 
 #: Sentence index beyond which position stops mattering (few stories put news past it).
 MAX_INDEX = 40
+#: The coverage summarizer's value of a line before anything is chosen, as a feature:
+#: (concept weight + scale x (position prior + support prior)) / words ** exponent, with
+#: :mod:`storyweave.summarize.coverage`'s constants at the time the model was trained
+#: (kept here so that retuning coverage cannot silently change what the model reads).
+COVERAGE_LENGTH_EXPONENT = 0.6
+COVERAGE_POSITION_WEIGHT = 0.75
+COVERAGE_SUPPORT_WEIGHT = 0.5
 
-FEATURE_NAMES: tuple[str, ...] = (
+SENTENCE_FEATURES: tuple[str, ...] = (
     "index",  # 0-based position in its article, capped at MAX_INDEX
     "first",  # 1 for an article's first sentence
     "paragraph",  # 0-based paragraph index, capped at MAX_INDEX
@@ -58,6 +70,23 @@ FEATURE_NAMES: tuple[str, ...] = (
     "stopword_share",  # share of function words
     "article_sentences",  # sentences in its article
 )
+#: Features read against the story's other candidates (:func:`candidate_features`); the
+#: model reads :data:`SENTENCE_FEATURES` then these.
+CANDIDATE_FEATURES: tuple[str, ...] = (
+    "article_rank",  # its place among its article's candidates (0 = where the story starts)
+    "from_start",  # sentences between it and its article's first candidate
+    "article_share",  # share of the story's candidates that come from its article
+    "index_rank",  # rank of its position (1 = earliest in its article among all candidates)
+    "words_rank",  # rank of its length
+    "concept_sum_rank",  # rank of concept_sum
+    "concept_density_rank",  # rank of concept_density
+    "word_df_rank",  # rank of word_df
+    "word_prob_rank",  # rank of word_prob
+    "coverage_rank",  # rank of the coverage summarizer's first-pick value (see COVERAGE_*)
+    "candidate_centroid_rank",  # rank of its mean cosine to the other candidates
+    "candidate_centroid",  # ... that mean cosine (backend's scale)
+)
+FEATURE_NAMES: tuple[str, ...] = SENTENCE_FEATURES + CANDIDATE_FEATURES
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,7 +137,7 @@ def feature_matrix(
     :func:`storyweave.align.similarity_matrix` computes it; an empty matrix leaves the
     similarity features at zero.
     """
-    columns = {name: np.zeros(len(found)) for name in FEATURE_NAMES}
+    columns = {name: np.zeros(len(found)) for name in SENTENCE_FEATURES}
     if not found:
         return np.zeros((0, len(FEATURE_NAMES)))
     outlets = max(stats.outlets, 1)
@@ -141,9 +170,90 @@ def feature_matrix(
             )
         for name, value in row.items():
             columns[name][i] = value
-    if similarity.shape == (len(sentences), len(sentences)) and len(sentences) > 1:
+    similar = similarity.shape == (len(sentences), len(sentences)) and len(sentences) > 1
+    if similar:
         columns.update(_similarity_features(found, sentences, similarity))
-    return np.column_stack([columns[name] for name in FEATURE_NAMES])
+    table = np.column_stack([columns[name] for name in SENTENCE_FEATURES])
+    return candidate_features(found, table, similarity if similar else None)
+
+
+def candidate_concept_weights(found: Sequence[Candidate]) -> tuple[Counter[str], int]:
+    """Concept -> outlets whose candidates carry it, and the number of such outlets, with
+    the floor of :func:`~storyweave.summarize.candidates.concept_weights` (with three or
+    more outlets a concept needs :data:`~storyweave.summarize.candidates.MIN_CONCEPT_SHARE`
+    of them). Read from the candidates alone, so training records need nothing else."""
+    per_source: dict[str, set[str]] = {}
+    for cand in found:
+        per_source.setdefault(cand.sentence.source_id, set()).update(cand.concepts)
+    weights: Counter[str] = Counter()
+    for concepts in per_source.values():
+        weights.update(concepts)
+    outlets = len(per_source)
+    if outlets >= 3:
+        floor = max(2, round(MIN_CONCEPT_SHARE * outlets))
+        weights = Counter({c: n for c, n in weights.items() if n >= floor})
+    return weights, outlets
+
+
+def candidate_features(
+    found: Sequence[Candidate], table: np.ndarray, similarity: np.ndarray | None
+) -> np.ndarray:
+    """``table`` (one row of :data:`SENTENCE_FEATURES` per candidate, as its first columns)
+    with the :data:`CANDIDATE_FEATURES` appended: where each article's story starts (web
+    pages open with boilerplate that is no candidate, so a sentence's index overstates how
+    far into the story it is), within-story ranks of the word features, the coverage
+    summarizer's own value, and closeness to the candidates' centre. ``similarity`` holds
+    the cosines of the candidates' rows (``None``: no similarity, the centroid is zero)."""
+    n = len(found)
+    base = np.asarray(table, dtype=np.float64)[:, : len(SENTENCE_FEATURES)]
+    if n == 0:
+        return np.zeros((0, len(FEATURE_NAMES)))
+    columns = {name: base[:, k] for k, name in enumerate(SENTENCE_FEATURES)}
+    sources = [c.sentence.source_id for c in found]
+    by_article = sorted(range(n), key=lambda i: (sources[i], found[i].sentence.index))
+    article_rank = np.zeros(n)
+    from_start = np.zeros(n)
+    first_index: dict[str, int] = {}
+    taken: Counter[str] = Counter()
+    for i in by_article:
+        source = sources[i]
+        first_index.setdefault(source, found[i].sentence.index)
+        article_rank[i] = min(taken[source], MAX_INDEX)
+        from_start[i] = min(found[i].sentence.index - first_index[source], MAX_INDEX)
+        taken[source] += 1
+    weights, outlets = candidate_concept_weights(found)
+    scale = max(weights.values(), default=1)
+    coverage_value = np.array([
+        (
+            sum(weights[c] for c in cand.concepts)
+            + scale * (
+                COVERAGE_POSITION_WEIGHT * (1.0 - cand.relative) ** 2
+                + COVERAGE_SUPPORT_WEIGHT * len(cand.fact.source_ids) / max(outlets, 1)
+            )
+        )
+        / max(cand.words, 1) ** COVERAGE_LENGTH_EXPONENT
+        for cand in found
+    ])
+    centroid = np.zeros(n)
+    if similarity is not None and n > 1:
+        rows = [c.row for c in found]
+        block = np.asarray(similarity, dtype=np.float64)[np.ix_(rows, rows)]
+        centroid = (block.sum(axis=1) - np.diag(block)) / (n - 1)
+    extra = {
+        "article_rank": article_rank,
+        "from_start": from_start,
+        "article_share": np.array([taken[s] / n for s in sources]),
+        "index_rank": _rank(-columns["index"]),
+        "words_rank": _rank(columns["words"]),
+        "concept_sum_rank": _rank(columns["concept_sum"]),
+        "concept_density_rank": _rank(columns["concept_density"]),
+        "word_df_rank": _rank(columns["word_df"]),
+        "word_prob_rank": _rank(columns["word_prob"]),
+        "coverage_rank": _rank(coverage_value),
+        "candidate_centroid_rank": _rank(centroid),
+        "candidate_centroid": centroid,
+    }
+    return np.column_stack([base, *(extra[name] for name in CANDIDATE_FEATURES)])
 
 
 def _numbers(text: str) -> int:

@@ -9,7 +9,8 @@ over the features of :mod:`storyweave.summarize.features`, trained by
 for testing) and shipped as JSON (:mod:`storyweave.summarize.trees`), evaluated with
 numpy alone.
 
-Selection takes the most probable candidate that still fits the budget, is not a second
+Selection takes the most probable candidate, its probability lowered the closer it is to
+a line already chosen (:data:`MMR_LAMBDA`), that still fits the budget, is not a second
 sentence of a fact already in the summary and is not a paraphrase of a chosen line (the
 same guard as the coverage summarizer), until nothing fits.
 """
@@ -38,6 +39,15 @@ MODELS = Path(__file__).with_name("models")
 #: Cross-validated on the validation clusters: 0.4 scored 46.26/16.91 ROUGE-1/2 against
 #: 46.16/16.85 without the guard, 0.5: 46.24/16.91, 0.6: 46.20/16.88.
 REDUNDANT_SHARE = 0.4
+#: Selection weighs a unit's probability by (1 - MMR_LAMBDA x its highest cosine to a
+#: chosen line), maximal marginal relevance (Carbonell & Goldstein 1998).
+#: Cross-validated on the validation clusters (5 folds, ROUGE-1/2 F1 at 300 words): with
+#: the candidate features 0.2 scored 46.43/17.03 against 46.39/17.00 without; with the
+#: sentence features alone 0.2: 46.25/16.89, 0.4: 46.28/16.81, 0: 46.16/16.78. Within
+#: noise, but both runs agree on 0.2. Dividing a unit's worth by its length in words to
+#: the power 0.2 was also tried: 46.37/16.95 in the training script's cross-validation
+#: (46.43/17.12 in a run with the features in another column order): noise, left out.
+MMR_LAMBDA = 0.2
 #: The model for backends nobody trained one for (user models): the default backend's.
 FALLBACK_EMBEDDER = "minilm-int8-onnx"
 
@@ -114,7 +124,9 @@ def select(
 
     The units are single candidates, worth their probability, and, for a candidate that
     reads only after the sentence before it (``follows``), that sentence and it together,
-    worth their probability weighted by length. The best unit that fits is taken if none
+    worth their probability weighted by length; at each step a unit's worth is lowered by
+    :data:`MMR_LAMBDA` times the highest cosine of its new lines to a chosen line. The
+    best unit that fits is taken if none
     of its lines repeats a fact already in the summary, paraphrases a chosen line or has
     :data:`REDUNDANT_SHARE` of its concepts covered; a following line on its own needs
     its antecedent chosen first.
@@ -128,20 +140,25 @@ def select(
             w_j, w_i = found[j].words, cand.words
             value = (probabilities[j] * w_j + probabilities[i] * w_i) / (w_j + w_i)
             units.append((float(value), (j, i)))
-    # Best first; equal values keep input order, so the result never depends on sort luck.
-    order = sorted(range(len(units)), key=lambda k: (-units[k][0], k))
-    pending = [units[k][1] for k in order]
+    pending = list(range(len(units)))
     something_fits = word_budget is None or any(c.words <= word_budget for c in found)
 
     chosen: list[Candidate] = []
     summary = _Summary()
     taken: set[int] = set()
     while pending:
+        # Best first; equal values keep input order, so the result never depends on sort
+        # luck. A unit close to a chosen line is worth less (maximal marginal relevance).
+        closeness = _closeness(found, units, pending, chosen, taken, similarity)
+        order = sorted(
+            pending, key=lambda k: (-units[k][0] * (1.0 - MMR_LAMBDA * closeness[k]), k)
+        )
         pick: list[int] | None = None
         alive = []
-        for members in pending:
+        for k in order:
+            members = units[k][1]
             if pick is not None:
-                alive.append(members)
+                alive.append(k)
                 continue
             new = [m for m in members if m not in taken]
             verdict = _verdict([found[m] for m in new], similarity, chosen, summary, word_budget)
@@ -152,10 +169,10 @@ def select(
             if max_sentences is not None and len(chosen) + len(new) > max_sentences:
                 continue
             if verdict == "waits":
-                alive.append(members)
+                alive.append(k)
                 continue
             pick = new
-        pending = alive
+        pending = sorted(alive)
         if pick is None:
             break
         for m in pick:
@@ -163,6 +180,27 @@ def select(
             summary.add(found[m])
             taken.add(m)
     return chosen
+
+
+def _closeness(
+    found: Sequence[Candidate],
+    units: Sequence[tuple[float, tuple[int, ...]]],
+    pending: Sequence[int],
+    chosen: Sequence[Candidate],
+    taken: set[int],
+    similarity: np.ndarray,
+) -> dict[int, float]:
+    """For each pending unit, the highest cosine (clipped at 0) of its lines not yet
+    chosen to a chosen line; all zero before anything is chosen or without a similarity
+    matrix."""
+    if not chosen or not MMR_LAMBDA or len(similarity) == 0:
+        return dict.fromkeys(pending, 0.0)
+    rows = [c.row for c in chosen]
+    best = np.clip(np.asarray(similarity)[:, rows].max(axis=1), 0.0, None)
+    return {
+        k: max((float(best[found[m].row]) for m in units[k][1] if m not in taken), default=0.0)
+        for k in pending
+    }
 
 
 class _Summary:
