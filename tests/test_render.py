@@ -102,6 +102,22 @@ def test_a_long_list_of_sources_folds_so_the_first_screen_shows_the_story() -> N
     assert header.count('class="badge') >= 15  # every source still listed, folded
 
 
+def test_the_warning_speaks_of_several_off_topic_articles_in_the_plural() -> None:
+    from storyweave.model import StoryCheck, StoryGroup
+    from storyweave.render.common import story_warning
+
+    base = make_briefing()
+    sources = base.sources + tuple(make_source(n, [f"Report {n}."]) for n in range(3, 7))
+    main = StoryGroup(source_ids=("s1", "s2", "s3", "s4"), title="Strike ends")
+    lone = tuple(StoryGroup(source_ids=(f"s{n}",), title=f"Other {n}") for n in (5, 6))
+    two = replace(base, sources=sources, story_check=StoryCheck(groups=(main, *lone)))
+    warning = story_warning(two)
+    assert warning is not None and warning.headline.startswith("2 of these 6 articles share nothing")
+    assert warning.advice.startswith("They are still in the briefing below")
+    one = replace(two, story_check=StoryCheck(groups=(main, lone[0])))
+    assert story_warning(one).advice.startswith("It is still")  # type: ignore[union-attr]
+
+
 def test_render_rejects_unknown_format() -> None:
     with pytest.raises(ValueError, match="unknown format"):
         render(make_briefing(), "pdf")  # type: ignore[arg-type]

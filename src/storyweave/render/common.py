@@ -110,6 +110,9 @@ def story_warning(briefing: Briefing) -> StoryWarning | None:
         advice = (
             "It is still in the briefing below, where it counts as leaving out what the "
             "others report; --split briefs it apart."
+            if len(off_topic) == 1
+            else "They are still in the briefing below, where they count as leaving out what "
+            "the others report; --split briefs them apart."
         )
     return StoryWarning(headline, stories, off_topic, advice)
 
