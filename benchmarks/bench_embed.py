@@ -7,6 +7,9 @@ Run from the repository root::
     PYTHONPATH=src python benchmarks/bench_embed.py --calibrate --variants DIR...  # + static variants
     PYTHONPATH=src python benchmarks/bench_embed.py --show-facts 8  # eyeball multi-source facts
     PYTHONPATH=src python benchmarks/bench_embed.py --threads 7  # MiniLM threads x spinning
+    PYTHONPATH=src python benchmarks/bench_embed.py --calibrate --agreement 20 --blend 0.5 0.7
+        # + leave-one-out thresholds, link agreement with MiniLM on the first 20 DUC 2004
+        #   clusters, and static+lexical blends (cosine = a*static + (1-a)*lexical)
 
 Speed figures are the median of three runs. The machine is shared, so treat them as rough.
 """
@@ -214,7 +217,70 @@ def f1_at(
     return precision, recall, f1
 
 
-def calibrate(variants: Sequence[str] = ()) -> None:
+def pick_threshold(similarities: np.ndarray, labels: np.ndarray) -> float:
+    """The shipped rule: the highest threshold whose F1 is >= F1_SHARE x the best F1."""
+    grid = np.round(np.arange(0.05, 0.96, 0.01), 2)
+    scores = [f1_at(similarities, labels, float(t))[2] for t in grid]
+    best = max(scores)
+    return max(float(t) for t, s in zip(grid, scores) if s >= F1_SHARE * best)
+
+
+def leave_one_out(similarities: np.ndarray, labels: np.ndarray) -> tuple[float, float]:
+    """Precision and recall when each pair is judged at the threshold picked on the others.
+
+    The pair set is small (82), so the in-sample pick flatters a backend; this says how
+    well the threshold rule itself carries to unseen pairs.
+    """
+    predicted = np.zeros(len(labels), dtype=bool)
+    for held in range(len(labels)):
+        rest = np.arange(len(labels)) != held
+        threshold = pick_threshold(similarities[rest], labels[rest])
+        predicted[held] = similarities[held] >= threshold
+    true_positive = int((predicted & labels).sum())
+    return true_positive / max(int(predicted.sum()), 1), true_positive / max(int(labels.sum()), 1)
+
+
+class BlendEmbedder:
+    """Cosine ``a x static + (1 - a) x lexical``: the two unit rows side by side, scaled."""
+
+    def __init__(self, static: Embedder, weight: float) -> None:
+        self.static, self.lexical, self.weight = static, LexicalEmbedder(), weight
+        self.name = f"{static.name}+lexical@{weight:g}"
+        self.default_threshold = static.default_threshold
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        return np.hstack(
+            [np.sqrt(self.weight) * self.static.encode(texts),
+             np.sqrt(1 - self.weight) * self.lexical.encode(texts)]
+        ).astype(np.float32)
+
+
+def link_pairs(sentences: Sequence[Sentence], vectors: np.ndarray, threshold: float) -> set[tuple[str, str]]:
+    """Pairs of sentence ids that :func:`align` puts in one fact."""
+    pairs: set[tuple[str, str]] = set()
+    for fact in align(sentences, similarity_matrix(vectors), threshold=threshold):
+        ids = sorted(fact.sentence_ids)
+        pairs.update((a, b) for n, a in enumerate(ids) for b in ids[n + 1 :])
+    return pairs
+
+
+def agreement(
+    embedder: Embedder, threshold: float, clusters: Sequence[Sequence[Sentence]],
+    reference: Sequence[set[tuple[str, str]]],
+) -> tuple[float, float]:
+    """Pairwise link precision and recall of ``embedder``'s alignment against MiniLM's."""
+    found = agreed = wanted = 0
+    for sentences, expected in zip(clusters, reference):
+        links = link_pairs(sentences, embedder.encode([s.text for s in sentences]), threshold)
+        found += len(links)
+        agreed += len(links & expected)
+        wanted += len(expected)
+    return agreed / max(found, 1), agreed / max(wanted, 1)
+
+
+def calibrate(
+    variants: Sequence[str] = (), *, agreement_clusters: int = 0, blends: Sequence[float] = ()
+) -> None:
     """Side by side on the pair set: the F1-best threshold range, the shipped default's
     precision/recall/F1, ROC AUC, and each backend's load time and speed on DUC d30001t.
 
@@ -226,22 +292,39 @@ def calibrate(variants: Sequence[str] = ()) -> None:
     numbers = np.array([p["kind"] == "numbers" for p in pairs])
     print(f"{len(pairs)} pairs, {int(labels.sum())} same-fact")
     speed_texts = [s.text for s in load_cluster(0)] if DUC.is_file() else []
+    clusters = [load_cluster(i) for i in range(agreement_clusters)]
+    reference: list[set[tuple[str, str]]] = []
+    if clusters:
+        minilm = load_embedder("minilm")
+        reference = [
+            link_pairs(c, minilm.encode([s.text for s in c]), minilm.default_threshold)
+            for c in clusters
+        ]
+        print(f"agreement: alignment links on DUC 2004 clusters 0-{agreement_clusters - 1}, "
+              f"MiniLM at {minilm.default_threshold} made {sum(map(len, reference))} links")
     print(
         "| backend | best F1 (thresholds) | pick (F1 >= 0.93 x best) | default | P | R | F1 "
-        "| AUC | different-number recall | load s | sentences/s (d30001t) |"
+        "| AUC | different-number recall | LOO P | LOO R | agreement P | agreement R "
+        "| load s | sentences/s (d30001t) |"
     )
-    print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
-    for model in ("minilm", "static", "lexical", *variants):
+    print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    models: list[tuple[str, float | None]] = [
+        (m, None) for m in ("minilm", "static", "static-learned", "lexical", *variants)
+    ]
+    models += [(m, a) for m in ("static", "static-learned") for a in blends]
+    for model, blend in models:
         started = time.perf_counter()
         embedder = load_embedder(model)
+        if blend is not None:
+            embedder = BlendEmbedder(embedder, blend)
         load_seconds = time.perf_counter() - started
         similarities = pair_similarities(embedder, pairs)
         grid = np.round(np.arange(0.05, 0.96, 0.01), 2)
         scores = [f1_at(similarities, labels, float(t))[2] for t in grid]
         best = max(scores)
         plateau = [float(t) for t, s in zip(grid, scores) if s >= best - 1e-9]
-        pick = max(float(t) for t, s in zip(grid, scores) if s >= F1_SHARE * best)
-        default = pick if model in variants else embedder.default_threshold
+        pick = pick_threshold(similarities, labels)
+        default = pick if model in variants or blend is not None else embedder.default_threshold
         precision, recall, f1 = f1_at(similarities, labels, default)
         number_recall = float((similarities[numbers] >= default).mean())
         positive, negative = similarities[labels], similarities[~labels]
@@ -255,17 +338,25 @@ def calibrate(variants: Sequence[str] = ()) -> None:
             seconds = median_time(lambda e=embedder: e.encode(speed_texts))  # type: ignore[misc]
             speed = f"{len(speed_texts) / seconds:,.0f}"
         label = Path(model).name if model in variants else model
+        if blend is not None:
+            label += f" + lexical (a = {blend:g})"
+        loo_precision, loo_recall = leave_one_out(similarities, labels)
+        agree = (
+            "{:.3f} | {:.3f}".format(*agreement(embedder, default, clusters, reference))
+            if clusters else " | "
+        )
         print(
             f"| {label} | {best:.3f} ({plateau[0]:.2f}..{plateau[-1]:.2f}) | {pick:.2f} | "
             f"{default:.2f} | {precision:.3f} | {recall:.3f} | {f1:.3f} | {auc:.3f} | "
-            f"{number_recall:.2f} | {load_seconds:.2f} | {speed} |"
+            f"{number_recall:.2f} | {loo_precision:.3f} | {loo_recall:.3f} | {agree} | "
+            f"{load_seconds:.2f} | {speed} |"
         )
-        if model == "static":
+        if model.startswith("static") and blend is None:
             curve = ", ".join(
                 "{:.2f}: P {:.2f} R {:.2f}".format(t, *f1_at(similarities, labels, float(t))[:2])
                 for t in np.round(np.arange(0.45, 0.80, 0.03), 2)
             )
-            print(f"|  | static precision/recall by threshold: {curve} |||||||||")
+            print(f"|  | {model} precision/recall by threshold: {curve} |||||||||||||")
 
 
 def show_facts(cluster: int, limit: int, model: str) -> None:
@@ -296,10 +387,18 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument(
         "--variants", nargs="*", default=(), help="static model folders to add to --calibrate"
     )
+    parser.add_argument(
+        "--agreement", type=int, default=0, metavar="N",
+        help="--calibrate: link agreement with MiniLM on the first N DUC 2004 clusters",
+    )
+    parser.add_argument(
+        "--blend", type=float, nargs="*", default=(), metavar="A",
+        help="--calibrate: add static+lexical blends with static weight A",
+    )
     args = parser.parse_args(argv)
     print("reproduce: PYTHONPATH=src python benchmarks/bench_embed.py " + " ".join(sys.argv[1:]))
     if args.calibrate:
-        calibrate(args.variants)
+        calibrate(args.variants, agreement_clusters=args.agreement, blends=args.blend)
         return
     if not DUC.is_file():
         raise SystemExit(f"DUC 2004 data not found at {DUC}; it lives in ../shared/data")

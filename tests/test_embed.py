@@ -15,6 +15,7 @@ import pytest
 
 from storyweave.embed import (
     DEFAULT_THREADS,
+    STATIC_LEARNED_THRESHOLD,
     STATIC_THRESHOLD,
     UNCALIBRATED_THRESHOLD,
     LexicalEmbedder,
@@ -23,12 +24,15 @@ from storyweave.embed import (
     StaticEmbedder,
     lexical_terms,
     load_embedder,
+    model_option,
     remembering,
     threads_for_load,
 )
 from storyweave.errors import MissingDependency, ModelError
 
 PAIRS = Path(__file__).resolve().parent / "data" / "align_pairs.jsonl"
+#: Just under the learned static model's calibrated F1 on the pairs (see embed.py).
+STATIC_LEARNED_FLOOR = 0.73
 
 FERRY = "A passenger ferry capsized on Lake Varn on Tuesday, killing at least 52 people."
 FERRY_REWORDED = "At least 52 people died when a ferry overturned on Lake Varn on Tuesday."
@@ -56,11 +60,18 @@ def static() -> StaticEmbedder:
     return embedder
 
 
+@pytest.fixture(scope="module")
+def static_learned() -> StaticEmbedder:
+    embedder = load_embedder("static-learned")
+    assert isinstance(embedder, StaticEmbedder)
+    return embedder
+
+
 def _cos(vectors: np.ndarray, i: int, j: int) -> float:
     return float(vectors[i] @ vectors[j])
 
 
-@pytest.mark.parametrize("backend", ["minilm", "static", "lexical"])
+@pytest.mark.parametrize("backend", ["minilm", "static", "static_learned", "lexical"])
 def test_encode_gives_unit_float32_rows(backend: str, request: pytest.FixtureRequest) -> None:
     embedder = request.getfixturevalue(backend)
     vectors = embedder.encode([FERRY, FERRY_REWORDED, BANK])
@@ -69,7 +80,7 @@ def test_encode_gives_unit_float32_rows(backend: str, request: pytest.FixtureReq
     assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
 
 
-@pytest.mark.parametrize("backend", ["minilm", "static", "lexical"])
+@pytest.mark.parametrize("backend", ["minilm", "static", "static_learned", "lexical"])
 def test_empty_input_gives_empty_matrix_of_the_right_width(
     backend: str, request: pytest.FixtureRequest
 ) -> None:
@@ -78,7 +89,7 @@ def test_empty_input_gives_empty_matrix_of_the_right_width(
     assert embedder.encode([]).shape == (0, width)
 
 
-@pytest.mark.parametrize("backend", ["minilm", "static", "lexical"])
+@pytest.mark.parametrize("backend", ["minilm", "static", "static_learned", "lexical"])
 def test_paraphrase_scores_above_unrelated(backend: str, request: pytest.FixtureRequest) -> None:
     embedder = request.getfixturevalue(backend)
     vectors = embedder.encode([FERRY, FERRY_REWORDED, BANK])
@@ -269,7 +280,8 @@ def test_onnx_folder_loads_like_minilm(tmp_path: Path, minilm: OnnxEmbedder) -> 
 
 
 @pytest.mark.parametrize(
-    "backend, floor", [("minilm", 0.72), ("static", 0.70), ("lexical", 0.66)]
+    "backend, floor",
+    [("minilm", 0.72), ("static", 0.70), ("static_learned", STATIC_LEARNED_FLOOR), ("lexical", 0.66)],
 )
 def test_default_threshold_separates_the_labelled_pairs(
     backend: str, floor: float, request: pytest.FixtureRequest
@@ -277,7 +289,7 @@ def test_default_threshold_separates_the_labelled_pairs(
     """Quality gate: F1 of "same fact" at the shipped threshold on tests/data/align_pairs.jsonl.
 
     Floors sit just under the calibrated figures (minilm 0.754, static 0.727,
-    lexical 0.701).
+    static-learned 0.743, lexical 0.701).
     """
     embedder = request.getfixturevalue(backend)
     pairs = [json.loads(line) for line in PAIRS.read_text(encoding="utf-8").splitlines()]
@@ -294,7 +306,11 @@ def test_default_threshold_separates_the_labelled_pairs(
     assert f1 >= floor
 
 
-def test_static_is_deterministic_and_independent_of_the_batch(static: StaticEmbedder) -> None:
+@pytest.mark.parametrize("backend", ["static", "static_learned"])
+def test_static_is_deterministic_and_independent_of_the_batch(
+    backend: str, request: pytest.FixtureRequest
+) -> None:
+    static = request.getfixturevalue(backend)
     texts = [FERRY, BANK, FERRY_REWORDED, "Short one."]
     first = static.encode(texts)
     assert np.array_equal(first, static.encode(texts))
@@ -302,10 +318,11 @@ def test_static_is_deterministic_and_independent_of_the_batch(static: StaticEmbe
     assert np.array_equal(first[:1], static.encode([FERRY]))
 
 
-def test_static_loads_without_onnxruntime_or_torch() -> None:
+@pytest.mark.parametrize("backend", ["static", "static-learned"])
+def test_static_loads_without_onnxruntime_or_torch(backend: str) -> None:
     code = (
         "import sys; from storyweave.embed import load_embedder;"
-        "e=load_embedder('static'); e.encode(['A ferry sank.']);"
+        f"e=load_embedder({backend!r}); e.encode(['A ferry sank.']);"
         "bad=[m for m in ('onnxruntime','torch','model2vec') if m in sys.modules];"
         "sys.stdout.write(','.join(bad))"
     )
@@ -335,6 +352,15 @@ def test_static_threshold_is_calibrated_and_recorded(static: StaticEmbedder) -> 
     assert static.default_threshold == STATIC_THRESHOLD
     assert 0.3 <= STATIC_THRESHOLD <= 0.9
     assert static.name.startswith("static-minilm")
+
+
+def test_static_learned_threshold_is_calibrated_and_recorded(
+    static_learned: StaticEmbedder,
+) -> None:
+    assert static_learned.default_threshold == STATIC_LEARNED_THRESHOLD
+    assert 0.3 <= STATIC_LEARNED_THRESHOLD <= 0.9
+    assert static_learned.name.startswith("static-learned")
+    assert model_option(static_learned.name) == "static-learned"
 
 
 def test_static_folder_loads_with_an_uncalibrated_threshold(tmp_path: Path) -> None:

@@ -103,7 +103,8 @@ def configure_logging(args: argparse.Namespace) -> None:
 #: How the model flag reads wherever a command briefs.
 MODEL_HELP = (
     "embedding backend: 'minilm' (bundled, default), 'static' (bundled static vectors "
-    "distilled from MiniLM: ~100x faster, lower alignment precision), 'lexical' (no model), "
+    "distilled from MiniLM: ~100x faster, lower alignment precision), 'static-learned' "
+    "(static vectors trained to predict MiniLM's sentence vectors), 'lexical' (no model), "
     "a folder with model.onnx + tokenizer.json (or static.json), or a sentence-transformers "
     "name/path (needs storyweave[st])"
 )
