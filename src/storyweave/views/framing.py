@@ -222,9 +222,11 @@ def find_framing(
             family_count[key] = family_count.get(key, 0) + 1
     title_stems = {s.id: set(content_stems(s.title)) for s in sources if s.title}
 
+    labels = {s.id: s.label for s in sources}
     result: dict[str, tuple[FramingNote, ...]] = {}
     for source in sources:
         others = [s for s in sources if s.id != source.id]
+        other_labels = {s.id: labels[s.id] for s in others}
         if not others:
             result[source.id] = ()
             continue
@@ -262,8 +264,8 @@ def find_framing(
             else:
                 citation = sentence.id
                 note = _neutral_note(
-                    sentence, others, fact_of, row_of, sentences, vectors, similarity, order_of,
-                    source_code,
+                    sentence, other_labels, fact_of, row_of, sentences, vectors, similarity,
+                    order_of, source_code,
                 )
             notes.append(FramingNote(term=term, kind=hit.kind, citation=citation, note=note))  # type: ignore[arg-type]
         result[source.id] = tuple(notes)
@@ -374,7 +376,7 @@ def _extend_back_proper(text: str, start: int) -> int:
 
 def _neutral_note(
     sentence: Sentence,
-    others: Sequence[Source],
+    label_of: Mapping[str, str],
     fact_of: dict[str, Fact],
     row_of: dict[str, int],
     sentences: Sequence[Sentence],
@@ -383,14 +385,14 @@ def _neutral_note(
     order_of: Mapping[str, tuple[int, int]],
     source_code: np.ndarray,
 ) -> str:
-    """How the other outlets state what ``sentence`` states, in one line.
+    """How the other outlets state what ``sentence`` states, in one line (``label_of``:
+    source id -> label of every other outlet).
 
     Each other outlet offers its sentence of highest cosine (at least
     :data:`MIN_NEUTRAL_COSINE`; the first of equals in reading order). Only the sentences
     whose ``similarity`` entry comes within :data:`ROUNDING_MARGIN` of that floor are
     scored, by the dot product of their vectors.
     """
-    label_of = {s.id: s.label for s in others}
     picked: list[tuple[float, Sentence]] = []
     fact = fact_of.get(sentence.id)
     row = row_of.get(sentence.id)

@@ -204,9 +204,8 @@ class LoadedWordModel:
         """The probability that each candidate is loaded wording."""
         if not candidates:
             return np.zeros(0)
-        rows = np.array(
-            [self.lexicon_features(c.stem) + list(c.context) for c in candidates], dtype=float
-        )
+        lexical = {c.stem: self.lexicon_features(c.stem) for c in candidates}  # once per stem
+        rows = np.array([lexical[c.stem] + list(c.context) for c in candidates], dtype=float)
         return logistic(rows @ np.array(self.weights) + self.bias)
 
     def loaded_stems(
@@ -333,7 +332,7 @@ def candidate_words(
                 first = match.start() <= lead
                 if word[0].isupper() and not first:
                     continue
-                if any(a <= match.start() < b for a, b in quoted):
+                if quoted and any(a <= match.start() < b for a, b in quoted):
                     continue
                 word_stem = stem_of(lower)
                 used = outlets_using.get(word_stem, 0) - (word_stem in own_stems)
