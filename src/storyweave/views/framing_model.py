@@ -205,7 +205,10 @@ class LoadedWordModel:
         if not candidates:
             return np.zeros(0)
         lexical = {c.stem: self.lexicon_features(c.stem) for c in candidates}  # once per stem
-        rows = np.array([lexical[c.stem] + list(c.context) for c in candidates], dtype=float)
+        rows = np.hstack([
+            np.array([lexical[c.stem] for c in candidates], dtype=float),
+            np.array([c.context for c in candidates], dtype=float),
+        ])
         return logistic(rows @ np.array(self.weights) + self.bias)
 
     def loaded_stems(
