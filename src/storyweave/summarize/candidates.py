@@ -9,6 +9,7 @@ worded with a label the briefing flags as loaded).
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import Counter
 from collections.abc import Sequence
@@ -71,25 +72,17 @@ class Wording:
 
 def story_wording(sentences: Sequence[Sentence]) -> list[Wording]:
     """The :class:`Wording` of every sentence, stemming each distinct word once."""
-    stems: dict[str, str] = {}
-
-    def stem_word(word: str) -> str:
-        found = stems.get(word)
-        if found is None:
-            found = stems[word] = stem(word)
-        return found
-
-    result = []
-    for sentence in sentences:
-        raw = words(sentence.text)
-        result.append(
-            Wording(
-                words=tuple(raw),
-                content=tuple(stem_word(w) for w in raw if w not in STOPWORDS),
-                concepts=frozenset(word_concepts(raw, stem_word)),
-            )
+    split = [words(sentence.text) for sentence in sentences]
+    stems = {word: stem(word) for word in set(itertools.chain.from_iterable(split))}
+    stem_word = stems.__getitem__
+    return [
+        Wording(
+            words=tuple(raw),
+            content=tuple(stems[w] for w in raw if w not in STOPWORDS),
+            concepts=frozenset(word_concepts(raw, stem_word)),
         )
-    return result
+        for raw in split
+    ]
 
 
 @dataclass(frozen=True, slots=True)

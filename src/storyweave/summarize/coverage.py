@@ -49,6 +49,10 @@ def select(
 ) -> list[Candidate]:
     """Take the best new concept weight per word until the budget is spent.
 
+    Each candidate's uncovered weight is kept up to date as lines are chosen (the weight of
+    a newly covered concept is taken off the candidates that have it) rather than summed
+    again over its concepts in every round.
+
     Restarting the greedy from each of the best few first lines and keeping the summary
     of highest total concept weight (closer to the exact ILP optimum) was tried: it lost
     0.2-0.5 ROUGE-2 on DUC 2004, so the plain ratio-greedy stays.
@@ -63,6 +67,13 @@ def select(
         for c in candidates
     ]
     something_fits = word_budget is None or any(c.words <= word_budget for c in candidates)
+    # Each candidate's weight of concepts the summary does not cover yet (whole numbers, so
+    # taking a chosen line's concepts off is exact): kept up to date as lines are chosen.
+    uncovered = [sum(weights[c] for c in cand.concepts) for cand in candidates]
+    holders: dict[str, list[int]] = {}  # concept -> the candidates that have it
+    for i, cand in enumerate(candidates):
+        for concept in cand.concepts:
+            holders.setdefault(concept, []).append(i)
     chosen: list[Candidate] = []
     covered: set[str] = set()
     used_facts: set[str] = set()
@@ -70,13 +81,13 @@ def select(
     while max_sentences is None or len(chosen) < max_sentences:
         best: Candidate | None = None
         best_score = 0.0
-        for cand, prior in zip(candidates, priors):
+        for cand, prior, weight in zip(candidates, priors, uncovered):
             if cand.fact.id in used_facts:
                 continue
             over = word_budget is not None and used_words + cand.words > word_budget
             if over and (chosen or something_fits):
                 continue  # a first line may overshoot only when nothing fits
-            gain = sum(weights[c] for c in cand.concepts - covered) + prior
+            gain = weight + prior
             if gain <= 0:
                 continue
             discount = QUOTE_DISCOUNT if cand.quoted else 1.0
@@ -88,6 +99,9 @@ def select(
         if best is None:
             break
         chosen.append(best)
+        for concept in best.concepts - covered:
+            for i in holders[concept]:
+                uncovered[i] -= weights[concept]
         covered |= best.concepts
         used_facts.add(best.fact.id)
         used_words += best.words

@@ -204,9 +204,11 @@ class LoadedWordModel:
         """The probability that each candidate is loaded wording."""
         if not candidates:
             return np.zeros(0)
-        rows = np.array(
-            [self.lexicon_features(c.stem) + list(c.context) for c in candidates], dtype=float
-        )
+        lexical = {c.stem: self.lexicon_features(c.stem) for c in candidates}  # once per stem
+        rows = np.hstack([
+            np.array([lexical[c.stem] for c in candidates], dtype=float),
+            np.array([c.context for c in candidates], dtype=float),
+        ])
         return logistic(rows @ np.array(self.weights) + self.bias)
 
     def loaded_stems(
@@ -282,7 +284,15 @@ def candidate_words(
     """
     if len(sources) < 2:
         return []
-    stems_of = {s.id: _source_stems(s) for s in sources}
+    memo: dict[str, str] = {}  # word -> stem, for this call only
+
+    def stem_of(word: str) -> str:
+        found = memo.get(word)
+        if found is None:
+            found = memo[word] = stem(word)
+        return found
+
+    stems_of = {s.id: _source_stems(s, stem_of) for s in sources}
     # How many sources use each stem: a word's share of the *other* outlets is this count,
     # less one when its own source uses it, over their number.
     outlets_using: dict[str, int] = {}
@@ -292,18 +302,15 @@ def candidate_words(
     fact_of = {sid: fact for fact in facts for sid in fact.sentence_ids}
     row_of = {s.id: i for i, s in enumerate(sentences)}
     closest = _closest_other_rows(sentences, vectors, similarity)
-    memo: dict[str, str] = {}  # word -> stem, for this call only
     row_stems: dict[int, frozenset[str]] = {}  # row -> stems of its words, for this call only
 
     def stems_of_row(row: int) -> frozenset[str]:
         if row not in row_stems:
-            found = set()
-            for word in words(sentences[row].text):
-                if word not in memo:
-                    memo[word] = stem(word)
-                found.add(memo[word])
-            row_stems[row] = frozenset(found)
+            row_stems[row] = frozenset(stem_of(word) for word in words(sentences[row].text))
         return row_stems[row]
+
+    # Lower-cased word -> the features of its own letters (suffixes, length, hyphen).
+    shapes: dict[str, tuple[float, ...]] = {}
 
     result: list[Candidate] = []
     for source in sources:
@@ -316,25 +323,31 @@ def candidate_words(
         for sentence in source.sentences:
             counterpart, cosine = _counterpart(sentence, fact_of, row_of, closest, stems_of_row)
             quoted = masks.get(sentence.id, [])
-            for match in _WORD.finditer(sentence.text):
+            text = sentence.text
+            # A word is the sentence's first when only quote marks, brackets and dashes
+            # come before it.
+            lead = len(text) - len(text.lstrip(" \"'“‘(—–-"))
+            for match in _WORD.finditer(text):
                 word = match.group()
                 lower = word.lower().replace("’", "'")
                 if len(lower) < MIN_WORD_LENGTH or lower in STOPWORDS:
                     continue
-                first = not sentence.text[: match.start()].strip(" \"'“‘(—–-")
+                first = match.start() <= lead
                 if word[0].isupper() and not first:
                     continue
-                if any(a <= match.start() < b for a, b in quoted):
+                if quoted and any(a <= match.start() < b for a, b in quoted):
                     continue
-                if lower not in memo:
-                    memo[lower] = stem(lower)
-                word_stem = memo[lower]
+                word_stem = stem_of(lower)
                 used = outlets_using.get(word_stem, 0) - (word_stem in own_stems)
                 share = used / others
+                if lower not in shapes:
+                    shapes[lower] = (
+                        *(float(lower.endswith(s)) for s in SUFFIXES),
+                        len(lower) / 10.0,
+                        float("-" in lower),
+                    )
                 context = (
-                    *(float(lower.endswith(s)) for s in SUFFIXES),
-                    len(lower) / 10.0,
-                    float("-" in lower),
+                    *shapes[lower],
                     float(first),
                     share,
                     float(counterpart is not None and word_stem in counterpart),
@@ -392,10 +405,11 @@ def _closest_other_rows(
     return result
 
 
-def _source_stems(source: Source) -> set[str]:
-    """Stems of every word of a source, headline included."""
+def _source_stems(source: Source, stem_of: Callable[[str], str] = stem) -> set[str]:
+    """Stems of every word of a source, headline included (``stem_of``: :func:`stem`, or
+    the caller's memo of it)."""
     text = " ".join([source.title or ""] + [s.text for s in source.sentences])
-    return {stem(w) for w in words(text)}
+    return {stem_of(w) for w in words(text)}
 
 
 def _counterpart(
