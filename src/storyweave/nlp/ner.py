@@ -128,6 +128,7 @@ class Lexicons:
 
     places: frozenset[tuple[str, ...]]
     place_lengths: tuple[int, ...]
+    place_starts: frozenset[str]  # the first word of every place name
     countries: frozenset[tuple[str, ...]]
     first_names: frozenset[str]
     surnames: frozenset[str]
@@ -149,8 +150,9 @@ class Lexicons:
         countries = frozenset(tuple(name.split()) for name in rows("countries.txt"))
         places |= countries
         lengths = tuple(sorted({len(p) for p in places if p}, reverse=True))
+        starts = frozenset(p[0] for p in places if p)
         stems = frozenset(c[0][:4] for c in countries if len(c) == 1 and len(c[0]) > 4)
-        return cls(places, lengths, countries, frozenset(rows("first_names.txt")),
+        return cls(places, lengths, starts, countries, frozenset(rows("first_names.txt")),
                    frozenset(rows("surnames.txt")), stems)
 
 
@@ -202,7 +204,7 @@ def _place_tags(words: list[str], lexicons: Lexicons) -> list[str]:
     lowered = [w.lower() for w in words]
     i = 0
     while i < len(words):
-        if not _capitalised(words[i]):
+        if not _capitalised(words[i]) or lowered[i] not in lexicons.place_starts:
             i += 1
             continue
         for length in lexicons.place_lengths:
@@ -260,10 +262,20 @@ def sentence_features(
     """
     words = [t.text for t in tokens]
     lower = [w.lower() for w in words]
+    n = len(words)
+    read = [
+        i for i, w in enumerate(words)
+        if every
+        or w[:1].isupper()
+        or w[:1].isdigit()
+        or (0 < i < n - 1 and words[i - 1][:1].isupper() and words[i + 1][:1].isupper())
+    ]
+    out: list[list[str] | None] = [None] * n
+    if not read:
+        return out
     caps_line = _is_caps_line(tokens)
     places = _place_tags(words, lexicons)
     runs = _runs(words, caps_line)
-    n = len(words)
 
     def lexicon_tags(i: int) -> str:
         word = words[i]
@@ -292,55 +304,58 @@ def sentence_features(
         return rest or "-"
 
     # Each token's word, shape and word-list tags, padded so that i-2 .. i+2 always exist.
+    # Shapes and tags are worked out on first use: most tokens of a sentence are not read.
     padded_words = ["<s>", "<s>", *lower, "</s>", "</s>"]
-    padded_shapes = ["<s>", "<s>", *(document.shape(w) for w in words), "</s>", "</s>"]
-    padded_lex = ["<s>", "<s>", *(lexicon_tags(i) for i in range(n)), "</s>", "</s>"]
+    padded_shapes: list[str | None] = ["<s>", "<s>", *([None] * n), "</s>", "</s>"]
+    padded_lex: list[str | None] = ["<s>", "<s>", *([None] * n), "</s>", "</s>"]
 
     def word(i: int) -> str:
         return padded_words[i + 2]
 
     def shape(i: int) -> str:
-        return padded_shapes[i + 2]
+        found = padded_shapes[i + 2]
+        if found is None:
+            found = padded_shapes[i + 2] = document.shape(words[i])
+        return found
 
     def lex(i: int) -> str:
-        return padded_lex[i + 2]
+        found = padded_lex[i + 2]
+        if found is None:
+            found = padded_lex[i + 2] = lexicon_tags(i)
+        return found
 
     first = next((i for i, w in enumerate(words) if w[:1].isalnum()), 0)
     # A results or price table row: as many numbers as words.
     numbers_line = sum(w[:1].isdigit() for w in words) * 2 >= len(words) > 1
-    out: list[list[str] | None] = []
-    for i, w in enumerate(words):
-        if not every and not (
-            w[:1].isupper()
-            or w[:1].isdigit()
-            or (0 < i < n - 1 and words[i - 1][:1].isupper() and words[i + 1][:1].isupper())
-        ):
-            out.append(None)
-            continue
+    for i in read:
+        w = words[i]
         low = lower[i]
+        before, after = word(i - 1), word(i + 1)
+        shapes = shape(i - 1), shape(i), shape(i + 1)
+        tags = lex(i)
         f = [
             "b",
             "w=" + low,
-            "sh=" + shape(i),
+            "sh=" + shapes[1],
             "s3=" + low[-3:],
             "s2=" + low[-2:],
             "p2=" + low[:2],
-            "lx=" + lex(i),
-            "w-1=" + word(i - 1),
-            "w+1=" + word(i + 1),
+            "lx=" + tags,
+            "w-1=" + before,
+            "w+1=" + after,
             "w-2=" + word(i - 2),
             "w+2=" + word(i + 2),
-            "sh-1=" + shape(i - 1),
-            "sh+1=" + shape(i + 1),
+            "sh-1=" + shapes[0],
+            "sh+1=" + shapes[2],
             "lx-1=" + lex(i - 1),
             "lx+1=" + lex(i + 1),
-            "w-1w=" + word(i - 1) + "|" + low,
-            "ww+1=" + low + "|" + word(i + 1),
-            "sh-1sh+1=" + shape(i - 1) + "|" + shape(i) + "|" + shape(i + 1),
+            "w-1w=" + before + "|" + low,
+            "ww+1=" + low + "|" + after,
+            "sh-1sh+1=" + "|".join(shapes),
         ]
         if caps_line:
             f.append("caps")
-            f.append("caps|lx=" + lex(i))
+            f.append("caps|lx=" + tags)
         if i == first:
             f.append("first")
         if numbers_line:
@@ -368,7 +383,7 @@ def sentence_features(
                 "runbefore=" + word(start - 1),
                 "runafter=" + word(end),
             ]
-        out.append(f)
+        out[i] = f
     return out
 
 
