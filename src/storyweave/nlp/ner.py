@@ -271,8 +271,6 @@ def sentence_features(
         or (0 < i < n - 1 and words[i - 1][:1].isupper() and words[i + 1][:1].isupper())
     ]
     out: list[list[str] | None] = [None] * n
-    if not read:
-        return out
     caps_line = _is_caps_line(tokens)
     places = _place_tags(words, lexicons)
     runs = _runs(words, caps_line)
@@ -303,20 +301,16 @@ def sentence_features(
             return places[i] + "+" + rest if rest else places[i]
         return rest or "-"
 
-    # Each token's word, shape and word-list tags, padded so that i-2 .. i+2 always exist.
-    # Shapes and tags are worked out on first use: most tokens of a sentence are not read.
+    # Each token's word, shape and word-list tags, padded so that i-2 .. i+2 always exist;
+    # shapes and tags are worked out when read (most tokens of a sentence are not read).
     padded_words = ["<s>", "<s>", *lower, "</s>", "</s>"]
-    padded_shapes: list[str | None] = ["<s>", "<s>", *([None] * n), "</s>", "</s>"]
     padded_lex: list[str | None] = ["<s>", "<s>", *([None] * n), "</s>", "</s>"]
 
     def word(i: int) -> str:
         return padded_words[i + 2]
 
     def shape(i: int) -> str:
-        found = padded_shapes[i + 2]
-        if found is None:
-            found = padded_shapes[i + 2] = document.shape(words[i])
-        return found
+        return "<s>" if i < 0 else "</s>" if i >= n else document.shape(words[i])
 
     def lex(i: int) -> str:
         found = padded_lex[i + 2]
@@ -330,32 +324,29 @@ def sentence_features(
     for i in read:
         w = words[i]
         low = lower[i]
-        before, after = word(i - 1), word(i + 1)
-        shapes = shape(i - 1), shape(i), shape(i + 1)
-        tags = lex(i)
         f = [
             "b",
             "w=" + low,
-            "sh=" + shapes[1],
+            "sh=" + shape(i),
             "s3=" + low[-3:],
             "s2=" + low[-2:],
             "p2=" + low[:2],
-            "lx=" + tags,
-            "w-1=" + before,
-            "w+1=" + after,
+            "lx=" + lex(i),
+            "w-1=" + word(i - 1),
+            "w+1=" + word(i + 1),
             "w-2=" + word(i - 2),
             "w+2=" + word(i + 2),
-            "sh-1=" + shapes[0],
-            "sh+1=" + shapes[2],
+            "sh-1=" + shape(i - 1),
+            "sh+1=" + shape(i + 1),
             "lx-1=" + lex(i - 1),
             "lx+1=" + lex(i + 1),
-            "w-1w=" + before + "|" + low,
-            "ww+1=" + low + "|" + after,
-            "sh-1sh+1=" + "|".join(shapes),
+            "w-1w=" + word(i - 1) + "|" + low,
+            "ww+1=" + low + "|" + word(i + 1),
+            "sh-1sh+1=" + shape(i - 1) + "|" + shape(i) + "|" + shape(i + 1),
         ]
         if caps_line:
             f.append("caps")
-            f.append("caps|lx=" + tags)
+            f.append("caps|lx=" + lex(i))
         if i == first:
             f.append("first")
         if numbers_line:
