@@ -240,9 +240,10 @@ class Briefer:
                 sentences = sentence_stage.segment(source_id, cleaned)
                 words = sum(len(s.text.split()) for s in sentences)
                 # A short results item ("Dunmore City 0 Port Ellis United 3") is briefed:
-                # its names are the news.
-                table = clean_stage.table_rows(s.text for s in sentences) > 0
-                if words < MIN_ARTICLE_WORDS and not table:
+                # its names are the news. (Only a short article needs the table check.)
+                if words < MIN_ARTICLE_WORDS and not clean_stage.table_rows(
+                    s.text for s in sentences
+                ):
                     raise InputError(
                         article.origin,
                         f"only {words} words of story text after cleaning; not briefed",

@@ -157,9 +157,9 @@ def assemble(
     pieces = {w for key in reader.named if " " in key for w in key.split()}
     places = []
     kinds = {key: _majority(c.votes) for key, c in reader.named.items()}
-    longer = {"ORG": [k.split() for k in reader.orgs] + [
+    affixes = {"ORG": _affixes([k.split() for k in reader.orgs] + [
         k.split() for k, kind in kinds.items() if kind == "ORG"
-    ], "LOC": [k.split() for k, kind in kinds.items() if kind == "LOC"]}
+    ]), "LOC": _affixes([k.split() for k, kind in kinds.items() if kind == "LOC"])}
     for key, candidate in reader.named.items():
         kind = kinds[key]
         if key in taken or kind not in ("ORG", "LOC"):
@@ -173,7 +173,7 @@ def assemble(
             # A name's fragment, a common word capitalised ("Party", "Office"), or one word
             # written once that the tagger is unsure of.
             continue
-        if " " in key and _affix_of_longer(key.split(), longer.get(kind, [])):
+        if " " in key and tuple(key.split()) in affixes[kind]:
             continue  # "Dockers' Union" is the end of "Velmora Dockers' Union", cut short
         candidate.type = TAGGED_TYPES[kind]
         candidate.name = _display_name(candidate.forms)
@@ -238,10 +238,15 @@ ONE_MENTION_CONFIDENCE = 0.8
 LONE_NAME_CONFIDENCE = 0.7
 
 
-def _affix_of_longer(words: list[str], others: list[list[str]]) -> bool:
-    """Whether ``words`` open or close a longer name among ``others``."""
-    n = len(words)
-    return any(len(o) > n and (o[:n] == words or o[-n:] == words) for o in others)
+def _affixes(names: list[list[str]]) -> set[tuple[str, ...]]:
+    """The runs of words that open or close a longer name among ``names`` (each given as its
+    words): a name in this set is another one cut short."""
+    found = set()
+    for words in names:
+        for n in range(1, len(words)):
+            found.add(tuple(words[:n]))
+            found.add(tuple(words[-n:]))
+    return found
 
 
 def _sure(candidate: Candidate, share: float = LONE_NAME_CONFIDENCE) -> bool:
@@ -258,11 +263,16 @@ def _surely_person(candidate: Candidate) -> bool:
 def _first_names_merged(people: list[list[Candidate]]) -> list[list[Candidate]]:
     """A person named by a first name alone ("Carlos") is the one person of the cluster
     whose full name starts with it ("Carlos Flores Facusse"), the most named one if several."""
-    full = [g for g in people if len(g[0].name.split()) > 1]
+    # Full names by their first word, in the order of ``people``.
+    full: dict[str, list[list[Candidate]]] = {}
+    for group in people:
+        words = group[0].name.split()
+        if len(words) > 1:
+            full.setdefault(words[0], []).append(group)
     kept = []
     for group in people:
         name = group[0].name
-        owners = [g for g in full if " " not in name and g[0].name.split()[0] == name]
+        owners = full.get(name, []) if " " not in name else []
         if owners:
             max(owners, key=lambda g: sum(c.count for c in g)).extend(group)
         else:

@@ -128,6 +128,7 @@ class Lexicons:
 
     places: frozenset[tuple[str, ...]]
     place_lengths: tuple[int, ...]
+    place_starts: frozenset[str]  # the first word of every place name
     countries: frozenset[tuple[str, ...]]
     first_names: frozenset[str]
     surnames: frozenset[str]
@@ -149,8 +150,9 @@ class Lexicons:
         countries = frozenset(tuple(name.split()) for name in rows("countries.txt"))
         places |= countries
         lengths = tuple(sorted({len(p) for p in places if p}, reverse=True))
+        starts = frozenset(p[0] for p in places if p)
         stems = frozenset(c[0][:4] for c in countries if len(c) == 1 and len(c[0]) > 4)
-        return cls(places, lengths, countries, frozenset(rows("first_names.txt")),
+        return cls(places, lengths, starts, countries, frozenset(rows("first_names.txt")),
                    frozenset(rows("surnames.txt")), stems)
 
 
@@ -202,7 +204,7 @@ def _place_tags(words: list[str], lexicons: Lexicons) -> list[str]:
     lowered = [w.lower() for w in words]
     i = 0
     while i < len(words):
-        if not _capitalised(words[i]):
+        if not _capitalised(words[i]) or lowered[i] not in lexicons.place_starts:
             i += 1
             continue
         for length in lexicons.place_lengths:
@@ -260,10 +262,18 @@ def sentence_features(
     """
     words = [t.text for t in tokens]
     lower = [w.lower() for w in words]
+    n = len(words)
+    read = [
+        i for i, w in enumerate(words)
+        if every
+        or w[:1].isupper()
+        or w[:1].isdigit()
+        or (0 < i < n - 1 and words[i - 1][:1].isupper() and words[i + 1][:1].isupper())
+    ]
+    out: list[list[str] | None] = [None] * n
     caps_line = _is_caps_line(tokens)
     places = _place_tags(words, lexicons)
     runs = _runs(words, caps_line)
-    n = len(words)
 
     def lexicon_tags(i: int) -> str:
         word = words[i]
@@ -291,32 +301,28 @@ def sentence_features(
             return places[i] + "+" + rest if rest else places[i]
         return rest or "-"
 
-    # Each token's word, shape and word-list tags, padded so that i-2 .. i+2 always exist.
+    # Each token's word, shape and word-list tags, padded so that i-2 .. i+2 always exist;
+    # shapes and tags are worked out when read (most tokens of a sentence are not read).
     padded_words = ["<s>", "<s>", *lower, "</s>", "</s>"]
-    padded_shapes = ["<s>", "<s>", *(document.shape(w) for w in words), "</s>", "</s>"]
-    padded_lex = ["<s>", "<s>", *(lexicon_tags(i) for i in range(n)), "</s>", "</s>"]
+    padded_lex: list[str | None] = ["<s>", "<s>", *([None] * n), "</s>", "</s>"]
 
     def word(i: int) -> str:
         return padded_words[i + 2]
 
     def shape(i: int) -> str:
-        return padded_shapes[i + 2]
+        return "<s>" if i < 0 else "</s>" if i >= n else document.shape(words[i])
 
     def lex(i: int) -> str:
-        return padded_lex[i + 2]
+        found = padded_lex[i + 2]
+        if found is None:
+            found = padded_lex[i + 2] = lexicon_tags(i)
+        return found
 
     first = next((i for i, w in enumerate(words) if w[:1].isalnum()), 0)
     # A results or price table row: as many numbers as words.
     numbers_line = sum(w[:1].isdigit() for w in words) * 2 >= len(words) > 1
-    out: list[list[str] | None] = []
-    for i, w in enumerate(words):
-        if not every and not (
-            w[:1].isupper()
-            or w[:1].isdigit()
-            or (0 < i < n - 1 and words[i - 1][:1].isupper() and words[i + 1][:1].isupper())
-        ):
-            out.append(None)
-            continue
+    for i in read:
+        w = words[i]
         low = lower[i]
         f = [
             "b",
@@ -368,7 +374,7 @@ def sentence_features(
                 "runbefore=" + word(start - 1),
                 "runafter=" + word(end),
             ]
-        out.append(f)
+        out[i] = f
     return out
 
 
