@@ -79,9 +79,14 @@ def child(system: str, path: Path, cluster_id: str, runs: int) -> dict[str, obje
     stages: list[dict[str, float]] = []
     if system.startswith("storyweave"):
         from storyweave import Briefer, BriefOptions
+        from storyweave.embed import load_embedder
 
-        briefer = Briefer(BriefOptions(words=WORDS, model=system.split("-", 1)[1]))
-        _ = briefer.embedder  # load the model now, timed apart
+        # The bare embedder, not the remembering one a Briefer loads: every run encodes its
+        # sentences, as the first briefing of a story does. Loaded now, timed apart.
+        briefer = Briefer(
+            BriefOptions(words=WORDS, model=system.split("-", 1)[1]),
+            embedder=load_embedder(system.split("-", 1)[1]),
+        )
 
         def run() -> object:
             briefing = briefer.brief(cluster.articles)
