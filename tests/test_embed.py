@@ -113,6 +113,12 @@ def test_model_threads_follow_the_free_cores(cores: int, load: float, threads: i
     assert threads_for_load(cores, load) == threads
 
 
+def test_busy_cores_are_measured_within_the_machine() -> None:
+    from storyweave.embed import busy_cores
+
+    assert 0.0 <= busy_cores(2) <= 2.0 + 1e-9
+
+
 def test_minilm_gives_the_same_vectors_on_one_thread_and_on_two() -> None:
     texts = ["The ferry sank off the coast.", "Rescuers pulled 61 survivors from the water."] * 9
     one = load_embedder("minilm", threads=1).encode(texts)

@@ -27,6 +27,7 @@ import importlib.resources
 import itertools
 import json
 import os
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -42,8 +43,9 @@ __all__ = [
     "DEFAULT_BATCH_SIZE", "DEFAULT_THREADS", "LEXICAL_THRESHOLD", "MINILM_THRESHOLD",
     "REMEMBERED_BYTES", "STATIC_LEARNED_THRESHOLD", "STATIC_THRESHOLD",
     "UNCALIBRATED_THRESHOLD", "Embedder", "LexicalEmbedder", "OnnxEmbedder",
-    "RememberingEmbedder", "SentenceTransformerEmbedder", "StaticEmbedder", "lexical_terms",
-    "load_embedder", "minilm_tokenizer_json", "model_option", "remembering", "threads_for_load",
+    "RememberingEmbedder", "SentenceTransformerEmbedder", "StaticEmbedder", "busy_cores",
+    "lexical_terms", "load_embedder", "minilm_tokenizer_json", "model_option", "remembering",
+    "threads_for_load",
 ]
 
 #: Cosine threshold of :func:`storyweave.align.align` for MiniLM (int8 ONNX).
@@ -105,20 +107,53 @@ _BUNDLED_STATIC = {STATIC_PACKAGE: STATIC_THRESHOLD, STATIC_LEARNED_PACKAGE: STA
 
 def threads_for_load(cores: int | None = None, load: float | None = None) -> int:
     """ONNX threads for a model loaded now: :data:`DEFAULT_THREADS` on an idle machine, one
-    thread per core left free by the last minute's load average, never fewer than one.
+    thread per core the machine leaves free, never fewer than one.
 
+    ``load`` is how many cores are busy: by default measured over :data:`LOAD_SAMPLE`
+    seconds from ``/proc/stat`` (the load average counts tasks waiting for the disk too: on
+    the reference machine it sat at 1.0 while both cores were idle), else the load average.
     A second thread that has to share a busy core costs more than it gives: encoding
-    d30001t with MiniLM on 2 cores at a load of 10-14 (medians of 7, interleaved) took
-    5.5 s wall / 2.2 s CPU on 2 threads and 4.9 s / 1.9 s on one.
+    d30001t with MiniLM on 2 cores at a load of ~15 (medians of 7, interleaved) took 5.7 s
+    wall / 2.2 s CPU on 2 threads and 4.7 s / 1.9 s on one; idle, 1.0 s on 2 and 1.8 s on one.
     """
     cores = cores if cores is not None else (os.cpu_count() or 1)
     if load is None:
-        try:
-            load = os.getloadavg()[0]
-        except OSError:  # no load average on this platform: assume an idle machine
-            load = 0.0
+        load = busy_cores(cores)
     free = cores - int(load + 0.5)
     return max(1, min(DEFAULT_THREADS, free))
+
+
+#: Seconds over which :func:`busy_cores` measures the CPU use.
+LOAD_SAMPLE = 0.1
+
+
+def busy_cores(cores: int) -> float:
+    """How many of ``cores`` other processes keep busy now: from two readings of
+    ``/proc/stat`` :data:`LOAD_SAMPLE` seconds apart (time waiting for the disk counts as
+    idle), else the last minute's load average, else 0."""
+    first = _cpu_times()
+    if first is not None:
+        time.sleep(LOAD_SAMPLE)
+        second = _cpu_times()
+        if second is not None and second[0] > first[0]:
+            total, idle = second[0] - first[0], second[1] - first[1]
+            return cores * (total - idle) / total
+    try:
+        return os.getloadavg()[0]
+    except OSError:  # no load average on this platform: assume an idle machine
+        return 0.0
+
+
+def _cpu_times() -> tuple[int, int] | None:
+    """(all, idle + iowait) jiffies of every CPU since boot, or None off Linux."""
+    try:
+        with open("/proc/stat", encoding="ascii") as stat:
+            fields = [int(v) for v in stat.readline().split()[1:]]
+    except (OSError, ValueError):
+        return None
+    if len(fields) < 5:
+        return None
+    return sum(fields[:8]), fields[3] + fields[4]
 
 
 def load_embedder(model: str, *, threads: int | None = None) -> Embedder:
