@@ -201,11 +201,11 @@ def test_two_measures_of_one_storm_in_one_fact_are_no_dispute() -> None:
     # Aligned sentences with distances of different things (the storm's width, the reach
     # of its winds) share a unit, not what they measure: d30002t set "560-kilometer"
     # against "175 miles". Measures of one fact need a context word in common.
-    [width] = quantities("A 400-mile (640-kilometer) wide hurricane moved west.")
+    [width] = quantities("A 640-kilometer wide hurricane moved west.")
     reach = quantities("Tropical storm-force winds stretched 175 miles.")[0]
     assert width.unit == reach.unit == "mile"
     assert not _same_role(width, reach, True, 0.8)
-    again = quantities("The hurricane, 300 miles wide, moved west.")[0]
+    again = quantities("The 480-kilometer wide hurricane moved west.")[0]
     assert _same_role(width, again, True, 0.8)
 
 

@@ -127,3 +127,16 @@ def test_distances_keep_their_unit_before_an_adverb_and_share_one_scale(text: st
     distance = only(text)
     assert distance.unit == "mile"
     assert distance.low == pytest.approx(300, rel=0.01)
+
+
+@pytest.mark.parametrize(("text", "written"), [
+    ("Another 12 people were injured.", "12 people"),
+    ("The 12 miners were rescued.", "12 miners"),
+    ("A 640-kilometer wide hurricane moved west.", "640-kilometer wide hurricane"),
+])
+def test_a_capitalised_opener_before_a_number_is_no_label(text: str, written: str) -> None:
+    assert only(text).text == written
+
+
+def test_a_capitalised_name_before_a_number_is_still_a_label() -> None:
+    assert quantities("Route 66 was closed for the parade.") == ()

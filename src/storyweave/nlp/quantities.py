@@ -300,6 +300,11 @@ def _word(tokens: list[_Token], i: int) -> str:
     return tokens[i].lower if 0 <= i < len(tokens) else ""
 
 
+#: Capitalised words before a number that open a sentence rather than name a label:
+#: "Another 12 people were injured", "A 640-kilometer wide hurricane".
+_SENTENCE_OPENERS = wordset("a an the another all some only its their his her our these those")
+
+
 def _build(
     text: str,
     tokens: list[_Token],
@@ -319,6 +324,8 @@ def _build(
         return None
     if hint and "year-old" in tokens[first].lower:
         return None
+    if not is_word and after.split("-")[0] in ("st", "nd", "rd", "th"):
+        return None  # an ordinal: "the 17th-century tower", "the 3rd round"
     if after in (":", "am", "pm", "o'clock", "gmt", "utc") or before == ":":
         return None  # a time of day
     if after in ("a", "p") and _word(tokens, end + 1) == "." and _word(tokens, end + 2) == "m":
@@ -331,7 +338,10 @@ def _build(
         return None  # a year
     if first > 0 and tokens[first - 1].text[:1].isupper() and not is_word:
         prev = tokens[first - 1].lower
-        if prev not in _HEDGE_WORDS and (prev,) not in _HEDGE_WORDS and prev not in _CURRENCY_SIGNS:
+        if (
+            prev not in _HEDGE_WORDS and (prev,) not in _HEDGE_WORDS
+            and prev not in _CURRENCY_SIGNS and prev not in _SENTENCE_OPENERS
+        ):
             return None  # "BrightKettle 2", "Route 66", "Category 4"
     if _word(tokens, end) in ("year", "years") and _word(tokens, end + 1) == "old":
         return None
