@@ -170,10 +170,9 @@ def load_embedder(model: str, *, threads: int | None = None) -> Embedder:
     neither a backend nor a loadable model, and :class:`MissingDependency` when the
     backend's package is not installed.
     """
-    threads = threads or threads_for_load()
     model = _BY_EMBEDDER_NAME.get(model, model)  # the name a store or briefing records
     if model == "minilm":
-        return _load_minilm(threads)
+        return _load_minilm(threads or threads_for_load())
     if model == "static":
         return StaticEmbedder.load(_package_folder(STATIC_PACKAGE))
     if model == "static-learned":
@@ -184,7 +183,7 @@ def load_embedder(model: str, *, threads: int | None = None) -> Embedder:
         return SentenceTransformerEmbedder(model[3:])
     path = Path(model).expanduser()
     if path.is_dir() and (path / "model.onnx").is_file():
-        return _load_onnx_dir(path, threads)
+        return _load_onnx_dir(path, threads or threads_for_load())
     if path.is_dir() and (path / "static.json").is_file():
         return StaticEmbedder.load(path)
     if path.exists() or "/" in model:
