@@ -40,29 +40,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 DATA = Path(os.environ.get("STORYWEAVE_DATA", ROOT / ".." / "shared" / "data"))
 DUC = DATA / "duc2004_task2" / "duc2004_task2.jsonl"
-MULTI_NEWS = [
-    DATA / "multi_news" / "longbench_test_fulltext.jsonl",
-    DATA / "multi_news" / "tac_sample_test_fulltext.jsonl",
-]
 
 
 def articles(count: int | None):  # type: ignore[no-untyped-def]
     """d30001t's articles, or the first ``count`` Multi-News test documents."""
+    from storyweave.evaluate.data import first_multi_news_articles
     from storyweave.ingest import load_dataset
-    from storyweave.model import Article
 
     if count is None:
         return next(iter(load_dataset(DUC, cluster="d30001t"))).articles
-    found: list[Article] = []
-    for path in MULTI_NEWS:
-        with path.open(encoding="utf-8") as lines:
-            for line in lines:
-                for n, document in enumerate(json.loads(line)["documents"]):
-                    if len(document["text"].split()) >= 50:
-                        found.append(Article(text=document["text"], origin=f"mn{len(found)}-{n}"))
-                    if len(found) == count:
-                        return tuple(found)
-    return tuple(found)
+    return first_multi_news_articles(DATA, count)
 
 
 def main() -> None:

@@ -23,7 +23,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from storyweave import Briefer, BriefOptions, load
-from storyweave.model import Article
+from storyweave.evaluate.data import first_multi_news_articles
 from storyweave.render import render
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -58,25 +58,10 @@ def main() -> None:
             (args.out / f"{name}.{fmt}").write_text(render(briefing, fmt), encoding="utf-8")
         print(f"{name}: {len(briefing.sources)} sources, {len(briefing.facts)} facts")
     for count in args.articles:
-        briefing = briefer.brief(multi_news_articles(args.data, count))
+        briefing = briefer.brief(first_multi_news_articles(args.data, count))
         for fmt in ("json", "md", "html"):
             (args.out / f"multi-news-{count}.{fmt}").write_text(render(briefing, fmt), encoding="utf-8")
         print(f"multi-news-{count}: {len(briefing.sources)} sources, {len(briefing.facts)} facts")
-
-
-def multi_news_articles(data: Path, count: int) -> tuple[Article, ...]:
-    """The first ``count`` Multi-News test documents of 50 words or more, in file order
-    (the same input as ``benchmarks/profile_brief.py --articles``)."""
-    found: list[Article] = []
-    for name in ("longbench_test_fulltext.jsonl", "tac_sample_test_fulltext.jsonl"):
-        with (data / "multi_news" / name).open(encoding="utf-8") as lines:
-            for line in lines:
-                for n, document in enumerate(json.loads(line)["documents"]):
-                    if len(document["text"].split()) >= 50:
-                        found.append(Article(text=document["text"], origin=f"mn{len(found)}-{n}"))
-                    if len(found) == count:
-                        return tuple(found)
-    return tuple(found)
 
 
 if __name__ == "__main__":

@@ -31,14 +31,13 @@ The same data and settings give the same files byte for byte (the output prints 
 from __future__ import annotations
 
 import argparse
-import gzip
 import hashlib
 import importlib.metadata
 import json
 import os
 import sys
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -48,6 +47,7 @@ for _variable in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_variable, "1")
 
 import numpy as np
+from distill_static_model import corpus_texts  # the same reader of dataset files
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DATA = Path(os.environ.get("STORYWEAVE_DATA", ROOT / ".." / "shared" / "data"))
@@ -87,23 +87,13 @@ def corpus_sentences(data: Path, files: Sequence[str] = CORPUS_FILES) -> list[st
 
     seen: set[str] = set()
     for name in files:
-        for text in _documents(data / name):
+        for text in corpus_texts([data / name]):
             for paragraph in text.split("\n"):
                 for sentence in split_sentences(paragraph):
                     if len(sentence.split()) >= MIN_WORDS:
                         seen.add(sentence)
     # A fixed pseudo-random order (by SHA-256 of the text): any prefix is a fair sample.
     return sorted(seen, key=lambda s: hashlib.sha256(s.encode("utf-8")).digest())
-
-
-def _documents(path: Path) -> Iterator[str]:
-    opener = gzip.open if path.suffix == ".gz" else open
-    with opener(path, "rt", encoding="utf-8") as lines:
-        for line in lines:
-            if line.strip():
-                record = json.loads(line)
-                for document in record.get("documents", [record]):
-                    yield str(document.get("text", ""))
 
 
 def sentences_digest(sentences: Sequence[str]) -> str:

@@ -8,6 +8,7 @@ file order, so ``--limit N`` always means the same N clusters.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -74,3 +75,23 @@ def detect_kind(clusters: list[EvalCluster]) -> DatasetKind:
     if any(c.dataset == "multi_news" for c in clusters):
         return "multi_news"
     return "generic"
+
+
+#: The Multi-News test files whose documents make the large synthetic inputs, in order.
+MULTI_NEWS_TEST_FILES = ("longbench_test_fulltext.jsonl", "tac_sample_test_fulltext.jsonl")
+
+
+def first_multi_news_articles(data: Path, count: int) -> tuple[Article, ...]:
+    """The first ``count`` Multi-News test documents of 50 words or more, in file order:
+    many stories at once, the large input the speed benchmarks and the before/after
+    snapshots brief (``data`` is the shared data folder)."""
+    found: list[Article] = []
+    for name in MULTI_NEWS_TEST_FILES:
+        with (data / "multi_news" / name).open(encoding="utf-8") as lines:
+            for line in lines:
+                for n, document in enumerate(json.loads(line)["documents"]):
+                    if len(document["text"].split()) >= 50:
+                        found.append(Article(text=document["text"], origin=f"mn{len(found)}-{n}"))
+                    if len(found) == count:
+                        return tuple(found)
+    return tuple(found)
