@@ -161,14 +161,24 @@ def test_brief_runs_with_the_core_dependencies_only() -> None:
         "            raise ModuleNotFoundError(f'No module named {name!r}')\n"
         "sys.meta_path.insert(0, Block())\n"
         "from storyweave.cli import main\n"
-        "sys.exit(main(['brief', sys.argv[1], '-f', 'json', '-q']))\n"
+        "sys.exit(main(sys.argv[1:]))\n"
     )
     example = Path(__file__).resolve().parents[1] / "examples" / "harbour-strike"
-    result = subprocess.run(
-        [sys.executable, "-c", code, str(example)],
-        env={"PYTHONPATH": ":".join(sys.path)},
-        capture_output=True,
-        text=True,
-    )
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-c", code, *args],
+            env={"PYTHONPATH": ":".join(sys.path)},
+            capture_output=True,
+            text=True,
+        )
+
+    result = run("brief", str(example), "-f", "json", "-q")
     assert result.returncode == EXIT_OK, result.stderr[-2000:]
     assert json.loads(result.stdout)["summary"]
+    # A monitoring command says in one line which extra it needs.
+    for command in (("stories",), ("batch", str(example), "--out", "unused.jsonl")):
+        monitoring = run(*command)
+        assert monitoring.returncode == EXIT_FAILURE, command
+        assert "pip install 'storyweave[monitor]'" in monitoring.stderr, command
+        assert "Traceback" not in monitoring.stderr, command

@@ -13,6 +13,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from ..errors import MissingDependency
 from ..options import BriefOptions
 from .flags import (
     EXIT_FAILURE,
@@ -134,7 +135,10 @@ def add_parser(commands: Any) -> None:
 
 def _progress(enabled: bool, unit: str, total: int | None = None) -> Any:
     """A tqdm bar on stderr (hidden when not a terminal or when disabled)."""
-    from tqdm import tqdm
+    try:
+        from tqdm import tqdm
+    except ImportError as error:  # ingest and batch come with the monitor extra
+        raise MissingDependency("tqdm", "monitor") from error
 
     return tqdm(total=total, unit=unit, disable=None if enabled else True, file=sys.stderr)
 

@@ -22,14 +22,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-import sqlalchemy as sa
-
 from ..errors import StoreError
 from ..model import Briefing, BriefingChanges, short_origin
 from ..stories.changes import compare, first_briefing
 from ..stories.titles import best_title, short_title
 from ..views.sides import with_outlets
 from . import access, schema
+from .schema import sa  # SQLAlchemy; without the monitor extra, its install hint
 from .store import Store, StoryRecord
 
 if TYPE_CHECKING:

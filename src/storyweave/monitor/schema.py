@@ -36,7 +36,13 @@ from datetime import datetime, timezone
 from typing import Any
 
 import numpy as np
-import sqlalchemy as sa
+
+from ..errors import MissingDependency
+
+try:
+    import sqlalchemy as sa
+except ImportError as error:  # the monitor extra is not installed: say how to get it
+    raise MissingDependency("sqlalchemy", "monitor") from error
 
 from ..model import Article, CleanedText, source_metadata
 from ..stories.clustering import ClusterParams, Features, StoryIndex, StoryState, cleaned_body
