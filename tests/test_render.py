@@ -100,6 +100,8 @@ def test_a_long_list_of_sources_folds_so_the_first_screen_shows_the_story() -> N
     header = page[page.index("<header>"):page.index("</header>")]
     assert '<details class="badges"><summary>15 sources from 7 outlets</summary>' in header
     assert header.count('class="badge') >= 15  # every source still listed, folded
+    one_outlet = replace(many, sources=tuple(replace(s, outlet="Wire") for s in many.sources))
+    assert "15 sources from 1 outlet</summary>" in render_html(one_outlet)
 
 
 def test_the_warning_speaks_of_several_off_topic_articles_in_the_plural() -> None:

@@ -165,9 +165,8 @@ def _badges(briefing: Briefing, source_ids: Sequence[str], what: str) -> str:
 
 
 def _meta(briefing: Briefing, card: TopCard) -> str:
-    what = f"{card.reports} sources" + (
-        f" from {card.outlets} outlets" if card.outlets != card.reports else ""
-    )
+    outlets = f"{card.outlets} outlet{'s' if card.outlets != 1 else ''}"
+    what = f"{card.reports} sources" + (f" from {outlets}" if card.outlets != card.reports else "")
     return _badges(briefing, [s.id for s in briefing.sources], what)
 
 
