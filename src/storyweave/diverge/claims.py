@@ -242,10 +242,11 @@ ROW_CHUNK = 512
 def claim_features(story: StoryContext, found: Sequence[Candidate]) -> np.ndarray:
     """One row of :data:`FEATURES` per candidate.
 
-    Cost: the per-sentence maxima and means are read from the similarity matrix a chunk
-    of rows at a time; each candidate then reads its own row, and what its topic
-    neighbours share with it is counted through an index from each word to the sentences
-    that use it (work proportional to how often its words occur, not to the story's size).
+    Cost: the similarity matrix is read a chunk of rows at a time, once: each row's sum,
+    its highest cosine to each outlet (one segmented maximum) and, for the candidates in
+    the chunk, which sentences are their topic neighbours. What those neighbours share with
+    a candidate is counted through an index from each word to the sentences that use it
+    (work proportional to how often its words occur, not to the story's size).
     """
     if not found:
         return np.zeros((0, len(FEATURES)))
@@ -266,22 +267,12 @@ def claim_features(story: StoryContext, found: Sequence[Candidate]) -> np.ndarra
             frequency[word] += 1
     stem_rows = _postings(story.stems)
     figure_rows = _postings(sentence_figures)
-    similarity = story.similarity
-    max_other = np.zeros(n)
-    same_max = np.zeros(n)
-    row_sum = np.zeros(n)
-    for start in range(0, n, ROW_CHUNK):
-        block = np.asarray(similarity[start : start + ROW_CHUNK], dtype=float)
-        block_rows = np.arange(start, start + len(block))
-        row_sum[block_rows] = block.sum(axis=1)
-        same = source_of[block_rows, None] == source_of[None, :]
-        max_other[block_rows] = np.where(same, -1.0, block).max(axis=1)
-        same[block_rows - start, block_rows] = False
-        same_max[block_rows] = np.where(same, block, -1.0).max(axis=1)
+    near = _neighbourhoods(story, source_of, found, stem_rows, sentence_figures, figure_rows)
+    max_other, same_max = near.max_other, near.same_max
     if n <= 1:
         max_other = np.zeros(n)
     on_topic = {o: float(np.mean(max_other[source_of == o])) for o in set(source_of.tolist())}
-    row_mean = (row_sum - np.diag(similarity)) / max(1, n - 1)
+    row_mean = (near.row_sum - np.diag(story.similarity)) / max(1, n - 1)
     top_centrality = max(float(row_mean.max()), 1e-9)
     top_fact = max((c.fact.centrality for c in found), default=0.0) or 1e-9
     paragraph_size: dict[tuple[str, int], int] = defaultdict(int)
@@ -304,9 +295,11 @@ def claim_features(story: StoryContext, found: Sequence[Candidate]) -> np.ndarra
         o: {i for i in range(len(outlets)) if i != o and is_later(story.stamps.get(outlets[o]), story.stamps.get(outlets[i]))}
         for o in present
     }
-    overlap = np.zeros(n, dtype=np.int64)
+    # What the other outlets' members of a fact say, per (fact, outlet): candidates of one
+    # outlet in one fact share it.
+    theirs_of: dict[tuple[int, int], set[str]] = {}
     rows = []
-    for candidate in found:
+    for position, candidate in enumerate(found):
         k = candidate.index
         sentence = story.sentences[k]
         me = source_of[k]
@@ -314,47 +307,34 @@ def claim_features(story: StoryContext, found: Sequence[Candidate]) -> np.ndarra
         stems = story.stems[k]
         mine, my_numbers, my_names = vocabulary[me], numbers[me], capitals[me]
         own_stems = {w for w in stems if not elsewhere(stem_outlets, mine, w)}
-        masked = np.where(source_of == me, -1.0, np.asarray(similarity[k], dtype=float))
-        near_mask = masked >= TOPIC_COSINE
-        near = np.flatnonzero(near_mask)
-        near_outlets = set(source_of[near].tolist())
-        close_outlets = set(source_of[near[masked[near] >= CLOSE_COSINE]].tolist())
-        near_stems = {w for w in stems if near_mask[stem_rows[w]].any()}
+        near_outlets = near.outlets[position]
         own_figures = {f for f in sentence_figures[k] if not elsewhere(number_outlets, my_numbers, f)}
         own_names = {m for m in sentence_names[k] if not elsewhere(name_outlets, my_names, m)}
         own_rare = {w for w in own_stems if frequency[w] <= RARE_SENTENCES}
-        figures_echoed = bool(sentence_figures[k]) and all(
-            near_mask[figure_rows[f]].any() for f in sentence_figures[k]
-        )
         fact = candidate.fact
-        members = [story.position[s] for s in fact.sentence_ids]
+        theirs = theirs_of.get((id(fact), me))
+        if theirs is None:
+            theirs = theirs_of[(id(fact), me)] = set()
+            for j in (story.position[s] for s in fact.sentence_ids):
+                if source_of[j] != me:
+                    theirs |= story.stems[j] | sentence_figures[j] | sentence_names[j]
         specific = sentence_figures[k] | sentence_names[k] | {w for w in stems if frequency[w] <= RARE_SENTENCES}
-        theirs: set[str] = set()
-        for j in members:
-            if source_of[j] != me:
-                theirs |= story.stems[j] | sentence_figures[j] | sentence_names[j]
         shared_specific = len(specific & theirs) / len(specific) if specific else 0.0
         later = later_of[me]
         later_share = len(later & near_outlets) / len(later) if later else 0.0
         size = article_size[sentence.source_id]
-        best_cover = 0.0
-        if len(near):
-            overlap[:] = 0
-            for w in stems:
-                overlap[stem_rows[w]] += 1
-            best_cover = int(overlap[near].max()) / max(1, len(stems))
         rows.append(
             [
                 float(max_other[k]),
                 len(near_outlets) / others_count,
-                len(close_outlets) / others_count,
+                near.close_outlets[position] / others_count,
                 len(own_stems) / max(1, len(stems)),
-                (len(stems) - len(near_stems)) / max(1, len(stems)),
+                (len(stems) - near.near_stems[position]) / max(1, len(stems)),
                 min(len(own_figures), MAX_DETAIL),
                 min(len(own_names), MAX_DETAIL),
                 min(len(own_rare), MAX_DETAIL),
                 float(bool(sentence_figures[k])),
-                float(figures_echoed),
+                float(near.figures_echoed[position]),
                 shared_specific,
                 (len(fact.source_ids) - 1) / others_count,
                 fact.centrality / top_fact,
@@ -372,7 +352,7 @@ def claim_features(story: StoryContext, found: Sequence[Candidate]) -> np.ndarra
                 float(same_max[k]) if n > 1 else 0.0,
                 on_topic[me],
                 math.log(len(outlets)),
-                best_cover,
+                near.best_cover[position],
                 sum(
                     1
                     for x in specific
@@ -387,6 +367,86 @@ def claim_features(story: StoryContext, found: Sequence[Candidate]) -> np.ndarra
             ]
         )
     return np.asarray(rows, dtype=float)
+
+
+@dataclass(frozen=True, slots=True)
+class _Neighbourhoods:
+    """What the similarity matrix says of each sentence and of each candidate's topic
+    neighbours (the other outlets' sentences at TOPIC_COSINE or more)."""
+
+    row_sum: np.ndarray  # per sentence: sum of its row
+    max_other: np.ndarray  # per sentence: highest cosine to another outlet's sentence, or -1
+    same_max: np.ndarray  # per sentence: highest cosine to another of its outlet's, or -1
+    outlets: list[set[int]]  # per candidate: the outlets with a topic neighbour
+    close_outlets: list[int]  # per candidate: how many outlets have a sentence at CLOSE_COSINE+
+    near_stems: list[int]  # per candidate: how many of its stems a topic neighbour uses
+    figures_echoed: list[bool]  # per candidate: it gives figures, each used by a neighbour
+    best_cover: list[float]  # per candidate: most of its stems one neighbour holds, as a share
+
+
+def _neighbourhoods(
+    story: StoryContext,
+    source_of: np.ndarray,
+    found: Sequence[Candidate],
+    stem_rows: Mapping[str, np.ndarray],
+    sentence_figures: Sequence[frozenset[str]],
+    figure_rows: Mapping[str, np.ndarray],
+) -> _Neighbourhoods:
+    """Read the similarity matrix ROW_CHUNK rows at a time (as float64): row sums, each
+    row's maximum per outlet (one segmented maximum over the columns, grouped by outlet),
+    and the topic neighbours of the candidates whose rows the chunk holds."""
+    similarity = story.similarity
+    n = len(source_of)
+    # Columns grouped by outlet (sentences come in source order: usually no reordering).
+    sort = np.argsort(source_of, kind="stable")
+    order = None if np.array_equal(sort, np.arange(n)) else sort
+    grouped = source_of if order is None else source_of[order]
+    starts = np.flatnonzero(np.r_[True, grouped[1:] != grouped[:-1]]) if n else np.zeros(0, int)
+    column_outlet = grouped[starts]  # the outlet of each segment
+    column_of = np.full(len(story.source_ids), -1, dtype=np.int64)
+    column_of[column_outlet] = np.arange(len(column_outlet))
+    in_chunk: dict[int, list[int]] = defaultdict(list)
+    for position, candidate in enumerate(found):
+        in_chunk[candidate.index // ROW_CHUNK].append(position)
+    row_sum, max_other, same_max = np.zeros(n), np.zeros(n), np.zeros(n)
+    outlets: list[set[int]] = [set() for _ in found]
+    close_outlets = [0] * len(found)
+    near_stems = [0] * len(found)
+    figures_echoed = [False] * len(found)
+    best_cover = [0.0] * len(found)
+    for start in range(0, n, ROW_CHUNK):
+        block = np.asarray(similarity[start : start + ROW_CHUNK], dtype=float)
+        block_rows = np.arange(start, start + len(block))
+        local = block_rows - start
+        row_sum[block_rows] = block.sum(axis=1)
+        block[local, block_rows] = -1.0  # a sentence is not its own neighbour
+        by_outlet = np.maximum.reduceat(block if order is None else block[:, order], starts, axis=1)
+        own = column_of[source_of[block_rows]]
+        same_max[block_rows] = by_outlet[local, own]
+        by_outlet[local, own] = -1.0
+        max_other[block_rows] = by_outlet.max(axis=1)
+        for position in in_chunk.get(start // ROW_CHUNK, ()):
+            k = found[position].index
+            near_mask = (block[k - start] >= TOPIC_COSINE) & (source_of != source_of[k])
+            row_outlets = by_outlet[k - start]
+            outlets[position] = set(column_outlet[row_outlets >= TOPIC_COSINE].tolist())
+            close_outlets[position] = int(np.count_nonzero(row_outlets >= CLOSE_COSINE))
+            stems = story.stems[k]
+            if stems:
+                postings = [stem_rows[w] for w in stems]
+                rows = np.concatenate(postings)
+                hit = near_mask[rows]
+                offsets = np.cumsum([0] + [len(p) for p in postings[:-1]])
+                near_stems[position] = int(np.count_nonzero(np.logical_or.reduceat(hit, offsets)))
+                if hit.any():
+                    best_cover[position] = int(np.bincount(rows[hit]).max()) / len(stems)
+            own_figures = sentence_figures[k]
+            figures_echoed[position] = bool(own_figures) and all(
+                near_mask[figure_rows[f]].any() for f in own_figures
+            )
+    return _Neighbourhoods(
+        row_sum, max_other, same_max, outlets, close_outlets, near_stems, figures_echoed, best_cover
+    )
 
 
 def _postings(sets: Sequence[frozenset[str]]) -> dict[str, np.ndarray]:

@@ -21,10 +21,9 @@ from typing import TypeVar
 
 import numpy as np
 
-from ..model import Divergence, Sentence, Side
+from ..model import Divergence, Side
 from ..nlp.calendar import WEEKDAYS
-from ..nlp.quantities import MEASURES, Quantity, comparable, compatible, quantities
-from ..nlp.sentences import is_claim
+from ..nlp.quantities import MEASURES, Quantity, comparable, compatible
 from ..nlp.tokens import content_stems
 from .context import StoryContext
 from .superseded import GENERIC_STEMS, is_modal
@@ -78,8 +77,19 @@ def find_conflicts(story: StoryContext) -> tuple[Divergence, ...]:
 def number_conflicts(story: StoryContext) -> tuple[Divergence, ...]:
     """Numbers, durations and percentages that two sources give differently (or that
     changed from one day's reports to a later day's)."""
-    found = [current_quantities(story, s) for s in story.sentences]
-    with_numbers = [i for i, qs in enumerate(found) if qs]
+    found = story.quantities
+    # Each quantity's match class (see :func:`_match_class`): two numbers of different
+    # classes never count the same thing, so only numbers of one class are compared, and a
+    # bare count (no noun, no role) is compared with nothing.
+    class_codes: dict[object, int] = {}
+    classes = [
+        tuple(
+            -1 if (c := _match_class(q)) is None else class_codes.setdefault(c, len(class_codes))
+            for q in qs
+        )
+        for qs in found
+    ]
+    with_numbers = [i for i, codes in enumerate(classes) if any(c >= 0 for c in codes)]
     parent: dict[tuple[int, int], tuple[int, int]] = {}
     disputed: set[tuple[int, int]] = set()
 
@@ -89,16 +99,21 @@ def number_conflicts(story: StoryContext) -> tuple[Divergence, ...]:
         return key
 
     numbered = np.array(with_numbers, dtype=np.int64)
-    # Blocking: two numbers can only match with the same kind (see :func:`_same_role`), and
-    # unaligned sentences under PAIR_COSINE only through a casualty or prison-term role they
-    # share. Bit masks of each sentence's kinds and (role, kind) pairs rule out the rest
-    # before any pair of numbers is looked at.
-    kind_bits: dict[object, int] = {}
-    kinds = np.array(
-        [_bits(kind_bits, {q.kind for q in found[i]}) for i in with_numbers], dtype=np.int64
+    # Blocking: two numbers can only match within one class, and unaligned sentences under
+    # PAIR_COSINE only through a casualty or prison-term role they share. Bit masks of each
+    # sentence's classes and (role, kind) pairs rule out the rest before any pair of
+    # numbers is looked at.
+    class_bit_codes: dict[object, int] = {}
+    class_bits = np.array(
+        [_bits(class_bit_codes, {c for c in classes[i] if c >= 0}) for i in with_numbers],
+        dtype=np.int64,
     )
+    role_bit_codes: dict[object, int] = {}
     roles = np.array(
-        [_bits(kind_bits, {(q.role, q.kind) for q in found[i] if q.role}) for i in with_numbers],
+        [
+            _bits(role_bit_codes, {(q.role, q.kind) for q in found[i] if q.role})
+            for i in with_numbers
+        ],
         dtype=np.int64,
     )
     fact_ids: dict[int, int] = {}
@@ -117,7 +132,7 @@ def number_conflicts(story: StoryContext) -> tuple[Divergence, ...]:
         aligned = (fact_code[rest] == fact_code[a_pos]) & (fact_code[a_pos] >= 0)
         possible = (
             (source_code[rest] != source_code[a_pos])
-            & ((kinds[rest] & kinds[a_pos]) != 0)
+            & ((class_bits[rest] & class_bits[a_pos]) != 0)
             & (
                 aligned
                 | (cosines >= PAIR_COSINE - BLOCKING_MARGIN)
@@ -133,7 +148,9 @@ def number_conflicts(story: StoryContext) -> tuple[Divergence, ...]:
             apart = apart_memo.get(sources)
             if apart is None:
                 apart = apart_memo[sources] = days_apart(story, *sources)
-            pairs = _matched_pairs(found[a], found[b], same_fact, cosine, apart)
+            pairs = _matched_pairs(
+                found[a], found[b], classes[a], classes[b], same_fact, cosine, apart
+            )
             for (qa_i, qb_i), agree in pairs:
                 ka, kb = (a, qa_i), (b, qb_i)
                 parent[root(ka)] = root(kb)
@@ -165,28 +182,25 @@ def _bits(codes: dict[object, int], items: Iterable[object]) -> int:
     return mask
 
 
-_PAST_YEAR = re.compile(r"\b((?:19|20)\d\d)\b(?!\s*(?:%|percent|people|dead|ships))")
-
-
-def current_quantities(story: StoryContext, sentence: Sentence) -> tuple[Quantity, ...]:
-    """The quantities a sentence states about the story now: none from a question, a
-    headline or a lead-in, and none tied to an earlier year ("the 1978 fire killed 35")."""
-    if not is_claim(sentence.text):
-        return ()
-    stamp = story.stamps.get(sentence.source_id)
-    year = int(stamp[0][:4]) if stamp is not None else None
-    if year is not None and any(int(y) < year for y in _PAST_YEAR.findall(sentence.text)):
-        return ()  # "Hurricane Fifi killed at least 2,000 people in 1974": history
-    return tuple(
-        q
-        for q in quantities(sentence.text)
-        if not any(a.isdigit() and (year is None or int(a) < year) for a in q.anchors)
-    )
+def _match_class(q: Quantity) -> tuple[str | None, ...] | None:
+    """What kind of number ``q`` is, such that :func:`_same_role` holds only between numbers
+    of one class: a casualty or prison-term role with its kind; a duration; a percentage;
+    an amount of one currency; a count of something named. ``None`` for a bare count with
+    no noun and no role, which :func:`_same_role` matches with nothing."""
+    if q.role:
+        return ("role", q.role, q.kind)
+    if q.kind == "money":
+        return ("money", q.unit)
+    if q.kind == "count":
+        return ("count",) if q.unit is not None else None
+    return (q.kind,)
 
 
 def _matched_pairs(
     qa: Sequence[Quantity],
     qb: Sequence[Quantity],
+    classes_a: Sequence[int],
+    classes_b: Sequence[int],
     same_fact: bool,
     cosine: float,
     apart: bool = False,
@@ -196,13 +210,17 @@ def _matched_pairs(
     sentence's numbers is explained ("4.5% this year and 3% next year" vs "4.5%") and never
     put in dispute; the rest are matched by how much of their context they share.
 
+    ``classes_a``/``classes_b``: the codes of the numbers' match classes (-1 for none, see
+    :func:`_match_class`); only numbers of one class can count the same thing.
+
     ``apart``: the two sentences came out days apart, so a casualty count may have grown
     by any factor (an early "32 killed" and a later "7,000 dead" are one rising toll)."""
     role_pairs = [
         (i, j)
-        for i, a in enumerate(qa)
-        for j, b in enumerate(qb)
-        if _same_role(a, b, same_fact, cosine)
+        for i, class_a in enumerate(classes_a)
+        if class_a >= 0
+        for j, class_b in enumerate(classes_b)
+        if class_a == class_b and _same_role(qa[i], qb[j], same_fact, cosine)
     ]
 
     def key(pair: tuple[int, int]) -> tuple[bool, int, float, int, int]:

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from ..model import Divergence, Side
 from ..nlp.calendar import is_later
 from ..nlp.quantities import Quantity, compatible
-from .conflicts import ROLE_COSINE, current_quantities, days_apart
+from .conflicts import ROLE_COSINE, days_apart
 from .context import StoryContext
 from .superseded import when
 
@@ -28,7 +28,7 @@ def find_updates(story: StoryContext, excluded: frozenset[str]) -> tuple[Diverge
         (i, q)
         for i, sentence in enumerate(story.sentences)
         if sentence.id not in excluded and story.stamps.get(sentence.source_id) is not None
-        for q in current_quantities(story, sentence)
+        for q in story.quantities[i]
         if q.role is not None and not is_partial(sentence.text, q)
     ]
     result = []
