@@ -142,10 +142,11 @@ def check_story(
         members[x] = sorted(members[x] + members[y])
         del members[y]
         between = np.delete(np.delete(between, y, axis=0), y, axis=1)
+        rows = [np.array(group, dtype=np.intp) for group in members]
         for other in range(len(members)):
             if other != x:
-                value = float(scores[np.ix_(members[min(x, other)], members[max(x, other)])].mean())
-                between[min(x, other), max(x, other)] = value
+                first, second = min(x, other), max(x, other)
+                between[first, second] = _mean(scores[rows[first][:, None], rows[second]])
     members.sort(key=lambda group: (-len(group), group[0]))
     members = _attach(members, scores, params.attach_score)
     groups = [_group(sources, [articles[i].source_id for i in group]) for group in members]
@@ -172,18 +173,44 @@ def pair_scores(
     """The evidence that two articles tell one story, for every pair (symmetric)."""
     n = len(articles)
     scores = np.zeros((n, n), dtype=np.float64)
+    if n < 2:
+        return scores
     matches = _matched_sentences(articles, similarity, params.match_cosine)
-    for i in range(n):
-        for j in range(i + 1, n):
-            a, b = articles[i], articles[j]
-            cosine = float(a.centroid @ b.centroid)
-            smaller = min(len(a.entities), len(b.entities))
-            shared = len(a.entities & b.entities) / smaller if smaller else 0.0
-            matched = min(int(matches[i, j]), params.max_matches)
-            scores[i, j] = scores[j, i] = (
-                cosine + params.entity_weight * shared + params.match_weight * matched
-            )
+    first, second = np.triu_indices(n, k=1)
+    # One dot product per pair, as for two vectors (a matrix product may sum in another order).
+    cosine = np.array(
+        [
+            float(articles[i].centroid @ articles[j].centroid)
+            for i, j in zip(first.tolist(), second.tolist())
+        ]
+    )
+    shared = _shared_entities(articles)[first, second]
+    matched = np.minimum(matches[first, second], params.max_matches)
+    upper = cosine + params.entity_weight * shared + params.match_weight * matched
+    scores[first, second] = upper
+    scores[second, first] = upper
     return scores
+
+
+def _shared_entities(articles: Sequence[_Article]) -> np.ndarray:
+    """For each two articles, the share of the smaller one's top names the other has (0 when
+    either has none)."""
+    vocabulary: dict[str, int] = {}
+    columns = [[vocabulary.setdefault(e, len(vocabulary)) for e in a.entities] for a in articles]
+    # Counts held as floats (exact: whole numbers far below 2**53) so that BLAS multiplies.
+    incidence = np.zeros((len(articles), len(vocabulary)))
+    for row, cols in enumerate(columns):
+        incidence[row, cols] = 1.0
+    common = incidence @ incidence.T
+    sizes = np.array([len(a.entities) for a in articles], dtype=float)
+    smaller = np.minimum(sizes[:, None], sizes[None, :])
+    return np.divide(common, smaller, out=np.zeros(common.shape), where=smaller > 0)
+
+
+def _mean(values: np.ndarray) -> float:
+    """``values.mean()`` without the wrapper's overhead: numpy's own sum over all entries,
+    divided by their count (bit for bit what ``ndarray.mean`` computes)."""
+    return float(np.add.reduce(values, axis=None) / values.size)
 
 
 #: Rows of the similarity matrix read at once when counting matched sentences.
@@ -200,9 +227,16 @@ def _matched_sentences(
     for number, article in enumerate(articles):
         article_of[article.rows] = number
     counts = np.zeros((n, n), dtype=np.int64)
+    # Articles in row order (sentences come in source order): a pair (i, j), i < j, only has
+    # entries right of the diagonal, so each chunk of rows is read from its first row on.
+    numbered = article_of[article_of >= 0]
+    in_order = bool(np.all(numbered[1:] >= numbered[:-1]))
     for start in range(0, len(similarity), ROW_CHUNK):
-        rows, columns = np.nonzero(similarity[start : start + ROW_CHUNK] >= match_cosine)
-        a, b = article_of[rows + start], article_of[columns]
+        first_column = start if in_order else 0
+        rows, columns = np.nonzero(
+            similarity[start : start + ROW_CHUNK, first_column:] >= match_cosine
+        )
+        a, b = article_of[rows + start], article_of[columns + first_column]
         keep = (a >= 0) & (b >= 0) & (a < b)
         np.add.at(counts, (a[keep], b[keep]), 1)
     return counts
