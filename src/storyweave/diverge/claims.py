@@ -425,28 +425,61 @@ def _neighbourhoods(
         same_max[block_rows] = by_outlet[local, own]
         by_outlet[local, own] = -1.0
         max_other[block_rows] = by_outlet.max(axis=1)
-        for position in in_chunk.get(start // ROW_CHUNK, ()):
+        chunk = in_chunk.get(start // ROW_CHUNK)
+        if not chunk:
+            continue
+        ks = np.array([found[position].index for position in chunk], dtype=np.int64)
+        # Each candidate's topic neighbours: other outlets' sentences at TOPIC_COSINE+.
+        near_mask = (block[ks - start] >= TOPIC_COSINE) & (source_of[None, :] != source_of[ks, None])
+        row_outlets = by_outlet[ks - start]
+        close = np.count_nonzero(row_outlets >= CLOSE_COSINE, axis=1).tolist()
+        stems_near, stems_owner, covered = _items_near(
+            near_mask, [[stem_rows[w] for w in story.stems[k]] for k in ks.tolist()]
+        )
+        near_count = np.bincount(stems_owner[stems_near], minlength=len(chunk)).tolist()
+        best = np.zeros(len(chunk), dtype=np.int64)
+        if len(covered):
+            # How many of its stems each neighbour holds: the count of each (candidate, row).
+            keys, counts = np.unique(covered, return_counts=True)
+            np.maximum.at(best, keys // n, counts)
+        figures_near, figures_owner, _ = _items_near(
+            near_mask, [[figure_rows[f] for f in sentence_figures[k]] for k in ks.tolist()]
+        )
+        figure_count = np.bincount(figures_owner, minlength=len(chunk))
+        echoed = (figure_count > 0) & (
+            np.bincount(figures_owner[figures_near], minlength=len(chunk)) == figure_count
+        )
+        for c, position in enumerate(chunk):
             k = found[position].index
-            near_mask = (block[k - start] >= TOPIC_COSINE) & (source_of != source_of[k])
-            row_outlets = by_outlet[k - start]
-            outlets[position] = set(column_outlet[row_outlets >= TOPIC_COSINE].tolist())
-            close_outlets[position] = int(np.count_nonzero(row_outlets >= CLOSE_COSINE))
-            stems = story.stems[k]
-            if stems:
-                postings = [stem_rows[w] for w in stems]
-                rows = np.concatenate(postings)
-                hit = near_mask[rows]
-                offsets = np.cumsum([0] + [len(p) for p in postings[:-1]])
-                near_stems[position] = int(np.count_nonzero(np.logical_or.reduceat(hit, offsets)))
-                if hit.any():
-                    best_cover[position] = int(np.bincount(rows[hit]).max()) / len(stems)
-            own_figures = sentence_figures[k]
-            figures_echoed[position] = bool(own_figures) and all(
-                near_mask[figure_rows[f]].any() for f in own_figures
-            )
+            outlets[position] = set(column_outlet[row_outlets[c] >= TOPIC_COSINE].tolist())
+            close_outlets[position] = close[c]
+            near_stems[position] = near_count[c]
+            if best[c]:
+                best_cover[position] = int(best[c]) / len(story.stems[k])
+            figures_echoed[position] = bool(echoed[c])
     return _Neighbourhoods(
         row_sum, max_other, same_max, outlets, close_outlets, near_stems, figures_echoed, best_cover
     )
+
+
+def _items_near(
+    near_mask: np.ndarray, postings: Sequence[Sequence[np.ndarray]]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """For candidates (rows of ``near_mask``, which marks each one's topic neighbours) and
+    the postings of their items (the sentences using each word or figure): whether a
+    neighbour uses each item (items flattened in order), the candidate of each item, and
+    ``candidate * n + sentence`` for every neighbour use of an item."""
+    n = near_mask.shape[1]
+    counts = [len(items) for items in postings]
+    lengths = [len(rows) for items in postings for rows in items]
+    item_owner = np.repeat(np.arange(len(postings)), counts)
+    if not lengths:
+        return np.zeros(0, dtype=bool), item_owner, np.zeros(0, dtype=np.int64)
+    rows = np.concatenate([rows for items in postings for rows in items])
+    owner = np.repeat(item_owner, lengths)
+    hit = near_mask[owner, rows]
+    starts = np.cumsum(lengths) - lengths
+    return np.logical_or.reduceat(hit, starts), item_owner, owner[hit] * n + rows[hit]
 
 
 def _postings(sets: Sequence[frozenset[str]]) -> dict[str, np.ndarray]:

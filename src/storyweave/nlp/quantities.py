@@ -128,8 +128,11 @@ _INJURED_WORDS = wordset("injured wounded hurt injuries")
 _TOKEN = re.compile(
     r"[$£€¥]|(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:-[A-Za-z]+)*%?|[A-Za-z]+(?:['’-][A-Za-z]+)*|\S"
 )
-_MAY_HAVE_NUMBER = re.compile(
-    r"\d|\b(?:" + "|".join([*_UNITS, *_VAGUE, "dozen", "half"]) + r")(?:\b|-)",
+#: A text without a digit nor one of these words has no number (checked apart: the digit
+#: test alone is a fast scan, and most sentences with a number have a digit).
+_DIGIT = re.compile(r"\d")
+_NUMBER_WORD = re.compile(
+    r"\b(?:" + "|".join([*_UNITS, *_VAGUE, "dozen", "half"]) + r")(?:\b|-)",
     re.IGNORECASE,
 )
 #: Words a number can start with (digits aside): every other token is skipped unparsed.
@@ -166,7 +169,7 @@ class Quantity:
     anchors: frozenset[str] = frozenset()
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: built for every word of every sentence with a number
 class _Token:
     text: str
     lower: str
@@ -182,10 +185,12 @@ def quantities(text: str) -> tuple[Quantity, ...]:
         >>> [q.text for q in quantities("At least 52 vessels waited for nearly two weeks.")]
         ['At least 52 vessels', 'nearly two weeks']
     """
-    if not _MAY_HAVE_NUMBER.search(text):
+    if not _DIGIT.search(text) and not _NUMBER_WORD.search(text):
         return ()  # most sentences have no number: skip tokenising them (the diverge budget)
     tokens = [
-        _Token(m.group(), m.group().lower(), m.start(), m.end()) for m in _TOKEN.finditer(text)
+        _Token(word, word.lower(), m.start(), m.end())
+        for m in _TOKEN.finditer(text)
+        if (word := m.group())  # always true: a token is never empty
     ]
     found: list[Quantity] = []
     i = 0
