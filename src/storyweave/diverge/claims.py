@@ -476,9 +476,10 @@ def _items_near(
     if not lengths:
         return np.zeros(0, dtype=bool), item_owner, np.zeros(0, dtype=np.int64)
     rows = np.concatenate([rows for items in postings for rows in items])
-    owner = np.repeat(item_owner, lengths)
+    sizes = np.array(lengths, dtype=np.int64)
+    owner = np.repeat(item_owner, sizes)
     hit = near_mask[owner, rows]
-    starts = np.cumsum(lengths) - lengths
+    starts = np.cumsum(sizes) - sizes
     return np.logical_or.reduceat(hit, starts), item_owner, owner[hit] * n + rows[hit]
 
 
