@@ -11,9 +11,9 @@ import numpy as np
 import pytest
 
 from storyweave.align import align, similarity_matrix
-from storyweave.diverge import find_divergences, stale_sentence_ids
+from storyweave.diverge import claims, find_divergences, stale_sentence_ids
 from storyweave.diverge.claims import FEATURES, ClaimModel, load_model
-from storyweave.diverge.conflicts import _same_role
+from storyweave.diverge.conflicts import _match_class, _same_role
 from storyweave.diverge.context import story_context
 from storyweave.diverge.coverage import single_source
 from storyweave.diverge.updates import is_partial
@@ -478,3 +478,41 @@ def test_planted_conflicts_are_found_and_compatible_values_are_not(story: str, b
         for conflict in conflicts:
             flagged = {c for side in conflict.sides for c in side.citations}
             assert len(flagged & cited) < 2, (agreeing["what"], conflict.summary)
+
+
+def test_lower_cased_claim_patterns_find_what_case_insensitive_ones_find() -> None:
+    # claims.py searches a lower-cased copy of the text with case-sensitive patterns (faster)
+    # unless the text holds a character that matches an ASCII letter only case-insensitively.
+    texts = [
+        "Police ALLEGEDLY fired on Monday, Dec. 20, 2012 (AP PHOTO), previously unseen.",
+        "Two hundred and Forty-Two ships, 1,200.5 tonnes, a DOZEN boats, in 1998.",
+        "The \u212aelvin-scaled ſhows the ſcene: \u0130n 1998 it \u0131s alleged, TWELVE times.",
+        "Nothing here at all.",
+    ]
+    for text in texts:
+        lower = claims._lowered(text)
+        for pattern in (claims._HEDGE, claims._CAPTION, claims._BACKGROUND, claims._NUMBER):
+            assert claims._search(pattern, text, lower) == bool(pattern[0].search(text))
+        assert claims.figures(text) == frozenset(
+            m.group().lower().rstrip(".,") for m in claims._NUMBER[0].finditer(text)
+        )
+    assert claims._lowered(texts[2]) is None and claims._lowered(texts[0]) is not None
+
+
+def test_numbers_of_different_match_classes_never_count_the_same_thing() -> None:
+    # number_conflicts compares only numbers of one match class: that must lose nothing.
+    files = [*(ROOT / "examples" / "harbour-strike").glob("*.txt")]
+    files += [*(ROOT / "tests" / "data" / "stories").glob("*/*.txt")]
+    found = [
+        q
+        for path in files
+        for line in path.read_text(encoding="utf-8").splitlines()
+        for q in quantities(line)
+    ]
+    assert len(found) > 50
+    for a in found:
+        for b in found:
+            if _match_class(a) is not None and _match_class(a) == _match_class(b):
+                continue
+            for same_fact, cosine in ((True, 1.0), (False, 1.0), (False, 0.45), (False, 0.3)):
+                assert not _same_role(a, b, same_fact, cosine), (a.text, b.text)

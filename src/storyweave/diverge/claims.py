@@ -51,17 +51,40 @@ QUOTED_SHARE = 0.6
 #: A quoted span this long is a statement (the quotes stage's business), not a scare quote.
 STATEMENT_WORDS = 6
 
-_NUMBER = re.compile(
+
+def _caseless(source: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """A case-insensitive pattern written in lower case: compiled case-insensitive, and
+    as is for texts already lower-cased by :func:`_lowered` (the faster of the two)."""
+    return re.compile(source, re.IGNORECASE), re.compile(source)
+
+
+#: Characters that match an ASCII letter case-insensitively while their lower case is
+#: not that letter (Python's re documents these four: İ ı ſ and the Kelvin sign).
+_CASE_TRAPS = re.compile("[\u0130\u0131\u017f\u212a]")
+
+
+def _lowered(text: str) -> str | None:
+    """``text`` lower-cased, where a lower-case pattern matched case-sensitively in it
+    finds what the case-insensitive pattern finds in ``text`` (same spans); ``None``
+    where a character of :data:`_CASE_TRAPS` makes that unsure."""
+    return None if _CASE_TRAPS.search(text) else text.lower()
+
+
+def _search(pattern: tuple[re.Pattern[str], re.Pattern[str]], text: str, lower: str | None) -> bool:
+    """Whether a :func:`_caseless` pattern occurs in ``text`` (``lower``: its
+    :func:`_lowered` form)."""
+    return bool(pattern[0].search(text) if lower is None else pattern[1].search(lower))
+
+
+_NUMBER = _caseless(
     r"\b(?:\d[\d,.]*|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|"
-    r"thirty|forty|fifty|hundred|thousand|dozen)\b",
-    re.IGNORECASE,
+    r"thirty|forty|fifty|hundred|thousand|dozen)\b"
 )
 _NAME = re.compile(r"(?<=\s)[A-Z][a-z][\w'’-]*")
 _QUOTED = re.compile(r'"[^"]*"|“[^”]*”|``.*?\'\'')
-_HEDGE = re.compile(
+_HEDGE = _caseless(
     r"\b(?:allegedly|reportedly|purportedly|alleged|claimed|unconfirmed|apparently|"
-    r"believed to|appears? to|may have|might have|could have)\b",
-    re.IGNORECASE,
+    r"believed to|appears? to|may have|might have|could have)\b"
 )
 #: The writer's own voice: first person, judgement and advice.
 _OPINION = re.compile(
@@ -70,20 +93,18 @@ _OPINION = re.compile(
 )
 _ATTRIBUTION = re.compile(r"\b(?:said|says|told|according to|stated|announced|reported)\b")
 #: Photo captions and credits: "Thursday, Dec. 20, 2012", "(AP Photo/...)", "contributed".
-_CAPTION = re.compile(
-    r"\b(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day, [A-Z][a-z]{2,8}\.? \d{1,2}, \d{4}\b|"
-    r"\bphoto\b|\bpictured\b|\bcontributed to this report\b|\bshows? the scene\b",
-    re.IGNORECASE,
+_CAPTION = _caseless(
+    r"\b(?:mon|tues|wednes|thurs|fri|satur|sun)day, [a-z][a-z]{2,8}\.? \d{1,2}, \d{4}\b|"
+    r"\bphoto\b|\bpictured\b|\bcontributed to this report\b|\bshows? the scene\b"
 )
 #: Hand-overs between presenters: "Kaja, the talks ...", "Our correspondent ... was in Orlen."
 _HOST_CHATTER = re.compile(
     r"^[A-Z][a-z]+, |\bcorrespondent\b|\bjoins us\b|\breports from\b|\bthanks? (?:you|for)\b"
 )
 #: A sentence that leans on the one before it ("He added ...", "But it ...").
-_BACKGROUND = re.compile(
+_BACKGROUND = _caseless(
     r"\b(?:in|since|of) (?:1[89]\d\d|20[0-2]\d)\b|\b(?:until now|previously|in the past|"
-    r"last year|years ago|earlier this year|history|first time since)\b",
-    re.IGNORECASE,
+    r"last year|years ago|earlier this year|history|first time since)\b"
 )
 _ANAPHORA = re.compile(r"^(?:He|She|It|They|This|That|These|Those|But|And|So|The latter)\b")
 
@@ -225,8 +246,11 @@ def quote_share(text: str) -> float:
 
 
 def figures(text: str) -> frozenset[str]:
-    """The numbers of a text as written ("52", "two", "dozen")."""
-    return frozenset(m.group().lower().rstrip(".,") for m in _NUMBER.finditer(text))
+    """The numbers of a text as written, lower-cased ("52", "two", "dozen")."""
+    lower = _lowered(text)
+    if lower is None:
+        return frozenset(m.group().lower().rstrip(".,") for m in _NUMBER[0].finditer(text))
+    return frozenset(m.group().rstrip(".,") for m in _NUMBER[1].finditer(lower))
 
 
 def names(text: str) -> frozenset[str]:
@@ -304,6 +328,7 @@ def claim_features(story: StoryContext, found: Sequence[Candidate]) -> np.ndarra
         sentence = story.sentences[k]
         me = source_of[k]
         text = sentence.text
+        lower = _lowered(text)
         stems = story.stems[k]
         mine, my_numbers, my_names = vocabulary[me], numbers[me], capitals[me]
         own_stems = {w for w in stems if not elsewhere(stem_outlets, mine, w)}
@@ -342,10 +367,10 @@ def claim_features(story: StoryContext, found: Sequence[Candidate]) -> np.ndarra
                 sentence.index / max(1, size - 1),
                 math.log(len(text.split())),
                 quote_share(text),
-                float(bool(_HEDGE.search(text))),
+                float(_search(_HEDGE, text, lower)),
                 float(bool(_OPINION.search(text))),
                 float(bool(_ATTRIBUTION.search(text))),
-                float(bool(_CAPTION.search(text))),
+                float(_search(_CAPTION, text, lower)),
                 float(paragraph_size[(sentence.source_id, sentence.paragraph)] == 1),
                 float(bool(_ANAPHORA.match(text))),
                 later_share,
@@ -363,7 +388,7 @@ def claim_features(story: StoryContext, found: Sequence[Candidate]) -> np.ndarra
                 / len(specific)
                 if specific
                 else 0.0,
-                float(bool(_BACKGROUND.search(text))),
+                float(_search(_BACKGROUND, text, lower)),
             ]
         )
     return np.asarray(rows, dtype=float)
@@ -430,7 +455,8 @@ def _neighbourhoods(
             continue
         ks = np.array([found[position].index for position in chunk], dtype=np.int64)
         # Each candidate's topic neighbours: other outlets' sentences at TOPIC_COSINE+.
-        near_mask = (block[ks - start] >= TOPIC_COSINE) & (source_of[None, :] != source_of[ks, None])
+        other_outlet = source_of[None, :] != source_of[ks, None]
+        near_mask = (block[ks - start] >= TOPIC_COSINE) & other_outlet
         row_outlets = by_outlet[ks - start]
         close = np.count_nonzero(row_outlets >= CLOSE_COSINE, axis=1).tolist()
         stems_near, stems_owner, covered = _items_near(
