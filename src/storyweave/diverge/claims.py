@@ -241,6 +241,8 @@ def is_own_claim(sentence: Sentence, kind: str) -> bool:
 
 def quote_share(text: str) -> float:
     """Share of the characters of ``text`` inside quotation marks."""
+    if '"' not in text and "“" not in text and "`" not in text:
+        return 0.0  # no quotation mark (most sentences): nothing for _QUOTED to find
     spans = [m.group() for m in _QUOTED.finditer(text)]
     return sum(len(span) for span in spans) / max(1, len(text))
 
@@ -291,7 +293,15 @@ def claim_features(story: StoryContext, found: Sequence[Candidate]) -> np.ndarra
             frequency[word] += 1
     stem_rows = _postings(story.stems)
     figure_rows = _postings(sentence_figures)
-    near = _neighbourhoods(story, source_of, found, stem_rows, sentence_figures, figure_rows)
+    present = set(source_of.tolist())
+    later_of = {
+        o: {i for i in range(len(outlets)) if i != o and is_later(story.stamps.get(outlets[o]), story.stamps.get(outlets[i]))}
+        for o in present
+    }
+    later = np.zeros((len(outlets), len(outlets)), dtype=bool)  # [o, i]: i published later
+    for o, later_ones in later_of.items():
+        later[o, list(later_ones)] = True
+    near = _neighbourhoods(story, source_of, later, found, stem_rows, sentence_figures, figure_rows)
     max_other, same_max = near.max_other, near.same_max
     if n <= 1:
         max_other = np.zeros(n)
@@ -305,7 +315,6 @@ def claim_features(story: StoryContext, found: Sequence[Candidate]) -> np.ndarra
         paragraph_size[(sentence.source_id, sentence.paragraph)] += 1
         article_size[sentence.source_id] += 1
     others_count = max(1, len(outlets) - 1)
-    present = set(source_of.tolist())
     # A word, figure or name is used "elsewhere" (by another outlet than ``o``) when more
     # outlets use it than ``o`` itself accounts for.
     stem_outlets = _outlet_counts(vocabulary.values())
@@ -315,10 +324,6 @@ def claim_features(story: StoryContext, found: Sequence[Candidate]) -> np.ndarra
     def elsewhere(counts: Mapping[str, int], own: set[str], item: str) -> bool:
         return counts.get(item, 0) - (item in own) > 0
 
-    later_of = {
-        o: {i for i in range(len(outlets)) if i != o and is_later(story.stamps.get(outlets[o]), story.stamps.get(outlets[i]))}
-        for o in present
-    }
     # What the other outlets' members of a fact say, per (fact, outlet): candidates of one
     # outlet in one fact share it.
     theirs_of: dict[tuple[int, int], set[str]] = {}
@@ -332,7 +337,6 @@ def claim_features(story: StoryContext, found: Sequence[Candidate]) -> np.ndarra
         stems = story.stems[k]
         mine, my_numbers, my_names = vocabulary[me], numbers[me], capitals[me]
         own_stems = {w for w in stems if not elsewhere(stem_outlets, mine, w)}
-        near_outlets = near.outlets[position]
         own_figures = {f for f in sentence_figures[k] if not elsewhere(number_outlets, my_numbers, f)}
         own_names = {m for m in sentence_names[k] if not elsewhere(name_outlets, my_names, m)}
         own_rare = {w for w in own_stems if frequency[w] <= RARE_SENTENCES}
@@ -345,13 +349,13 @@ def claim_features(story: StoryContext, found: Sequence[Candidate]) -> np.ndarra
                     theirs |= story.stems[j] | sentence_figures[j] | sentence_names[j]
         specific = sentence_figures[k] | sentence_names[k] | {w for w in stems if frequency[w] <= RARE_SENTENCES}
         shared_specific = len(specific & theirs) / len(specific) if specific else 0.0
-        later = later_of[me]
-        later_share = len(later & near_outlets) / len(later) if later else 0.0
+        later_count = len(later_of[me])
+        later_share = near.later_outlets[position] / later_count if later_count else 0.0
         size = article_size[sentence.source_id]
         rows.append(
             [
                 float(max_other[k]),
-                len(near_outlets) / others_count,
+                near.near_outlets[position] / others_count,
                 near.close_outlets[position] / others_count,
                 len(own_stems) / max(1, len(stems)),
                 (len(stems) - near.near_stems[position]) / max(1, len(stems)),
@@ -402,7 +406,8 @@ class _Neighbourhoods:
     row_sum: np.ndarray  # per sentence: sum of its row
     max_other: np.ndarray  # per sentence: highest cosine to another outlet's sentence, or -1
     same_max: np.ndarray  # per sentence: highest cosine to another of its outlet's, or -1
-    outlets: list[set[int]]  # per candidate: the outlets with a topic neighbour
+    near_outlets: list[int]  # per candidate: how many outlets have a topic neighbour
+    later_outlets: list[int]  # per candidate: how many of those published later than its own
     close_outlets: list[int]  # per candidate: how many outlets have a sentence at CLOSE_COSINE+
     near_stems: list[int]  # per candidate: how many of its stems a topic neighbour uses
     figures_echoed: list[bool]  # per candidate: it gives figures, each used by a neighbour
@@ -412,6 +417,7 @@ class _Neighbourhoods:
 def _neighbourhoods(
     story: StoryContext,
     source_of: np.ndarray,
+    later: np.ndarray,
     found: Sequence[Candidate],
     stem_rows: Mapping[str, np.ndarray],
     sentence_figures: Sequence[frozenset[str]],
@@ -434,7 +440,8 @@ def _neighbourhoods(
     for position, candidate in enumerate(found):
         in_chunk[candidate.index // ROW_CHUNK].append(position)
     row_sum, max_other, same_max = np.zeros(n), np.zeros(n), np.zeros(n)
-    outlets: list[set[int]] = [set() for _ in found]
+    near_outlets = [0] * len(found)
+    later_outlets = [0] * len(found)
     close_outlets = [0] * len(found)
     near_stems = [0] * len(found)
     figures_echoed = [False] * len(found)
@@ -459,6 +466,11 @@ def _neighbourhoods(
         near_mask = (block[ks - start] >= TOPIC_COSINE) & other_outlet
         row_outlets = by_outlet[ks - start]
         close = np.count_nonzero(row_outlets >= CLOSE_COSINE, axis=1).tolist()
+        on_topic = row_outlets >= TOPIC_COSINE
+        outlet_count = np.count_nonzero(on_topic, axis=1).tolist()
+        later_near = np.count_nonzero(
+            on_topic & later[source_of[ks]][:, column_outlet], axis=1
+        ).tolist()
         stems_near, stems_owner, covered = _items_near(
             near_mask, [[stem_rows[w] for w in story.stems[k]] for k in ks.tolist()]
         )
@@ -477,14 +489,23 @@ def _neighbourhoods(
         )
         for c, position in enumerate(chunk):
             k = found[position].index
-            outlets[position] = set(column_outlet[row_outlets[c] >= TOPIC_COSINE].tolist())
+            near_outlets[position] = outlet_count[c]
+            later_outlets[position] = later_near[c]
             close_outlets[position] = close[c]
             near_stems[position] = near_count[c]
             if best[c]:
                 best_cover[position] = int(best[c]) / len(story.stems[k])
             figures_echoed[position] = bool(echoed[c])
     return _Neighbourhoods(
-        row_sum, max_other, same_max, outlets, close_outlets, near_stems, figures_echoed, best_cover
+        row_sum,
+        max_other,
+        same_max,
+        near_outlets,
+        later_outlets,
+        close_outlets,
+        near_stems,
+        figures_echoed,
+        best_cover,
     )
 
 

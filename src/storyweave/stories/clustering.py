@@ -148,8 +148,9 @@ def detect_language(text: str) -> str:
     words = [w.lower() for w in _WORD.findall(text[:5000]) if not w.isdigit()]
     if len(words) < MIN_LANGUAGE_WORDS:
         return "und"
+    counts = Counter(words)  # each distinct word looked up once per language
     shares = {
-        language: sum(word in stopwords for word in words) / len(words)
+        language: sum(counts[word] for word in stopwords if word in counts) / len(words)
         for language, stopwords in _LANGUAGE_STOPWORDS.items()
     }
     best = max(sorted(shares), key=lambda language: shares[language])
