@@ -336,9 +336,11 @@ def claim_features(story: StoryContext, found: Sequence[Candidate]) -> np.ndarra
         lower = _lowered(text)
         stems = story.stems[k]
         mine, my_numbers, my_names = vocabulary[me], numbers[me], capitals[me]
-        own_stems = {w for w in stems if not elsewhere(stem_outlets, mine, w)}
-        own_figures = {f for f in sentence_figures[k] if not elsewhere(number_outlets, my_numbers, f)}
-        own_names = {m for m in sentence_names[k] if not elsewhere(name_outlets, my_names, m)}
+        # Its own words, figures and names are its outlet's: another outlet uses one when
+        # two outlets or more do (what ``elsewhere`` says of them).
+        own_stems = {w for w in stems if stem_outlets.get(w, 0) < 2}
+        own_figures = {f for f in sentence_figures[k] if number_outlets.get(f, 0) < 2}
+        own_names = {m for m in sentence_names[k] if name_outlets.get(m, 0) < 2}
         own_rare = {w for w in own_stems if frequency[w] <= RARE_SENTENCES}
         fact = candidate.fact
         theirs = theirs_of.get((id(fact), me))
