@@ -63,6 +63,8 @@ JOURNALIST_ROLES = names.NARRATOR_ROLES | {"editor"}
 PLACE_ROLE_NOUNS = wordset("capital city town village country region province port island")
 _PLACE_BEFORE = wordset("in at from near into across outside inside off via to toward towards")
 _HONORIFICS = names.HONORIFICS
+# Words and names read without a possessive ending (every phrase's words: no regex).
+_unpossessed = names.strip_possessive
 _SAID = re.compile(r"^\s*(?:,\s*\d{1,3},\s*)?(?:said|says|told|added|insisted|warned|argued)\b")
 _WHICH = re.compile(r"^,\s*which\b")
 _WHO = re.compile(r"^,\s*who\b")
@@ -164,12 +166,12 @@ def _read_sentence(reader: Reader, text: str, position: tuple[int, int]) -> None
         # "Sudmark's Tobias Wren": the owner is a country or an organisation, not the name
         # (but "People's Party" is one name).
         words = phrase.split()
-        owners = [i for i, w in enumerate(words[:-2]) if names.POSSESSIVE.search(w)]
+        owners = [i for i, w in enumerate(words[:-2]) if _unpossessed(w) != w]
         if (
             not owners
             and len(words) == 2
-            and names.POSSESSIVE.search(words[0])
-            and names.POSSESSIVE.sub("", words[1]).lower() not in ORG_HEADS
+            and _unpossessed(words[0]) != words[0]
+            and _unpossessed(words[1]).lower() not in ORG_HEADS
         ):
             owners = [0]
         if owners:
@@ -187,17 +189,19 @@ def _read_sentence(reader: Reader, text: str, position: tuple[int, int]) -> None
             words = words[1:]
             before = text[:start]
         phrase = " ".join(words)
-        previous = before.split()[-1].lower().strip('("“') if before.split() else ""
+        # The last two words before the phrase (rsplit: the same as split()[-2:]).
+        last_two = before.rsplit(None, 2)[-2:]
+        previous = last_two[-1].lower().strip('("“') if last_two else ""
         if _read_org(reader, phrase, before, after, previous, position):
             continue
         if previous in _PLACE_BEFORE or previous in ("the", "a", "an"):
             if previous in _PLACE_CUES and 1 <= len(words) <= 3:
                 reader.cue_place(fold(_tagged_name(phrase)), 1)
             continue
-        earlier = before.split()[-2:-1]
+        earlier = last_two[-2:-1]
         if previous == "of" and earlier and earlier[0].lower() in _PLACE_OF and len(words) <= 3:
             reader.cue_place(fold(_tagged_name(phrase)), 1)  # "the port of Velmora"
-        if previous == "of" and before.split()[-2:-1] and before.split()[-2][:1].isupper():
+        if previous == "of" and earlier and earlier[0][:1].isupper():
             continue  # "Melissa Wallace of St. Louis", "Mayor of Tarsin": a place or a body
         _read_person(reader, phrase, text[:start], after, position)
 
@@ -278,7 +282,7 @@ def _read_org(
         words = words[1:]
     if not words:
         return False
-    last = names.POSSESSIVE.sub("", words[-1]).rstrip(".").lower()
+    last = _unpossessed(words[-1]).rstrip(".").lower()
     first = words[0].lower()
     is_place = last in PLACE_HEADS or first in PLACE_HEADS
     # "Velmora Port Authority", or "Ministry of Transport" with the head before "of".
@@ -297,7 +301,7 @@ def _read_org(
     if any(w.lower() in names.ROLE_WORDS - ORG_HEADS for w in words[:-1]) and not head:
         return False  # "Foreign Minister Jane Smith, which" is not a company
     name = " ".join(words)
-    name = names.POSSESSIVE.sub("", name).rstrip(".")
+    name = _unpossessed(name).rstrip(".")
     joined = _AND_NAME.match(after) if inner_head and not name.endswith(".") else None
     if joined:
         name = f"{name} and {joined.group(1)}"  # "College of William and Mary"
@@ -344,7 +348,8 @@ def _read_tagged(
         geo = len(words) > 1 and (
             words[0] in _GEO_FIRST or words[-1] in _GEO_LAST or words[-1] in _FACILITY
         )
-        previous = before.split()[-1].lower() if before.split() else ""
+        last_word = before.rsplit(None, 1)[-1:]  # the same as split()[-1:]
+        previous = last_word[0].lower() if last_word else ""
         facility = len(words) > 1 and words[-1] in _FACILITY and mention.confidence < 0.8
         if geo and (kind == "PER" or previous in _PLACE_BEFORE | {"of"}) or facility:
             kind = "LOC"  # "Port Lavel", "Grey Sea", "Eastern Terminal": places
@@ -420,7 +425,7 @@ _GEO_LAST = wordset(
 def _tagged_name(text: str) -> str:
     """A tagged span without a possessive, a sentence's full stop or a leading "the" or
     "a"."""
-    text = names.POSSESSIVE.sub("", " ".join(text.split())).strip()
+    text = _unpossessed(" ".join(text.split())).strip()
     if text.endswith(".") and len(text.split()[-1]) > 3 and text.count(".") == 1:
         text = text[:-1]  # "Rangoon." ends the sentence; "Corp." and "U.S." keep the dot
     words = text.split()
@@ -458,7 +463,7 @@ def _read_person(
     if not name or not shaped or fold(name) in reader.outlets:
         return
     heads = ORG_HEADS if tagged else PLACE_HEADS | ORG_HEADS  # "Andrew Park" can be a man
-    if any(names.POSSESSIVE.sub("", w).lower() in heads for w in name.split()):
+    if any(_unpossessed(w).lower() in heads for w in name.split()):
         return
     if name.isupper() and len(name) > 3:
         name = names.title_case(name)

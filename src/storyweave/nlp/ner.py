@@ -207,19 +207,27 @@ def decode(
     spans = _spans(tokenised, labels)
     # One type per name: the type its mentions score highest, summed over the text.
     starts = np.cumsum([0, *[len(t) for t in tokenised]]).tolist()
-    votes: dict[str, np.ndarray] = {}
-    keys = []
     blocks = _mean_rows(typed, [starts[n] + i for n, i, _ in spans], [j - i for _, i, j in spans])
-    for (n, i, j), block in zip(spans, blocks, strict=True):
+    # Summed in Python floats: the same double additions as float64 arrays, without an
+    # array per mention.
+    sums: dict[str, list[float]] = {}
+    keys = []
+    for (n, i, j), block in zip(spans, blocks.tolist(), strict=True):
         key = " ".join(tokenised[n][i:j]).lower()
         keys.append(key)
-        votes[key] = votes.get(key, np.zeros(kinds)) + block
+        total = sums.get(key)
+        sums[key] = block if total is None else [a + b for a, b in zip(total, block)]
+    votes = {key: np.asarray(total) for key, total in sums.items()}
     person = TYPES.index("PER")
     people = {k.split()[-1] for k in votes if len(k.split()) > 1 and votes[k].argmax() == person}
     _more_mentions(tokenised, spans, keys, set(votes) | people)
     only_person = np.eye(kinds)[person]
     typing: dict[str, tuple[str, tuple[float, ...]]] = {}  # key -> type and shares
-    offsets: dict[int, list[tuple[int, int]]] = {}  # sentence -> its tokens' offsets
+    # The offsets of a sentence's tokens, as far as its last name goes.
+    ends: dict[int, int] = {}
+    for n, _, j in spans:
+        ends[n] = max(ends.get(n, 0), j)
+    offsets: dict[int, list[int]] = {}
     mentions = []
     for (n, i, j), key in sorted(zip(spans, keys, strict=True)):
         if key not in typing:
@@ -230,10 +238,23 @@ def decode(
             shares = vote / max(float(vote.sum()), 1e-9)
             typing[key] = TYPES[kind], tuple(round(float(x), 3) for x in shares)
         if n not in offsets:
-            offsets[n] = [m.span() for m in _TOKEN.finditer(sentences[n])]
-        start, end = offsets[n][i][0], offsets[n][j - 1][1]
+            offsets[n] = _starts(sentences[n], tokenised[n][: ends[n]])
+        start, end = offsets[n][i], offsets[n][j - 1] + len(tokenised[n][j - 1])
         mentions.append(NameMention(n, start, end, sentences[n][start:end], *typing[key]))
     return mentions
+
+
+def _starts(text: str, tokens: Sequence[str]) -> list[int]:
+    """Where each of ``tokens``, the first tokens of ``text`` in order, starts. Only
+    whitespace lies between two tokens (any other character is a token of its own), so each
+    token starts where it is next found."""
+    found = []
+    at = 0
+    for token in tokens:
+        at = text.find(token, at)
+        found.append(at)
+        at += len(token)
+    return found
 
 
 def _spans(
@@ -304,31 +325,27 @@ def _more_mentions(
 ) -> None:
     """Add the mentions the scores missed of names found elsewhere in the text (a surname
     opening a sentence, a name in a list), longest name first; ``spans`` and ``keys`` grow."""
-    taken = {(n, k) for n, i, j in spans for k in range(i, j)}
+    # Tokens inside a name, as (sentence, token) pairs written n * width + token.
+    width = max(map(len, tokenised), default=0) + 1
+    taken = {n * width + k for n, i, j in spans for k in range(i, j)}
     lengths = sorted({len(name.split()) for name in names}, reverse=True)
     # The lowercase first word of every name: a token that is none of them opens none.
     heads = {name.split(" ")[0] for name in names}
     for n, tokens in enumerate(tokenised):
-        i = 0
-        while i < len(tokens):
-            if (
-                not tokens[i][:1].isupper()
-                or tokens[i].lower() not in heads
-                or (n, i) in taken
-            ):
-                i += 1
+        free = 0  # tokens before this one are inside a name found here already
+        for i in [i for i, token in enumerate(tokens) if token[:1].isupper()]:
+            if i < free or tokens[i].lower() not in heads or n * width + i in taken:
                 continue
             for length in lengths:
                 words = tokens[i : i + length]
                 key = " ".join(words).lower()
                 if len(words) == length and key in names and not any(
-                    (n, k) in taken for k in range(i, i + length)
+                    n * width + k in taken for k in range(i, i + length)
                 ):
                     spans.append((n, i, i + length))
                     keys.append(key)
-                    i += length - 1
+                    free = i + length
                     break
-            i += 1
 
 
 def _not_a_name(word: str) -> bool:
