@@ -67,6 +67,8 @@ _HONORIFICS = names.HONORIFICS
 _unpossessed = names.strip_possessive
 _SAID = re.compile(r"^\s*(?:,\s*\d{1,3},\s*)?(?:said|says|told|added|insisted|warned|argued)\b")
 _WHICH = re.compile(r"^,\s*which\b")
+# A lowercase word (the words the cluster also writes in lowercase).
+_LOWER_WORD = re.compile(r"\b[a-z][a-z'’-]+\b")
 _WHO = re.compile(r"^,\s*who\b")
 _ACRONYM = re.compile(r"^\s*\(([A-Z]{2,6})\)")
 # A capitalised phrase: names of people and of organisations ("Ministry of Transport",
@@ -93,11 +95,11 @@ def find_entities(
     >>> [(e.name, e.roles) for e in find_entities([src], [])]
     [('Oskar Brandt', ('transport minister',))]
     """
+    # One search over all sentences, a line apart (no word runs over a line break).
     common = frozenset(
-        word
-        for source in sources
-        for sentence in source.sentences
-        for word in re.findall(r"\b[a-z][a-z'’-]+\b", sentence.text)
+        _LOWER_WORD.findall(
+            "\n".join(sentence.text for source in sources for sentence in source.sentences)
+        )
     )
     reader = Reader(outlets=_outlet_names(sources), common=common)
     order = {source.id: n for n, source in enumerate(sources)}

@@ -102,6 +102,7 @@ class _Sentence:
     lower: list[str]
     capital: list[bool]  # the token opens with a capital letter
     capitals: list[int]  # the indices of those tokens, in order
+    digits: list[int]  # the indices of the tokens that open with a digit
     caps_line: bool  # an all-capitals headline: no case to read names by
     first: int  # the first token that opens with a letter or a digit (0 when none)
 
@@ -114,6 +115,7 @@ class _Sentence:
             [w.lower() for w in words],
             capital,
             [i for i, c in enumerate(capital) if c],
+            [i for i, w in enumerate(words) if w[:1].isdigit()],
             _is_caps_line(words),
             first,
         )
@@ -249,8 +251,7 @@ def _read_tokens(sentence: _Sentence, every: bool) -> list[int]:
     if every:
         return list(range(n))
     between = [i + 1 for i in capitals if i + 2 < n and capital[i + 2]]
-    digits = [i for i, w in enumerate(words) if w[:1].isdigit()]
-    return sorted({*capitals, *digits, *between})
+    return sorted({*capitals, *sentence.digits, *between})
 
 
 def sentence_features(
@@ -297,19 +298,20 @@ def sentence_features(
         return found
 
     # A results or price table row: as many numbers as words.
-    numbers_line = sum(w[:1].isdigit() for w in words) * 2 >= n > 1
+    numbers_line = len(sentence.digits) * 2 >= n > 1
     for i in read:
         low = lower[i]
         before, after = padded_words[i + 1], padded_words[i + 3]
-        shape_before, shape_after = shape(i - 1), shape(i + 1)
+        shape_here, shape_before, shape_after = shape(i), shape(i - 1), shape(i + 1)
+        lex_here = lex(i)
         f = [
             "b",
             "w=" + low,
-            "sh=" + shape(i),
+            "sh=" + shape_here,
             "s3=" + low[-3:],
             "s2=" + low[-2:],
             "p2=" + low[:2],
-            "lx=" + lex(i),
+            "lx=" + lex_here,
             "w-1=" + before,
             "w+1=" + after,
             "w-2=" + padded_words[i],
@@ -320,11 +322,11 @@ def sentence_features(
             "lx+1=" + lex(i + 1),
             "w-1w=" + before + "|" + low,
             "ww+1=" + low + "|" + after,
-            "sh-1sh+1=" + shape_before + "|" + shape(i) + "|" + shape_after,
+            "sh-1sh+1=" + shape_before + "|" + shape_here + "|" + shape_after,
         ]
         if caps_line:
             f.append("caps")
-            f.append("caps|lx=" + lex(i))
+            f.append("caps|lx=" + lex_here)
         if i == first:
             f.append("first")
         if numbers_line:
