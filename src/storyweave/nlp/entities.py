@@ -153,9 +153,10 @@ def _read_sentence(reader: Reader, text: str, position: tuple[int, int]) -> None
     dateline = _DATELINE.match(text)
     if dateline:
         reader.cue_place(fold(dateline.group(1)), 1)
-    if _CHROME.search(text) or _all_capitals(text):
+    lower = text.lower()
+    if (_may_be_chrome(lower) and _CHROME.search(text)) or _all_capitals(text):
         return  # a headline in capitals: no case to read names by (the tagger still reads it)
-    if _CREDIT.search(text):
+    if _may_be_credit(lower) and _CREDIT.search(text):
         # "Staff writers Ann Lee and Tom Reed contributed to this report": journalists.
         for phrase in names.name_phrases(text):
             person = names.split_name(phrase)
@@ -210,8 +211,13 @@ def _read_sentence(reader: Reader, text: str, position: tuple[int, int]) -> None
 
 def _all_capitals(text: str) -> bool:
     """A line written in capitals ("CZECH VICE-PM SEES WIDER DEBATE AT PARTY CONGRESS")."""
-    words = [w for w in text.split() if w[:1].isalpha()]
-    return len(words) >= 3 and not any(c.islower() for w in words for c in w)
+    words = 0  # words opening with a letter; one with a lowercase letter settles it
+    for word in text.split():
+        if word[:1].isalpha():
+            if any(c.islower() for c in word):
+                return False
+            words += 1
+    return words >= 3
 
 
 def is_abbreviation(word: str) -> bool:
@@ -274,6 +280,24 @@ _JOINER = re.compile(r"\s+(?:of|for|on)\s+(?:the\s+)?")
 _CHROME = re.compile(r"\btranscript\b.{0,40}\bprovided by\b|©|\bcopyright\b", re.IGNORECASE)
 
 
+def _may_be_chrome(lower: str) -> bool:
+    """Whether a lowercased line can match ``_CHROME`` or ``_CHROME_LINE``: a plain
+    substring test first, as the case-blind regexes are tried at every character. The
+    fixed words are cut before any "s" or "i", which the regexes also match as "ſ" or
+    "ı"."""
+    return "©" in lower or "tran" in lower or "copyr" in lower
+
+
+def _may_be_credit(lower: str) -> bool:
+    """Whether a lowercased line can match ``_CREDIT`` (see :func:`_may_be_chrome`): it
+    holds "contributed" or opens with the first letter of a credit."""
+    return "contr" in lower or lower[:1] in _CREDIT_OPENINGS
+
+
+# The first letters of the credits _CREDIT reads at a line's start ("ſ" matches "s" too).
+_CREDIT_OPENINGS = frozenset("sſarwec")
+
+
 def _read_org(
     reader: Reader, phrase: str, before: str, after: str, previous: str, position: tuple[int, int]
 ) -> bool:
@@ -334,7 +358,12 @@ def _read_tagged(
 ) -> None:
     """Record the names the tagger found in one sentence, with the roles written around the
     people and organisations among them."""
-    if not mentions or _CHROME_LINE.search(text) or _CREDIT.search(text):
+    if not mentions:
+        return
+    lower = text.lower()
+    if (_may_be_chrome(lower) and _CHROME_LINE.search(text)) or (
+        _may_be_credit(lower) and _CREDIT.search(text)
+    ):
         return
     for mention in mentions:
         name = _tagged_name(mention.text)
