@@ -489,7 +489,7 @@ def _mention_test(
     pieces = tuple(sorted({max(re.split("['’]", f), key=len) for f in forms}))
 
     def named_in(text: str) -> bool:
-        return any(piece in text for piece in pieces) and pattern.search(text) is not None
+        return any(map(text.__contains__, pieces)) and pattern.search(text) is not None
 
     return named_in
 

@@ -38,7 +38,7 @@ from typing import Any
 import numpy as np
 
 from .calendar import MONTH_ABBREVIATIONS, WEEKDAY_ABBREVIATIONS
-from .ner_features import MONTHS_DAYS, Lexicons, document_features
+from .ner_features import MONTHS_DAYS, Lexicons, document_features, first_character
 from .tokens import wordset
 
 __all__ = [
@@ -333,7 +333,9 @@ def _more_mentions(
     heads = {name.split(" ")[0] for name in names}
     for n, tokens in enumerate(tokenised):
         free = 0  # tokens before this one are inside a name found here already
-        for i in [i for i, token in enumerate(tokens) if token[:1].isupper()]:
+        initials = map(first_character, tokens)
+        capitals = itertools.compress(range(len(tokens)), map(str.isupper, initials))
+        for i in capitals:
             if i < free or tokens[i].lower() not in heads or n * width + i in taken:
                 continue
             for length in lengths:

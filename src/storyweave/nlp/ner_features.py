@@ -16,10 +16,12 @@ word-list tags are worked out once per distinct word of the text.
 
 from __future__ import annotations
 
+import operator
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from importlib import resources
+from itertools import compress
 
 from .calendar import MONTHS, WEEKDAYS
 from .tokens import wordset
@@ -48,6 +50,9 @@ TITLE_WORDS = wordset(
     bishop sheikh striker midfielder defender goalkeeper captain skipper"""
 )
 _NATIONALITY = re.compile(r"(?:an|ans|ian|ians|ese|ish|i|is|ic|e|es|ine|ines|er|ers)$")
+#: A word's first character ("" for an empty word): ``word[:1]`` as a function, so that the
+#: per-token passes below run as ``map`` and ``compress`` without a Python loop.
+first_character = operator.itemgetter(slice(None, 1))
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,6 +104,7 @@ class _Sentence:
     """One sentence's tokens and what every pass over them reads."""
 
     words: Sequence[str]
+    initials: list[str]  # each token's first character
     lower: list[str]
     capital: list[bool]  # the token opens with a capital letter
     capitals: list[int]  # the indices of those tokens, in order
@@ -108,16 +114,18 @@ class _Sentence:
 
     @classmethod
     def read(cls, words: Sequence[str]) -> _Sentence:
-        capital = [w[:1].isupper() for w in words]
-        first = next((i for i, w in enumerate(words) if w[:1].isalnum()), 0)
+        initials = list(map(first_character, words))
+        capital = list(map(str.isupper, initials))
+        every = range(len(words))
         return cls(
             words,
-            [w.lower() for w in words],
+            initials,
+            list(map(str.lower, words)),
             capital,
-            [i for i, c in enumerate(capital) if c],
-            [i for i, w in enumerate(words) if w[:1].isdigit()],
+            list(compress(every, capital)),
+            list(compress(every, map(str.isdigit, initials))),
             _is_caps_line(words),
-            first,
+            next(compress(every, map(str.isalnum, initials)), 0),
         )
 
 
@@ -142,7 +150,7 @@ class _Document:
     def add(self, sentence: _Sentence) -> None:
         """Note the lowercase words, inner capitals and capitals' neighbours of a sentence."""
         words, lower = sentence.words, sentence.lower
-        self.lower_words.update([w for w in words if w[:1].islower()])
+        self.lower_words.update(compress(words, map(str.islower, sentence.initials)))
         if sentence.caps_line:
             return
         last = len(words) - 1
