@@ -8,7 +8,7 @@ the whole text:
 2. **features** of each token and its neighbours: the word, its shape ("Xx", "X.X."),
    suffix, whether it opens a sentence or sits in an all-capitals headline, whether the text
    also writes it in lowercase, and word lists: place names (GeoNames), given names and
-   surnames (US census), organisation and title words;
+   surnames (US census), organisation and title words (:mod:`storyweave.nlp.ner_features`);
 3. **scores**: one weight per feature and label (``O``, or ``B-``/``I-`` for opening or
    continuing a ``PER``, ``ORG``, ``LOC`` or ``MISC`` name), summed; a name opens at a
    ``B-`` or ``I-`` token and runs over the ``I-`` tokens after it; only capitalised words,
