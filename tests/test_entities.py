@@ -329,3 +329,35 @@ def test_titles_fragments_and_common_words_are_not_organisations_or_places() -> 
     assert "Solm" not in found  # the king's surname, not a place
     assert "Party" not in found  # the sources also write "party" in lowercase
     assert found["Brask"].type == "place"
+
+
+def test_possessive_stripping_matches_the_pattern() -> None:
+    import itertools
+
+    from storyweave.nlp import names
+
+    for size in range(5):
+        for letters in itertools.product("sS'’a .", repeat=size):
+            word = "".join(letters)
+            assert names.strip_possessive(word) == names.POSSESSIVE.sub("", word), word
+
+
+def test_chrome_and_credit_pretests_pass_every_matching_line() -> None:
+    import itertools
+
+    from storyweave.nlp import entities
+
+    parts = [
+        "Transcript", "TRANſCRIPT", "provided by", "©", "COPYRIGHT", "contributed to this story",
+        "Staff writer", "ſtaff writers", "Additional reporting by", "Editing by", "compiled by",
+        "said", "-",
+    ]
+    checks = [
+        (entities._CHROME, entities._may_be_chrome),
+        (entities._CHROME_LINE, entities._may_be_chrome),
+        (entities._CREDIT, entities._may_be_credit),
+    ]
+    for words in itertools.product(parts, repeat=3):
+        line = " ".join(words)
+        for pattern, pretest in checks:
+            assert not pattern.search(line) or pretest(line.lower()), line

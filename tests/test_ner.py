@@ -47,3 +47,40 @@ def test_one_type_per_name_and_no_dates_or_lowercase_words(tagger: NameTagger) -
 
 def test_an_empty_text_has_no_names(tagger: NameTagger) -> None:
     assert tagger.tag([]) == [] and tagger.tag(["", "   "]) == []
+
+
+def test_tagging_path_matches_the_training_features_and_offsets() -> None:
+    """The tagger reads token texts (findall) and finds offsets itself: the same tokens,
+    offsets and feature strings as tokenize() and training_rows() (what the model was
+    trained on)."""
+    from storyweave.nlp import ner
+
+    text = "  Mr. Brandt's  U.S. trip, via Al-Ain\u00a0(AT&T) — “Dockers'” 3.5%."
+    tokens = tokenize(text)
+    words = ner._TOKEN.findall(text)
+    assert words == [t.text for t in tokens]
+    assert ner._starts(text, words) == [t.start for t in tokens]
+    lexicons = ner.Lexicons.load()
+    sentences = [text, "BRANDT SEES TALKS END", "Talks in Vienna ended ; Brandt left ."]
+    every = ner.document_features([ner._TOKEN.findall(s) for s in sentences], lexicons)
+    rows = ner.training_rows([tokenize(s) for s in sentences], lexicons)
+    assert [f for sentence in every for f in sentence] == rows
+    some = ner.document_features(
+        [ner._TOKEN.findall(s) for s in sentences], lexicons, every=False
+    )
+    for full, read in zip(every, some, strict=True):
+        assert all(r is None or r == f for f, r in zip(full, read, strict=True))
+
+
+def test_span_means_are_numpy_means_bit_for_bit() -> None:
+    import numpy as np
+
+    from storyweave.nlp.ner import _mean_rows
+
+    rng = np.random.default_rng(7)
+    values = (rng.random((400, 4)) * rng.choice([1e-6, 1.0, 1e3], (400, 1))).astype(np.float32)
+    starts = [int(x) for x in rng.integers(0, 380, 300)]
+    lengths = [int(x) for x in rng.integers(1, 20, 300)]
+    means = _mean_rows(values, starts, lengths)
+    for row, (start, length) in enumerate(zip(starts, lengths, strict=True)):
+        assert np.array_equal(means[row], values[start : start + length].mean(axis=0))

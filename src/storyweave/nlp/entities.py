@@ -63,8 +63,12 @@ JOURNALIST_ROLES = names.NARRATOR_ROLES | {"editor"}
 PLACE_ROLE_NOUNS = wordset("capital city town village country region province port island")
 _PLACE_BEFORE = wordset("in at from near into across outside inside off via to toward towards")
 _HONORIFICS = names.HONORIFICS
+# Words and names read without a possessive ending (every phrase's words: no regex).
+_unpossessed = names.strip_possessive
 _SAID = re.compile(r"^\s*(?:,\s*\d{1,3},\s*)?(?:said|says|told|added|insisted|warned|argued)\b")
 _WHICH = re.compile(r"^,\s*which\b")
+# A lowercase word (the words the cluster also writes in lowercase).
+_LOWER_WORD = re.compile(r"\b[a-z][a-z'’-]+\b")
 _WHO = re.compile(r"^,\s*who\b")
 _ACRONYM = re.compile(r"^\s*\(([A-Z]{2,6})\)")
 # A capitalised phrase: names of people and of organisations ("Ministry of Transport",
@@ -91,11 +95,11 @@ def find_entities(
     >>> [(e.name, e.roles) for e in find_entities([src], [])]
     [('Oskar Brandt', ('transport minister',))]
     """
+    # One search over all sentences, a line apart (no word runs over a line break).
     common = frozenset(
-        word
-        for source in sources
-        for sentence in source.sentences
-        for word in re.findall(r"\b[a-z][a-z'’-]+\b", sentence.text)
+        _LOWER_WORD.findall(
+            "\n".join(sentence.text for source in sources for sentence in source.sentences)
+        )
     )
     reader = Reader(outlets=_outlet_names(sources), common=common)
     order = {source.id: n for n, source in enumerate(sources)}
@@ -149,9 +153,10 @@ def _read_sentence(reader: Reader, text: str, position: tuple[int, int]) -> None
     dateline = _DATELINE.match(text)
     if dateline:
         reader.cue_place(fold(dateline.group(1)), 1)
-    if _CHROME.search(text) or _all_capitals(text):
+    lower = text.lower()
+    if (_may_be_chrome(lower) and _CHROME.search(text)) or _all_capitals(text):
         return  # a headline in capitals: no case to read names by (the tagger still reads it)
-    if _CREDIT.search(text):
+    if _may_be_credit(lower) and _CREDIT.search(text):
         # "Staff writers Ann Lee and Tom Reed contributed to this report": journalists.
         for phrase in names.name_phrases(text):
             person = names.split_name(phrase)
@@ -164,12 +169,12 @@ def _read_sentence(reader: Reader, text: str, position: tuple[int, int]) -> None
         # "Sudmark's Tobias Wren": the owner is a country or an organisation, not the name
         # (but "People's Party" is one name).
         words = phrase.split()
-        owners = [i for i, w in enumerate(words[:-2]) if names.POSSESSIVE.search(w)]
+        owners = [i for i, w in enumerate(words[:-2]) if _unpossessed(w) != w]
         if (
             not owners
             and len(words) == 2
-            and names.POSSESSIVE.search(words[0])
-            and names.POSSESSIVE.sub("", words[1]).lower() not in ORG_HEADS
+            and _unpossessed(words[0]) != words[0]
+            and _unpossessed(words[1]).lower() not in ORG_HEADS
         ):
             owners = [0]
         if owners:
@@ -187,25 +192,32 @@ def _read_sentence(reader: Reader, text: str, position: tuple[int, int]) -> None
             words = words[1:]
             before = text[:start]
         phrase = " ".join(words)
-        previous = before.split()[-1].lower().strip('("“') if before.split() else ""
+        # The last two words before the phrase (rsplit: the same as split()[-2:]).
+        last_two = before.rsplit(None, 2)[-2:]
+        previous = last_two[-1].lower().strip('("“') if last_two else ""
         if _read_org(reader, phrase, before, after, previous, position):
             continue
         if previous in _PLACE_BEFORE or previous in ("the", "a", "an"):
             if previous in _PLACE_CUES and 1 <= len(words) <= 3:
                 reader.cue_place(fold(_tagged_name(phrase)), 1)
             continue
-        earlier = before.split()[-2:-1]
+        earlier = last_two[-2:-1]
         if previous == "of" and earlier and earlier[0].lower() in _PLACE_OF and len(words) <= 3:
             reader.cue_place(fold(_tagged_name(phrase)), 1)  # "the port of Velmora"
-        if previous == "of" and before.split()[-2:-1] and before.split()[-2][:1].isupper():
+        if previous == "of" and earlier and earlier[0][:1].isupper():
             continue  # "Melissa Wallace of St. Louis", "Mayor of Tarsin": a place or a body
         _read_person(reader, phrase, text[:start], after, position)
 
 
 def _all_capitals(text: str) -> bool:
     """A line written in capitals ("CZECH VICE-PM SEES WIDER DEBATE AT PARTY CONGRESS")."""
-    words = [w for w in text.split() if w[:1].isalpha()]
-    return len(words) >= 3 and not any(c.islower() for w in words for c in w)
+    words = 0  # words opening with a letter; one with a lowercase letter settles it
+    for word in text.split():
+        if word[:1].isalpha():
+            if any(c.islower() for c in word):
+                return False
+            words += 1
+    return words >= 3
 
 
 def is_abbreviation(word: str) -> bool:
@@ -268,6 +280,24 @@ _JOINER = re.compile(r"\s+(?:of|for|on)\s+(?:the\s+)?")
 _CHROME = re.compile(r"\btranscript\b.{0,40}\bprovided by\b|©|\bcopyright\b", re.IGNORECASE)
 
 
+def _may_be_chrome(lower: str) -> bool:
+    """Whether a lowercased line can match ``_CHROME`` or ``_CHROME_LINE``: a plain
+    substring test first, as the case-blind regexes are tried at every character. The
+    fixed words are cut before any "s" or "i", which the regexes also match as "ſ" or
+    "ı"."""
+    return "©" in lower or "tran" in lower or "copyr" in lower
+
+
+def _may_be_credit(lower: str) -> bool:
+    """Whether a lowercased line can match ``_CREDIT`` (see :func:`_may_be_chrome`): it
+    holds "contributed" or opens with the first letter of a credit."""
+    return "contr" in lower or lower[:1] in _CREDIT_OPENINGS
+
+
+# The first letters of the credits _CREDIT reads at a line's start ("ſ" matches "s" too).
+_CREDIT_OPENINGS = frozenset("sſarwec")
+
+
 def _read_org(
     reader: Reader, phrase: str, before: str, after: str, previous: str, position: tuple[int, int]
 ) -> bool:
@@ -278,7 +308,7 @@ def _read_org(
         words = words[1:]
     if not words:
         return False
-    last = names.POSSESSIVE.sub("", words[-1]).rstrip(".").lower()
+    last = _unpossessed(words[-1]).rstrip(".").lower()
     first = words[0].lower()
     is_place = last in PLACE_HEADS or first in PLACE_HEADS
     # "Velmora Port Authority", or "Ministry of Transport" with the head before "of".
@@ -297,7 +327,7 @@ def _read_org(
     if any(w.lower() in names.ROLE_WORDS - ORG_HEADS for w in words[:-1]) and not head:
         return False  # "Foreign Minister Jane Smith, which" is not a company
     name = " ".join(words)
-    name = names.POSSESSIVE.sub("", name).rstrip(".")
+    name = _unpossessed(name).rstrip(".")
     joined = _AND_NAME.match(after) if inner_head and not name.endswith(".") else None
     if joined:
         name = f"{name} and {joined.group(1)}"  # "College of William and Mary"
@@ -328,7 +358,12 @@ def _read_tagged(
 ) -> None:
     """Record the names the tagger found in one sentence, with the roles written around the
     people and organisations among them."""
-    if not mentions or _CHROME_LINE.search(text) or _CREDIT.search(text):
+    if not mentions:
+        return
+    lower = text.lower()
+    if (_may_be_chrome(lower) and _CHROME_LINE.search(text)) or (
+        _may_be_credit(lower) and _CREDIT.search(text)
+    ):
         return
     for mention in mentions:
         name = _tagged_name(mention.text)
@@ -344,7 +379,8 @@ def _read_tagged(
         geo = len(words) > 1 and (
             words[0] in _GEO_FIRST or words[-1] in _GEO_LAST or words[-1] in _FACILITY
         )
-        previous = before.split()[-1].lower() if before.split() else ""
+        last_word = before.rsplit(None, 1)[-1:]  # the same as split()[-1:]
+        previous = last_word[0].lower() if last_word else ""
         facility = len(words) > 1 and words[-1] in _FACILITY and mention.confidence < 0.8
         if geo and (kind == "PER" or previous in _PLACE_BEFORE | {"of"}) or facility:
             kind = "LOC"  # "Port Lavel", "Grey Sea", "Eastern Terminal": places
@@ -420,7 +456,7 @@ _GEO_LAST = wordset(
 def _tagged_name(text: str) -> str:
     """A tagged span without a possessive, a sentence's full stop or a leading "the" or
     "a"."""
-    text = names.POSSESSIVE.sub("", " ".join(text.split())).strip()
+    text = _unpossessed(" ".join(text.split())).strip()
     if text.endswith(".") and len(text.split()[-1]) > 3 and text.count(".") == 1:
         text = text[:-1]  # "Rangoon." ends the sentence; "Corp." and "U.S." keep the dot
     words = text.split()
@@ -458,7 +494,7 @@ def _read_person(
     if not name or not shaped or fold(name) in reader.outlets:
         return
     heads = ORG_HEADS if tagged else PLACE_HEADS | ORG_HEADS  # "Andrew Park" can be a man
-    if any(names.POSSESSIVE.sub("", w).lower() in heads for w in name.split()):
+    if any(_unpossessed(w).lower() in heads for w in name.split()):
         return
     if name.isupper() and len(name) > 3:
         name = names.title_case(name)

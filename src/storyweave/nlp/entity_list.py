@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from ..model import Entity, EntityType, Source
@@ -436,19 +436,19 @@ def _entity(
             or (form != name and form.isupper() and form not in aliases)
         ):
             aliases.append(form)
-    pattern = _mention_pattern(group, acronyms, bare_surname=not shared_surname)
+    named_in = _mention_test(group, acronyms, bare_surname=not shared_surname)
     citations: list[str] = []
     source_ids: list[str] = []
     first = min(c.first for c in group)
     for source in sources:
         whole = joined.get(source.id)
-        if whole is not None and not pattern.search(whole[head.type == "person"]):
+        if whole is not None and not named_in(whole[head.type == "person"]):
             continue  # not named in this source (one search instead of one per sentence)
         cited = []
         for sentence in source.sentences:
             text = blanked[sentence.id] if head.type == "person" else sentence.text
             label = sentence.turn_speaker or ""
-            if pattern.search(text) or (label and pattern.search(label.split(",")[0])):
+            if named_in(text) or (label and named_in(label.split(",")[0])):
                 cited.append(sentence.id)
                 if len(cited) == CITATIONS_PER_SOURCE:
                     break
@@ -466,12 +466,16 @@ def _entity(
     return entity, first
 
 
-def _mention_pattern(
+def _mention_test(
     group: list[Candidate], acronyms: list[str], bare_surname: bool = True
-) -> re.Pattern[str]:
-    """A pattern for every way the cluster writes this entity (apostrophes either way).
+) -> Callable[[str], bool]:
+    """Whether a text names this entity: a pattern for every way the cluster writes it
+    (apostrophes either way).
 
-    A bare surname counts only when no other person in the cluster has it.
+    A bare surname counts only when no other person in the cluster has it. The pattern
+    opens with a look-behind, so the regex engine tries it at every character; a text that
+    holds no form's longest apostrophe-free piece cannot match and is passed over with a
+    plain substring test first (most sentences do not name a given entity).
     """
     head = group[0]
     forms = {c.name for c in group if bare_surname or len(c.name.split()) > 1} | set(acronyms)
@@ -481,7 +485,13 @@ def _mention_pattern(
         last = head.name.split()[-1]
         forms |= {last, last.upper()}
     alternatives = alternation(re.sub("['’]", "['’]", re.escape(f)) for f in forms)
-    return re.compile(r"(?<![\w'’-])(?:" + alternatives + r")(?![\w-])")
+    pattern = re.compile(r"(?<![\w'’-])(?:" + alternatives + r")(?![\w-])")
+    pieces = tuple(sorted({max(re.split("['’]", f), key=len) for f in forms}))
+
+    def named_in(text: str) -> bool:
+        return any(map(text.__contains__, pieces)) and pattern.search(text) is not None
+
+    return named_in
 
 
 def _org_pattern(reader: Reader) -> re.Pattern[str] | None:
