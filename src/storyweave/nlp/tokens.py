@@ -96,3 +96,45 @@ def word_concepts(raw: Sequence[str], stem_word: Callable[[str], str] = stem) ->
             continue
         found.add(f"{stem_word(first)} {stem_word(second)}")
     return found
+
+
+#: Characters that re.IGNORECASE matches to an ASCII letter while str.lower() does not
+#: ("ı" and "ſ" match "i" and "s"; "İ" lowers to two characters).
+_CASE_FOLDING_EXCEPTIONS = "\u0130\u0131\u017f"
+_REGEX_SYNTAX = frozenset("\\.^$*+?{}[]|()")
+
+
+def literal_prefixes(patterns: Iterable[str]) -> tuple[str, ...] | None:
+    """Per alternative of the regexes ``patterns``, the text every match of it starts with,
+    lower-cased ("hard-?liners?" -> "hard", "boss(?:es)?" -> "boss"); None when an
+    alternative starts with no fixed text. See :func:`may_match_ignoring_case`."""
+    keys = []
+    for pattern in patterns:
+        depth, branch_start, branches = 0, 0, []
+        for i, char in enumerate(pattern):  # split at the top-level "|" (none in classes)
+            depth += (char == "(") - (char == ")")
+            if char == "|" and depth == 0:
+                branches.append(pattern[branch_start:i])
+                branch_start = i + 1
+        branches.append(pattern[branch_start:])
+        for branch in branches:
+            end = 0
+            while end < len(branch) and branch[end] not in _REGEX_SYNTAX:
+                end += 1
+            if end < len(branch) and branch[end] in "?*{":
+                end -= 1  # a quantifier makes the last character optional
+            if end <= 0:
+                return None
+            keys.append(branch[:end].lower())
+    return tuple(keys)
+
+
+def may_match_ignoring_case(text: str, prefixes: tuple[str, ...] | None) -> bool:
+    """False only when no regex of :func:`literal_prefixes` ``prefixes`` can match ``text``
+    under re.IGNORECASE: a few substring tests, much faster than the regex search."""
+    if prefixes is None or (
+        not text.isascii() and any(char in text for char in _CASE_FOLDING_EXCEPTIONS)
+    ):
+        return True
+    lowered = text.lower()
+    return any(prefix in lowered for prefix in prefixes)
