@@ -14,7 +14,7 @@ from storyweave.embed import load_embedder
 from storyweave.evaluate.basil import Span, Triplet, read_triplets
 from storyweave.evaluate.framing import FramingCounts, briefing_terms, score_terms
 from storyweave.model import FramingNote, Sentence, Source
-from storyweave.nlp.tokens import literal_prefixes, may_match_ignoring_case
+from storyweave.nlp.tokens import WORD_RE, literal_prefixes, may_match_ignoring_case, words
 from storyweave.options import BriefOptions
 from storyweave.pipeline import Briefer
 from storyweave.views.framing import _ANY_TERM, _TERM_KEYS, find_framing, uses_term
@@ -250,6 +250,11 @@ def test_the_term_prefilter_never_hides_a_hedge_or_label() -> None:
         if _ANY_TERM.search(text):
             assert may_match_ignoring_case(text, _TERM_KEYS), text
     assert not may_match_ignoring_case("No such words here.", _TERM_KEYS)
+
+
+def test_words_lowers_the_text_once_with_the_same_tokens() -> None:
+    for text in ["It’s 3.5% of US$1,000, O'Brien SAID.", "Ǆemal ÉTÉ \u212aelvin \u0130stanbul ſo"]:
+        assert words(text) == [w.lower().replace("’", "'") for w in WORD_RE.findall(text)]
 
 
 def test_the_shipped_model_loads_and_round_trips() -> None:

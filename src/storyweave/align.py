@@ -94,20 +94,29 @@ def facts_of_groups(
     and ordered as :func:`align` does; the divergence stage uses it to take a sentence out
     of a fact it no longer agrees with."""
     order_keys = [_position(s) for s in sentences]
-    facts = [_make_fact(members, sentences, similarity, order_keys) for members in groups]
-    facts.sort(key=lambda item: (-len(item[0].source_ids), -item[0].centrality, item[1]))
-    return tuple(
-        Fact(
-            id=f"f{number}",
-            text=fact.text,
-            representative=fact.representative,
-            sentence_ids=fact.sentence_ids,
-            source_ids=fact.source_ids,
-            centrality=fact.centrality,
-            claim=fact.claim,
-        )
-        for number, (fact, _) in enumerate(facts, start=1)
+    members = [sorted(group, key=order_keys.__getitem__) for group in groups]
+    representatives = [_representative(group, sentences, similarity) for group in members]
+    centralities = _centralities(similarity, representatives, len(sentences))
+    ranked = sorted(
+        range(len(members)),
+        key=lambda k: (-len(members[k]), -centralities[k], order_keys[members[k][0]]),
     )
+    facts = []
+    for number, k in enumerate(ranked, start=1):
+        by_source, representative = members[k], representatives[k]
+        ordered = [representative] + [i for i in by_source if i != representative]
+        facts.append(
+            Fact(
+                id=f"f{number}",
+                text=sentences[representative].text,
+                representative=sentences[representative].id,
+                sentence_ids=tuple(sentences[i].id for i in ordered),
+                source_ids=tuple(sentences[i].source_id for i in by_source),
+                centrality=centralities[k],
+                claim=is_claim(sentences[representative].text),
+            )
+        )
+    return tuple(facts)
 
 
 def _group(
@@ -213,46 +222,39 @@ def _mean(block: np.ndarray) -> np.floating:
     return np.float32(float(np.add.reduce(block, axis=None)) / block.size)
 
 
-def _make_fact(
-    group: list[int],
-    sentences: Sequence[Sentence],
-    similarity: np.ndarray,
-    order_keys: list[tuple[int, str, int]],
-) -> tuple[Fact, tuple[int, str, int]]:
-    """Build one (unnumbered) fact and the sort key of its earliest sentence."""
-    by_source = sorted(group, key=lambda i: order_keys[i])
-    if len(group) == 1:
-        representative = group[0]
-    else:
-        block = similarity[np.ix_(by_source, by_source)]
-        # Mean similarity to the *other* members: drop the diagonal's 1.0.
-        mean_to_others = (block.sum(axis=1) - np.diag(block)) / (len(group) - 1)
-        # Round so that float noise cannot pick a later sentence over an earlier tie.
-        scores = np.round(mean_to_others, CENTRALITY_DECIMALS)
-        # A fact is shown by its representative: prefer a member that states something
-        # (not a host's question) and reads on its own (not half of a split quotation),
-        # whatever their similarity.
-        scores = scores + np.array(
-            [2 * is_claim(sentences[i].text) + stands_alone(sentences[i].text) for i in by_source]
-        )
-        representative = by_source[int(np.argmax(scores))]  # argmax keeps the first tie
-    n = len(sentences)
-    if n > 1:
-        row = np.clip(similarity[representative], 0.0, None)
-        centrality = float((row.sum() - row[representative]) / (n - 1))
-    else:
-        centrality = 0.0
-    ordered = [representative] + [i for i in by_source if i != representative]
-    fact = Fact(
-        id="",
-        text=sentences[representative].text,
-        representative=sentences[representative].id,
-        sentence_ids=tuple(sentences[i].id for i in ordered),
-        source_ids=tuple(sentences[i].source_id for i in by_source),
-        centrality=round(centrality, CENTRALITY_DECIMALS),
-        claim=is_claim(sentences[representative].text),
+def _representative(
+    by_source: list[int], sentences: Sequence[Sentence], similarity: np.ndarray
+) -> int:
+    """The member that shows a group (its indices in source order)."""
+    if len(by_source) == 1:
+        return by_source[0]
+    block = similarity[np.ix_(by_source, by_source)]
+    # Mean similarity to the *other* members: drop the diagonal's 1.0.
+    mean_to_others = (block.sum(axis=1) - np.diag(block)) / (len(by_source) - 1)
+    # Round so that float noise cannot pick a later sentence over an earlier tie.
+    scores = np.round(mean_to_others, CENTRALITY_DECIMALS)
+    # A fact is shown by its representative: prefer a member that states something
+    # (not a host's question) and reads on its own (not half of a split quotation),
+    # whatever their similarity.
+    scores = scores + np.array(
+        [2 * is_claim(sentences[i].text) + stands_alone(sentences[i].text) for i in by_source]
     )
-    return fact, order_keys[by_source[0]]
+    return by_source[int(np.argmax(scores))]  # argmax keeps the first tie
+
+
+def _centralities(similarity: np.ndarray, rows: list[int], n: int) -> list[float]:
+    """Per row of ``rows``: its mean cosine to the other ``n - 1`` sentences, negatives as
+    zero, rounded. Rows are summed a band at a time (numpy sums each row of a band as it
+    sums the row alone, so the figures are the same to the last bit)."""
+    if n <= 1:
+        return [0.0] * len(rows)
+    found: list[float] = []
+    for start in range(0, len(rows), ROW_BAND):
+        band = rows[start : start + ROW_BAND]
+        block = np.clip(similarity[band], 0.0, None)
+        own = block[np.arange(len(band)), band]
+        found += ((block.sum(axis=1) - own) / (n - 1)).tolist()
+    return [round(value, CENTRALITY_DECIMALS) for value in found]
 
 
 def _position(sentence: Sentence) -> tuple[int, str, int]:

@@ -68,9 +68,16 @@ def stem(word: str) -> str:
     return word
 
 
+#: The only characters outside ASCII that lower-case into ASCII letters (Kelvin sign, capital
+#: I with dot): without them, lower-casing a text first splits it into the same words.
+_LOWERS_INTO_ASCII = ("\u212a", "\u0130")
+
+
 def words(text: str) -> list[str]:
     """Lower-cased word tokens (numbers kept, punctuation dropped)."""
-    return [w.lower().replace("’", "'") for w in WORD_RE.findall(text)]
+    if _LOWERS_INTO_ASCII[0] in text or _LOWERS_INTO_ASCII[1] in text:
+        return [w.lower().replace("’", "'") for w in WORD_RE.findall(text)]
+    return WORD_RE.findall(text.lower().replace("’", "'"))  # one call, not one per word
 
 
 def content_stems(text: str) -> list[str]:
