@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Sequence
-from itertools import pairwise
 
 
 def wordset(text: str) -> frozenset[str]:
@@ -97,12 +96,19 @@ def concepts(text: str) -> set[str]:
 def word_concepts(raw: Sequence[str], stem_word: Callable[[str], str] = stem) -> set[str]:
     """:func:`concepts` of text already split by :func:`words`; ``stem_word`` may be a
     memoised :func:`stem` (a story repeats its words many times)."""
-    found: set[str] = set()
-    for first, second in pairwise(raw):
-        if first in STOPWORDS and second in STOPWORDS:
-            continue
-        found.add(f"{stem_word(first)} {stem_word(second)}")
-    return found
+    return set(stem_concepts([stem_word(w) for w in raw], [w not in STOPWORDS for w in raw]))
+
+
+def stem_concepts(stems: Sequence[str], content: Sequence[bool]) -> frozenset[str]:
+    """:func:`word_concepts` of words already stemmed (``stems``), with ``content`` telling
+    which of them are content words (not in :data:`STOPWORDS`)."""
+    return frozenset(
+        f"{first} {second}"
+        for first, second, first_content, second_content in zip(
+            stems, stems[1:], content, content[1:]
+        )
+        if first_content or second_content
+    )
 
 
 #: Characters that re.IGNORECASE matches to an ASCII letter while str.lower() does not
