@@ -14,10 +14,17 @@ from storyweave.embed import load_embedder
 from storyweave.evaluate.basil import Span, Triplet, read_triplets
 from storyweave.evaluate.framing import FramingCounts, briefing_terms, score_terms
 from storyweave.model import FramingNote, Sentence, Source
+from storyweave.nlp.tokens import WORD_RE, literal_prefixes, may_match_ignoring_case, words
 from storyweave.options import BriefOptions
 from storyweave.pipeline import Briefer
-from storyweave.views.framing import find_framing, uses_term
-from storyweave.views.framing_model import FEATURES, LoadedWordModel, candidate_words, quote_masks
+from storyweave.views.framing import _ANY_TERM, _TERM_KEYS, find_framing, uses_term
+from storyweave.views.framing_model import (
+    FEATURES,
+    LoadedWordModel,
+    candidate_table,
+    candidate_words,
+    quote_masks,
+)
 
 from .builders import make_source
 
@@ -216,6 +223,38 @@ def test_loaded_words_respect_quotes_and_the_per_outlet_cap() -> None:
     # Excerpts too short to be articles are not scored at all.
     short = [replace(s, sentences=s.sentences[:3]) for s in (PLAIN, HOSTILE)]
     assert candidate_words(short, [], sentences, np.zeros((len(sentences), 4))) == []
+
+
+def test_the_candidate_table_scores_as_the_candidates_do() -> None:
+    model = _model(savag=(9, 10), scath=(5, 10))
+    sentences = list(PLAIN.sentences + HOSTILE.sentences)
+    vectors = np.zeros((len(sentences), 4))
+    table = candidate_table([PLAIN, HOSTILE], [], sentences, vectors)
+    candidates = candidate_words([PLAIN, HOSTILE], [], sentences, vectors)
+    assert [table.candidate(i) for i in range(len(table))] == candidates
+    assert np.array_equal(model.probabilities(table), model.probabilities(candidates))
+    assert table.own_words().tolist() == [c.own_word for c in candidates]
+
+
+def test_the_term_prefilter_never_hides_a_hedge_or_label() -> None:
+    assert literal_prefixes([r"hard-?liners?|hard-?line", r"boss(?:es)?", "fat[- ]cats?"]) == (
+        "hard", "hard", "boss", "fat",
+    )
+    assert literal_prefixes([r"\bfoo"]) is None
+    texts = [
+        "The REGIME fell.", "hardliners won", "union BOSSES", "held the port to ransom",
+        "so called experts", "a fat-cat deal", "Allegedly so.",
+        "The mılıtant wing", "Boſs", "the İnept plan", "No such words here.",
+    ]
+    for text in texts:
+        if _ANY_TERM.search(text):
+            assert may_match_ignoring_case(text, _TERM_KEYS), text
+    assert not may_match_ignoring_case("No such words here.", _TERM_KEYS)
+
+
+def test_words_lowers_the_text_once_with_the_same_tokens() -> None:
+    for text in ["It’s 3.5% of US$1,000, O'Brien SAID.", "Ǆemal ÉTÉ \u212aelvin \u0130stanbul ſo"]:
+        assert words(text) == [w.lower().replace("’", "'") for w in WORD_RE.findall(text)]
 
 
 def test_the_shipped_model_loads_and_round_trips() -> None:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Sequence
-from itertools import pairwise
 
 
 def wordset(text: str) -> frozenset[str]:
@@ -68,9 +67,16 @@ def stem(word: str) -> str:
     return word
 
 
+#: The only characters outside ASCII that lower-case into ASCII letters (Kelvin sign, capital
+#: I with dot): without them, lower-casing a text first splits it into the same words.
+_LOWERS_INTO_ASCII = ("\u212a", "\u0130")
+
+
 def words(text: str) -> list[str]:
     """Lower-cased word tokens (numbers kept, punctuation dropped)."""
-    return [w.lower().replace("’", "'") for w in WORD_RE.findall(text)]
+    if _LOWERS_INTO_ASCII[0] in text or _LOWERS_INTO_ASCII[1] in text:
+        return [w.lower().replace("’", "'") for w in WORD_RE.findall(text)]
+    return WORD_RE.findall(text.lower().replace("’", "'"))  # one call, not one per word
 
 
 def content_stems(text: str) -> list[str]:
@@ -90,9 +96,58 @@ def concepts(text: str) -> set[str]:
 def word_concepts(raw: Sequence[str], stem_word: Callable[[str], str] = stem) -> set[str]:
     """:func:`concepts` of text already split by :func:`words`; ``stem_word`` may be a
     memoised :func:`stem` (a story repeats its words many times)."""
-    found: set[str] = set()
-    for first, second in pairwise(raw):
-        if first in STOPWORDS and second in STOPWORDS:
-            continue
-        found.add(f"{stem_word(first)} {stem_word(second)}")
-    return found
+    return set(stem_concepts([stem_word(w) for w in raw], [w not in STOPWORDS for w in raw]))
+
+
+def stem_concepts(stems: Sequence[str], content: Sequence[bool]) -> frozenset[str]:
+    """:func:`word_concepts` of words already stemmed (``stems``), with ``content`` telling
+    which of them are content words (not in :data:`STOPWORDS`)."""
+    return frozenset(
+        f"{first} {second}"
+        for first, second, first_content, second_content in zip(
+            stems, stems[1:], content, content[1:]
+        )
+        if first_content or second_content
+    )
+
+
+#: Characters that re.IGNORECASE matches to an ASCII letter while str.lower() does not
+#: ("ı" and "ſ" match "i" and "s"; "İ" lowers to two characters).
+_CASE_FOLDING_EXCEPTIONS = "\u0130\u0131\u017f"
+_REGEX_SYNTAX = frozenset("\\.^$*+?{}[]|()")
+
+
+def literal_prefixes(patterns: Iterable[str]) -> tuple[str, ...] | None:
+    """Per alternative of the regexes ``patterns``, the text every match of it starts with,
+    lower-cased ("hard-?liners?" -> "hard", "boss(?:es)?" -> "boss"); None when an
+    alternative starts with no fixed text. See :func:`may_match_ignoring_case`."""
+    keys = []
+    for pattern in patterns:
+        depth, branch_start, branches = 0, 0, []
+        for i, char in enumerate(pattern):  # split at the top-level "|" (none in classes)
+            depth += (char == "(") - (char == ")")
+            if char == "|" and depth == 0:
+                branches.append(pattern[branch_start:i])
+                branch_start = i + 1
+        branches.append(pattern[branch_start:])
+        for branch in branches:
+            end = 0
+            while end < len(branch) and branch[end] not in _REGEX_SYNTAX:
+                end += 1
+            if end < len(branch) and branch[end] in "?*{":
+                end -= 1  # a quantifier makes the last character optional
+            if end <= 0:
+                return None
+            keys.append(branch[:end].lower())
+    return tuple(keys)
+
+
+def may_match_ignoring_case(text: str, prefixes: tuple[str, ...] | None) -> bool:
+    """False only when no regex of :func:`literal_prefixes` ``prefixes`` can match ``text``
+    under re.IGNORECASE: a few substring tests, much faster than the regex search."""
+    if prefixes is None or (
+        not text.isascii() and any(char in text for char in _CASE_FOLDING_EXCEPTIONS)
+    ):
+        return True
+    lowered = text.lower()
+    return any(prefix in lowered for prefix in prefixes)

@@ -20,7 +20,7 @@ import numpy as np
 from ..model import Fact, Sentence, SummarySentence
 from ..nlp.names import is_narrator
 from ..nlp.sentences import unbalanced_quotes
-from ..nlp.tokens import STOPWORDS, stem, word_concepts, words
+from ..nlp.tokens import STOPWORDS, stem, stem_concepts, words
 
 #: Sentences shorter than this read as fragments (headlines, "He declined to comment.").
 MIN_WORDS = 7
@@ -74,15 +74,18 @@ def story_wording(sentences: Sequence[Sentence]) -> list[Wording]:
     """The :class:`Wording` of every sentence, stemming each distinct word once."""
     split = [words(sentence.text) for sentence in sentences]
     stems = {word: stem(word) for word in set(itertools.chain.from_iterable(split))}
-    stem_word = stems.__getitem__
-    return [
-        Wording(
-            words=tuple(raw),
-            content=tuple(stems[w] for w in raw if w not in STOPWORDS),
-            concepts=frozenset(word_concepts(raw, stem_word)),
+    wording = []
+    for raw in split:
+        stemmed = [stems[w] for w in raw]
+        content = [w not in STOPWORDS for w in raw]
+        wording.append(
+            Wording(
+                words=tuple(raw),
+                content=tuple(s for s, kept in zip(stemmed, content) if kept),
+                concepts=stem_concepts(stemmed, content),
+            )
         )
-        for raw in split
-    ]
+    return wording
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,8 +187,7 @@ def concept_weights(
     if source_count >= 3:
         # A bigram in one source only is noise at cluster level (ICSI's df >= 3 on 10 docs).
         floor = max(2, round(MIN_CONCEPT_SHARE * source_count))
-        for concept in [c for c, n in weights.items() if n < floor]:
-            del weights[concept]
+        weights = Counter({c: n for c, n in weights.items() if n >= floor})  # same order
     return weights
 
 

@@ -41,8 +41,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..model import Fact, FramingNote, Sentence, Source
-from ..nlp.tokens import STOPWORDS, content_stems
-from .framing_model import ROUNDING_MARGIN, LoadedWordModel, candidate_words
+from ..nlp.tokens import STOPWORDS, content_stems, literal_prefixes, may_match_ignoring_case
+from .framing_model import ROUNDING_MARGIN, LoadedWordModel, candidate_table
 
 # Loaded labels, epithets and verbs of tabloid and partisan news copy, each with the
 # family name used to check whether another outlet uses it too. Chosen from the kinds of
@@ -147,6 +147,8 @@ _ANY_TERM = re.compile(
     r"\b(?:" + "|".join(pattern for pattern, *_ in HEDGES + LOADED_LABELS) + r")\b",
     re.IGNORECASE,
 )
+# What every hedge or label starts with: a text without any of them skips _ANY_TERM.
+_TERM_KEYS = literal_prefixes(pattern for pattern, *_ in HEDGES + LOADED_LABELS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -318,7 +320,7 @@ def _hits(text: str) -> list[_Hit]:
             hits.append(_Hit(start, match.end(), kind, family))
         quoted.append((match.start(), match.end()))
 
-    if _ANY_TERM.search(text) is None:
+    if not may_match_ignoring_case(text, _TERM_KEYS) or _ANY_TERM.search(text) is None:
         return sorted(hits, key=lambda h: h.start)
 
     def outside(start: int) -> bool:
@@ -486,36 +488,30 @@ def _learned_hits(
     """
     if model is None or len(sources) < 2:
         return {}
-    candidates = candidate_words(sources, facts, sentences, vectors, similarity)
-    probabilities = model.probabilities(candidates)
+    table = candidate_table(sources, facts, sentences, vectors, similarity)
+    probabilities = model.probabilities(table)
+    reportable = (probabilities >= model.threshold) & table.own_words()
     ranked = sorted(
-        (
-            i
-            for i in range(len(candidates))
-            if probabilities[i] >= model.threshold and candidates[i].own_word
-        ),
-        key=lambda i: (-probabilities[i], candidates[i].sentence.id, candidates[i].start),
+        np.flatnonzero(reportable).tolist(),
+        key=lambda i: (-probabilities[i], table.sentences[i].id, table.starts[i]),
     )
     result: dict[str, list[tuple[Sentence | None, str, _Hit]]] = {}
     stems: dict[str, set[str]] = {}
     for i in ranked:
-        candidate = candidates[i]
-        sentence = candidate.sentence
+        sentence, start, word_stem = table.sentences[i], table.starts[i], table.stems[i]
         source_id = sentence.source_id
         chosen = result.setdefault(source_id, [])
         seen = stems.setdefault(source_id, set())
-        if len(chosen) >= model.max_per_source or candidate.stem in seen:
+        if len(chosen) >= model.max_per_source or word_stem in seen:
             continue
         covered = any(
-            line is sentence and hit.start <= candidate.start < hit.end
+            line is sentence and hit.start <= start < hit.end
             for line, _, hit in rule_hits.get(source_id, ())
         )
         if covered:
             continue
-        seen.add(candidate.stem)
-        chosen.append(
-            (sentence, sentence.text, _Hit(candidate.start, candidate.end, "loaded", candidate.stem))
-        )
+        seen.add(word_stem)
+        chosen.append((sentence, sentence.text, _Hit(start, table.ends[i], "loaded", word_stem)))
     return result
 
 

@@ -115,6 +115,37 @@ class Candidate:
 
 
 @dataclass(frozen=True)
+class CandidateTable:
+    """The words of :func:`candidate_words` as columns, row ``i`` one word.
+
+    The framing stage scores tens of thousands of words and reports a few hundred: it reads
+    the columns and builds a :class:`Candidate` (:meth:`candidate`) only for those.
+    ``contexts`` holds one row of :data:`CONTEXT_FEATURES` per word.
+    """
+
+    sentences: list[Sentence]
+    starts: list[int]
+    ends: list[int]
+    words: list[str]
+    stems: list[str]
+    contexts: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.starts)
+
+    def candidate(self, i: int) -> Candidate:
+        """Row ``i`` as a :class:`Candidate`."""
+        return Candidate(
+            self.sentences[i], self.starts[i], self.ends[i], self.words[i], self.stems[i],
+            tuple(self.contexts[i].tolist()),
+        )
+
+    def own_words(self) -> np.ndarray:
+        """Per row, :attr:`Candidate.own_word`."""
+        return self.contexts[:, _SHARE] == 0.0
+
+
+@dataclass(frozen=True)
 class LoadedWordModel:
     """A lexicon plus a logistic regression over :data:`FEATURES`.
 
@@ -200,15 +231,17 @@ class LoadedWordModel:
         seen -= leave_out[1]
         return lexicon_features(annotated, seen, self.base_rate)
 
-    def probabilities(self, candidates: Sequence[Candidate]) -> np.ndarray:
+    def probabilities(self, candidates: Sequence[Candidate] | CandidateTable) -> np.ndarray:
         """The probability that each candidate is loaded wording."""
-        if not candidates:
+        if not len(candidates):
             return np.zeros(0)
-        lexical = {c.stem: self.lexicon_features(c.stem) for c in candidates}  # once per stem
-        rows = np.hstack([
-            np.array([lexical[c.stem] for c in candidates], dtype=float),
-            np.array([c.context for c in candidates], dtype=float),
-        ])
+        if isinstance(candidates, CandidateTable):
+            stems, contexts = candidates.stems, candidates.contexts
+        else:
+            stems = [c.stem for c in candidates]
+            contexts = np.array([c.context for c in candidates], dtype=float)
+        lexical = {s: self.lexicon_features(s) for s in set(stems)}  # once per stem
+        rows = np.hstack([np.array([lexical[s] for s in stems], dtype=float), contexts])
         return logistic(rows @ np.array(self.weights) + self.bias)
 
     def loaded_stems(
@@ -271,6 +304,19 @@ def candidate_words(
     vectors: np.ndarray,
     similarity: np.ndarray | None = None,
 ) -> list[Candidate]:
+    """Every content word each source writes outside quotation marks, with its features
+    (the rows of :func:`candidate_table`, which says which words)."""
+    table = candidate_table(sources, facts, sentences, vectors, similarity)
+    return [table.candidate(i) for i in range(len(table))]
+
+
+def candidate_table(
+    sources: Sequence[Source],
+    facts: Sequence[Fact],
+    sentences: Sequence[Sentence],
+    vectors: np.ndarray,
+    similarity: np.ndarray | None = None,
+) -> CandidateTable:
     """Every content word each source writes outside quotation marks, with its features.
 
     Skipped: function words, words under :data:`MIN_WORD_LENGTH` letters, capitalised
@@ -283,16 +329,22 @@ def candidate_words(
     sentence's closest other-outlet sentence, whose cosine is then read from ``vectors``.
     """
     if len(sources) < 2:
-        return []
+        return _table([], [])
     memo: dict[str, str] = {}  # word -> stem, for this call only
+    text_stems: dict[str, frozenset[str]] = {}  # text -> stems of its words, for this call only
 
-    def stem_of(word: str) -> str:
-        found = memo.get(word)
+    def stems_in(text: str) -> frozenset[str]:
+        found = text_stems.get(text)
         if found is None:
-            found = memo[word] = stem(word)
+            found = text_stems[text] = frozenset(_stems(set(words(text)), memo))
         return found
 
-    stems_of = {s.id: _source_stems(s, stem_of) for s in sources}
+    # A source's stems are those of its headline and of each sentence (each sentence is
+    # split into words once: its stems serve again when it is another's counterpart).
+    stems_of = {
+        s.id: stems_in(s.title or "").union(*(stems_in(line.text) for line in s.sentences))
+        for s in sources
+    }
     # How many sources use each stem: a word's share of the *other* outlets is this count,
     # less one when its own source uses it, over their number.
     outlets_using: dict[str, int] = {}
@@ -302,17 +354,17 @@ def candidate_words(
     fact_of = {sid: fact for fact in facts for sid in fact.sentence_ids}
     row_of = {s.id: i for i, s in enumerate(sentences)}
     closest = _closest_other_rows(sentences, vectors, similarity)
-    row_stems: dict[int, frozenset[str]] = {}  # row -> stems of its words, for this call only
 
     def stems_of_row(row: int) -> frozenset[str]:
-        if row not in row_stems:
-            row_stems[row] = frozenset(stem_of(word) for word in words(sentences[row].text))
-        return row_stems[row]
+        return stems_in(sentences[row].text)
 
-    # Lower-cased word -> the features of its own letters (suffixes, length, hyphen).
-    shapes: dict[str, tuple[float, ...]] = {}
+    # Per distinct token: its number, stem and whether it is capitalised; None for a token
+    # that is never a candidate (short, or a function word). Per number, the features of
+    # the token's own letters.
+    tokens: dict[str, tuple[int, str, bool] | None] = {}
+    shapes: list[tuple[float, ...]] = []
 
-    result: list[Candidate] = []
+    rows: list[tuple[Sentence, int, int, str, str, int, tuple[float, ...]]] = []
     for source in sources:
         if len(source.sentences) < MIN_ARTICLE_SENTENCES:
             continue
@@ -322,6 +374,8 @@ def candidate_words(
         total = max(len(source.sentences), 1)
         for sentence in source.sentences:
             counterpart, cosine = _counterpart(sentence, fact_of, row_of, closest, stems_of_row)
+            has_counterpart = float(counterpart is not None)
+            position = sentence.index / total
             quoted = masks.get(sentence.id, [])
             text = sentence.text
             # A word is the sentence's first when only quote marks, brackets and dashes
@@ -329,36 +383,75 @@ def candidate_words(
             lead = len(text) - len(text.lstrip(" \"'“‘(—–-"))
             for match in _WORD.finditer(text):
                 word = match.group()
-                lower = word.lower().replace("’", "'")
-                if len(lower) < MIN_WORD_LENGTH or lower in STOPWORDS:
+                token = tokens.get(word, _UNSEEN)
+                if token is _UNSEEN:
+                    token = tokens[word] = _token(word, memo, shapes)
+                if token is None:
                     continue
-                first = match.start() <= lead
-                if word[0].isupper() and not first:
+                number, word_stem, capitalised = token
+                start = match.start()
+                first = start <= lead
+                if capitalised and not first:
                     continue
-                if quoted and any(a <= match.start() < b for a, b in quoted):
+                if quoted and any(a <= start < b for a, b in quoted):
                     continue
-                word_stem = stem_of(lower)
                 used = outlets_using.get(word_stem, 0) - (word_stem in own_stems)
-                share = used / others
-                if lower not in shapes:
-                    shapes[lower] = (
-                        *(float(lower.endswith(s)) for s in SUFFIXES),
-                        len(lower) / 10.0,
-                        float("-" in lower),
-                    )
                 context = (
-                    *shapes[lower],
                     float(first),
-                    share,
+                    used / others,
                     float(counterpart is not None and word_stem in counterpart),
-                    float(counterpart is not None),
+                    has_counterpart,
                     cosine,
-                    sentence.index / total,
+                    position,
                 )
-                result.append(
-                    Candidate(sentence, match.start(), match.end(), word, word_stem, context)
-                )
-    return result
+                rows.append((sentence, start, match.end(), word, word_stem, number, context))
+    return _table(rows, shapes)
+
+
+#: Marks a token :func:`candidate_table` has not met yet.
+_UNSEEN = (-1, "", False)
+
+
+def _table(
+    rows: list[tuple[Sentence, int, int, str, str, int, tuple[float, ...]]],
+    shapes: list[tuple[float, ...]],
+) -> CandidateTable:
+    """The table of ``rows`` (sentence, start, end, word, stem, token number, the context
+    features after the token's own ``shapes[number]``)."""
+    if not rows:
+        return CandidateTable([], [], [], [], [], np.zeros((0, len(CONTEXT_FEATURES))))
+    sentence, start, end, word, word_stem, number, context = (list(c) for c in zip(*rows))
+    contexts = np.hstack([np.array(shapes)[number], np.array(context, dtype=float)])
+    return CandidateTable(sentence, start, end, word, word_stem, contexts)
+
+
+def _stems(distinct_words: set[str], memo: dict[str, str]) -> set[str]:
+    """The stems of ``distinct_words``, through (and into) ``memo`` (word -> stem)."""
+    found: set[str] = set()
+    for word in distinct_words:
+        word_stem = memo.get(word)
+        if word_stem is None:
+            word_stem = memo[word] = stem(word)
+        found.add(word_stem)
+    return found
+
+
+def _token(
+    word: str, memo: dict[str, str], shapes: list[tuple[float, ...]]
+) -> tuple[int, str, bool] | None:
+    """A word token's number, stem (through ``memo``) and whether it is capitalised; the
+    features of its own letters (suffixes, length, hyphen) go to ``shapes[number]``. None
+    when it is never a candidate: under :data:`MIN_WORD_LENGTH` letters, or a function word."""
+    lower = word.lower().replace("’", "'")
+    if len(lower) < MIN_WORD_LENGTH or lower in STOPWORDS:
+        return None
+    word_stem = memo.get(lower)
+    if word_stem is None:
+        word_stem = memo[lower] = stem(lower)
+    shapes.append(
+        (*(float(lower.endswith(s)) for s in SUFFIXES), len(lower) / 10.0, float("-" in lower))
+    )
+    return len(shapes) - 1, word_stem, word[0].isupper()
 
 
 #: Two cosines of one sentence pair, one read from the similarity matrix (a matrix product)
@@ -403,13 +496,6 @@ def _closest_other_rows(
             at = int(np.argmax(cosines))
             result[row] = (int(near[at]), max(float(cosines[at]), 0.0))
     return result
-
-
-def _source_stems(source: Source, stem_of: Callable[[str], str] = stem) -> set[str]:
-    """Stems of every word of a source, headline included (``stem_of``: :func:`stem`, or
-    the caller's memo of it)."""
-    text = " ".join([source.title or ""] + [s.text for s in source.sentences])
-    return {stem_of(w) for w in words(text)}
 
 
 def _counterpart(

@@ -205,10 +205,14 @@ def _group_by_fact(timed: list[_Timed], fact_of: dict[str, Fact]) -> list[_Event
         event.members.append(item)
     # An outlet with no date of its own ("on Thursday" in an undated report) joins the
     # dated event of the same fact; a prediction (dated words, date withheld) stays apart.
+    dated_of: dict[str, list[_Event]] = {}  # fact -> its dated events, in order
+    for (fact_id, date), event in groups.items():
+        if date is not None:
+            dated_of.setdefault(fact_id, []).append(event)
     for (fact_id, date), event in list(groups.items()):
         if date is not None or any(m.mention.date is not None for m in event.members):
             continue
-        dated = [e for (f, d), e in groups.items() if f == fact_id and d is not None]
+        dated = dated_of.get(fact_id)
         if dated:
             max(dated, key=lambda e: len(e.members)).members.extend(event.members)
             del groups[(fact_id, date)]
