@@ -244,9 +244,12 @@ class _LineCleaner:
         return [i for i in self.nonblank if i not in self.reasons]
 
     def _strong(self) -> None:
+        patterns = self.rules.strong_patterns
         for i in self.nonblank:
             line = self.lines[i]
-            for pattern, reason in self.rules.strong_patterns:
+            # Only the patterns whose literal text the line holds, in the same order.
+            for k in self.rules.strong_screen.candidates(line):
+                pattern, reason = patterns[k]
                 match = pattern.search(line)
                 if match:
                     # A credit at the end of a longer line makes the line a caption.

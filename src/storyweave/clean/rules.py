@@ -14,6 +14,7 @@ from functools import cached_property
 
 from ..nlp.calendar import MONTH_NUMBER, WEEKDAY_ABBREVIATIONS, WEEKDAYS
 from ..nlp.tokens import alternation
+from .literals import Screen
 
 # Reason labels shown in the cleaning report.
 TITLE = "title"
@@ -222,23 +223,43 @@ def shape(text: str) -> LineShape:
     """Measure ``text`` (one stripped line)."""
     words = _WORD.findall(text)
     n = len(words)
-    letters = [c for c in text if c.isalpha()]
-    upper = bool(letters) and sum(c.isupper() for c in letters) / len(letters) > 0.9
+    upper = _in_capitals(text)
     # Glue words count only in lower case (so Title Case headlines have none), except
     # in a line written all in capitals, where case says nothing.
-    prose = sum(1 for w in words if w.lower() in FUNCTION_WORDS and (upper or w[0].islower()))
-    capital = sum(1 for w in words if w[0].isupper())
+    if upper:
+        prose = sum(1 for w in words if w.lower() in FUNCTION_WORDS)
+    else:
+        prose = sum(1 for w in words if w[0].islower() and w.lower() in FUNCTION_WORDS)
+    capital = sum(map(str.isupper, [w[0] for w in words]))
+    ascii_only = text.isascii()
     return LineShape(
         text=text,
         # About two CJK characters make a word; enough for length thresholds.
-        words=len(text.split()) + len(_CJK.findall(text)) // 2,
+        words=len(text.split()) + (0 if ascii_only else len(_CJK.findall(text)) // 2),
         terminal=bool(_TERMINAL.search(text)),
         prose_share=prose / n if n else 0.0,
-        lower_share=sum(1 for w in words if not w[0].isupper()) / n if n else 0.0,
+        lower_share=(n - capital) / n if n else 0.0,
         title_share=capital / n if n else 0.0,
         upper=upper,
         numbers=len(_NUMBER.findall(text)),
     )
+
+
+_ASCII_LETTERS = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+_ASCII_CAPITALS = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+def _in_capitals(text: str) -> bool:
+    """Over 90 % of the letters of ``text`` are capitals (it has letters)."""
+    if text.isascii():
+        # Counted in C: the bytes that deleting the letters (the capitals) takes away.
+        raw = text.encode("ascii")
+        letters = len(raw) - len(raw.translate(None, _ASCII_LETTERS))
+        capitals = len(raw) - len(raw.translate(None, _ASCII_CAPITALS))
+    else:
+        alphabetic = [c for c in text if c.isalpha()]
+        letters, capitals = len(alphabetic), sum(map(str.isupper, alphabetic))
+    return letters > 0 and capitals / letters > 0.9
 
 
 def normalise(line: str) -> str:
@@ -447,6 +468,11 @@ class Rules:
             flags = 0 if pattern.startswith(r"^[(\[][A-Z]") else re.IGNORECASE
             compiled.append((re.compile(pattern, flags), reason))
         return tuple(compiled)
+
+    @cached_property
+    def strong_screen(self) -> Screen:
+        """:attr:`strong_patterns` screened by the literal text their matches hold."""
+        return Screen.of(pattern for pattern, _ in self.strong_patterns)
 
     @cached_property
     def weak_patterns(self) -> tuple[tuple[re.Pattern[str], str], ...]:

@@ -470,8 +470,13 @@ _SPEAKS = re.compile(
 
 def _headline_case(text: str) -> bool:
     """Whether a sentence is written in headline capitals ("Top Aide Says Plan Is Dead")."""
-    words = [w for w in text.split() if len(w) > 3 and w[:1].isalpha()]
-    return len(words) >= 4 and all(w[:1].isupper() for w in words)
+    capitalised = 0
+    for word in text.split():
+        if len(word) > 3 and word[:1].isalpha():
+            if not word[:1].isupper():
+                return False  # most sentences stop at their first long lower-case word
+            capitalised += 1
+    return capitalised >= 4
 
 
 def _is_person(name: str) -> bool:

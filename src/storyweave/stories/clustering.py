@@ -149,7 +149,7 @@ def detect_language(text: str) -> str:
     if len(words) < MIN_LANGUAGE_WORDS:
         return "und"
     shares = {
-        language: sum(word in stopwords for word in words) / len(words)
+        language: sum(map(stopwords.__contains__, words)) / len(words)
         for language, stopwords in _LANGUAGE_STOPWORDS.items()
     }
     best = max(sorted(shares), key=lambda language: shares[language])
