@@ -337,13 +337,18 @@ def _best_run(gains: np.ndarray) -> tuple[int, int]:
 
 
 def _window_mean(values: np.ndarray, radius: int) -> np.ndarray:
-    """Mean of ``values`` over [i - radius, i + radius] without i itself, clipped at the ends."""
+    """Mean of ``values`` over [i - radius, i + radius] without i itself, clipped at the ends.
+
+    ``values`` may be a matrix: each column is averaged on its own (the same sums, in
+    the same order, as one column at a time).
+    """
     n = len(values)
-    padded = np.concatenate([[0.0], np.cumsum(values)])
+    padded = np.concatenate([np.zeros((1, *values.shape[1:])), np.cumsum(values, axis=0)])
     idx = np.arange(n)
     lo, hi = np.maximum(idx - radius, 0), np.minimum(idx + radius + 1, n)
     total = padded[hi] - padded[lo] - values
-    return np.asarray(total / np.maximum(hi - lo - 1, 1))
+    count = np.maximum(hi - lo - 1, 1)
+    return np.asarray(total / (count if values.ndim == 1 else count[:, None]))
 
 
 def _shift(values: np.ndarray, by: int) -> np.ndarray:
@@ -439,16 +444,15 @@ def _context_features(
         _shift(log_words, -1),
         _shift(prose, 1),
         _shift(prose, -1),
-        _window_mean(prose, 2),
-        _window_mean(prose, 5),
-        _window_mean(prose, 12),
-        _window_mean(log_words, 2),
-        _window_mean(log_words, 5),
-        _window_mean(log_words, 12),
     ]
-    for name in _WINDOWED:
-        column = own[:, OWN_NAMES.index(name)]
-        columns.extend([_window_mean(column, 1), _window_mean(column, 4)])
+    # Window means a few columns at a time (one numpy pass per radius, not per column).
+    both = np.column_stack([prose, log_words])
+    near, mid, far = _window_mean(both, 2), _window_mean(both, 5), _window_mean(both, 12)
+    columns.extend([near[:, 0], mid[:, 0], far[:, 0], near[:, 1], mid[:, 1], far[:, 1]])
+    windowed = own[:, [OWN_NAMES.index(name) for name in _WINDOWED]]
+    within_1, within_4 = _window_mean(windowed, 1), _window_mean(windowed, 4)
+    for k in range(len(_WINDOWED)):
+        columns.extend([within_1[:, k], within_4[:, k]])
     return np.column_stack(columns)
 
 

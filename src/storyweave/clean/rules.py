@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cache, cached_property
+from itertools import compress
+from operator import itemgetter
 
 from ..nlp.calendar import MONTH_NUMBER, WEEKDAY_ABBREVIATIONS, WEEKDAYS
 from ..nlp.tokens import alternation
@@ -226,11 +228,9 @@ def shape(text: str) -> LineShape:
     upper = _in_capitals(text)
     # Glue words count only in lower case (so Title Case headlines have none), except
     # in a line written all in capitals, where case says nothing.
-    if upper:
-        prose = sum(1 for w in words if w.lower() in FUNCTION_WORDS)
-    else:
-        prose = sum(1 for w in words if w[0].islower() and w.lower() in FUNCTION_WORDS)
-    capital = sum(map(str.isupper, [w[0] for w in words]))
+    glue = list(compress(words, map(FUNCTION_WORDS.__contains__, map(str.lower, words))))
+    prose = len(glue) if upper else sum(map(str.islower, map(itemgetter(0), glue)))
+    capital = sum(map(str.isupper, map(itemgetter(0), words)))
     ascii_only = text.isascii()
     return LineShape(
         text=text,
@@ -513,3 +513,10 @@ class Rules:
     def turn_re(self) -> re.Pattern[str]:
         """``turn_label`` compiled."""
         return re.compile(self.turn_label)
+
+
+@cache
+def shared_rules() -> Rules:
+    """One :class:`Rules` for the process: it holds no per-article state, so its compiled
+    patterns are built once, not once per article."""
+    return Rules()

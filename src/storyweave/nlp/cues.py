@@ -21,7 +21,7 @@ from .tokens import wordset
 #: Participles that hang on the clause's subject: 'Smith issued a statement, saying "…"'.
 _PARTICIPLES = frozenset(w for w in SPEECH_VERBS | FRAMING_VERBS if w.endswith("ing"))
 ALL_VERBS = SPEECH_VERBS | FRAMING_VERBS
-_VERB_RE = re.compile(r"(?<![\w’'-])" + word_pattern(ALL_VERBS) + r"(?![\w’'-])")
+_VERB_RE = re.compile(word_pattern(ALL_VERBS, not_after=r"[\w’'-]") + r"(?![\w’'-])")
 #: The longest speaker phrase looked for before a verb, in characters ("former State
 #: policy planning director Anne-Marie Slaughter" is 60).
 MAX_SPEAKER_CHARS = 160

@@ -171,9 +171,15 @@ _ARTICLES = wordset("the a an")
 _INDEFINITE = wordset("a an one another some")
 _CAP = r"(?:[A-Z](?:[\w.-]|['’](?=\w))*|[A-Z]\.)"
 _PARTICLES = r"(?:de|van|von|der|da|del|bin|al|la|le|du|ibn)"
-_NAME = re.compile(rf"(?<![\w'’.-]){_CAP}(?:\s+(?:{_PARTICLES}\s+)?{_CAP})*")
-_TWO_NAMES = re.compile(rf"{_NAME.pattern}\s+and\s+{_NAME.pattern}")
-_NAME_OF_PLACE = re.compile(rf"(.*?{_NAME.pattern})\s+of\s+(?:the\s+)?{_NAME.pattern}")
+_NAME_TEXT = rf"(?<![\w'’.-]){_CAP}(?:\s+(?:{_PARTICLES}\s+)?{_CAP})*"
+#: _NAME_TEXT with its look-behind tested after the capital that every name starts with
+#: (_CAP's two branches, factored): the same matches, but the regex engine skips straight
+#: to the capitals instead of trying the look-behind at every position.
+_NAME = re.compile(
+    rf"[A-Z](?<![\w'’.-][A-Z])(?:(?:[\w.-]|['’](?=\w))*|\.)(?:\s+(?:{_PARTICLES}\s+)?{_CAP})*"
+)
+_TWO_NAMES = re.compile(rf"{_NAME_TEXT}\s+and\s+{_NAME_TEXT}")
+_NAME_OF_PLACE = re.compile(rf"(.*?{_NAME_TEXT})\s+of\s+(?:the\s+)?{_NAME_TEXT}")
 _QUOTED = re.compile(r"(``|“|\").*?(''|”|\"|$)")
 # ", the foreign minister," / ", leader of a small opposition party,": a role after a name.
 _APPOSITIVE = re.compile(
