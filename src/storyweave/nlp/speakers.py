@@ -169,7 +169,10 @@ _NOT_NAMES = wordset(
 )
 _ARTICLES = wordset("the a an")
 _INDEFINITE = wordset("a an one another some")
-_CAP = r"(?:[A-Z](?:[\w.-]|['’](?=\w))*|[A-Z]\.)"
+#: A capitalised word or an initial: "(?:[A-Z](?:[\w.-]|['’](?=\w))*|[A-Z]\.)" with the
+#: capital factored out of the two branches (the same matches, tried in the same order),
+#: so that a pattern starting with it lets the regex engine skip to the capitals.
+_CAP = r"(?:[A-Z](?:(?:[\w.-]|['’](?=\w))*|\.))"
 _PARTICLES = r"(?:de|van|von|der|da|del|bin|al|la|le|du|ibn)"
 _NAME_TEXT = rf"(?<![\w'’.-]){_CAP}(?:\s+(?:{_PARTICLES}\s+)?{_CAP})*"
 #: _NAME_TEXT with its look-behind tested after the capital that every name starts with
