@@ -14,11 +14,12 @@ from pathlib import Path
 import numpy as np
 
 from storyweave.clean import features as F
+from storyweave.clean import rules as R
 from storyweave.clean.formats import _LETTERS
-from storyweave.clean.header import MENU_ITEM_CHARS, _MENU_ITEM, _MENU_SPLIT, is_menu
+from storyweave.clean.header import _MENU_ITEM, _MENU_SPLIT, MENU_ITEM_CHARS, is_menu
 from storyweave.clean.literals import FOLDS_TO_ASCII, Needles, Screen, lowered_text
 from storyweave.clean.model import LineModel, Trees
-from storyweave.clean.rules import Rules, _in_capitals
+from storyweave.clean.rules import Rules, _in_capitals, _terminal
 
 LABELLED = Path(__file__).resolve().parent / "data" / "clean"
 
@@ -56,12 +57,12 @@ def _patterns() -> list[re.Pattern[str]]:
 
 
 def test_needles_are_read_off_the_pattern() -> None:
-    assert Needles.of(re.compile(r"\ball rights reserved\b", re.I)).needles == ("all rights reserved",)
-    assert Needles.of(re.compile(r"\bcookie (?:policy|settings)\b", re.I)).needles == ("cookie ",)
-    assert Needles.of(re.compile(r"(?:Getty|AP) photo|Reuters", re.I)).needles == (" photo", "reuters")
+    assert Needles.of(re.compile(r"\ball rights reserved\b", re.IGNORECASE)).needles == ("all rights reserved",)
+    assert Needles.of(re.compile(r"\bcookie (?:policy|settings)\b", re.IGNORECASE)).needles == ("cookie ",)
+    assert Needles.of(re.compile(r"(?:Getty|AP) photo|Reuters", re.IGNORECASE)).needles == (" photo", "reuters")
     # Nothing required: an optional word, a class, a case change inside the pattern.
-    assert Needles.of(re.compile(r"(?:photo)?\d+", re.I)).needles == ()
-    assert Needles.of(re.compile(r"(?-i:ABC)x", re.I)).needles == ("x",)
+    assert Needles.of(re.compile(r"(?:photo)?\d+", re.IGNORECASE)).needles == ()
+    assert Needles.of(re.compile(r"(?-i:ABC)x", re.IGNORECASE)).needles == ("x",)
     assert Needles.of(re.compile(r"Photo [A-Z]")).needles == ("Photo ",)
 
 
@@ -144,3 +145,13 @@ def test_readability_counts_letters_and_visible_characters_as_one_match_each() -
     text = "½ of the ² letters\u00a0and 42 digits_under\tscore É ß\n" * 3
     assert sum(map(len, _LETTERS.findall(text))) == len(re.findall(r"[^\W\d_]", text))
     assert sum(map(len, text.split())) == len(re.findall(r"\S", text))
+
+
+def test_line_end_and_number_shortcuts_give_what_the_plain_patterns_give() -> None:
+    terminal = re.compile(r"[.!?…:;。！？]['\"”’)\]」』]*$|[\"”]$")
+    number = re.compile(r"(?<![\w.])\d[\d.,:/-]*(?![\w])")
+    pieces = ["a", "1", "2.5", ".", "!", "?", ":", "…", "。", '"', "”", "’", ")", "]", "」", "\n", " ", "x1", "1,000", "-"]
+    samples = _lines() + ["".join(pieces[(k * 7 + j * 3) % len(pieces)] for j in range(k % 6)) for k in range(3000)]
+    for line in samples:
+        assert _terminal(line) == bool(terminal.search(line)), repr(line)
+        assert R._NUMBER.findall(line) == number.findall(line), repr(line)

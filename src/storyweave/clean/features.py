@@ -269,7 +269,13 @@ def _own_features(line: _Line) -> list[float]:
     """Features of one line by itself, in :data:`OWN_NAMES` order."""
     text, s = line.text, line.shape
     lowered = lowered_text(text)
-    tokens = [w.lower() for w in _WORDS.findall(text)]
+    # An ASCII line lower-cased has the same word boundaries (not so every Unicode text:
+    # "İ" lower-cased is "i" and a combining dot).
+    tokens = (
+        _WORDS.findall(lowered)
+        if lowered is not None and text.isascii()
+        else [w.lower() for w in _WORDS.findall(text)]
+    )
     chrome = sum(map(CHROME_WORDS.__contains__, tokens))
     chars = max(len(text), 1)
     digits = len(_DIGIT.findall(text))  # _TIME and _STAMP need a digit

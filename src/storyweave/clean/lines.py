@@ -35,7 +35,7 @@ from .formats import FALLBACK_HTML, check_readable, extract_html, strip_markdown
 from .header import Meta
 from .learned import NEARLY_EMPTY_WORDS, apply_model, prose_words
 from .model import LineModel
-from .rules import LineShape, normalise, shape, shared_rules
+from .rules import LineShape, Rules, normalise, shape, shared_rules
 
 #: Metadata is looked for only this many non-blank lines from the top. Scrapes in
 #: tests/data/clean and Multi-News put title, outlet, byline and date in the first 6.

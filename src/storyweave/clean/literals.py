@@ -24,8 +24,8 @@ try:  # Python 3.11+
     from re import _constants as _sre  # type: ignore[attr-defined]
     from re import _parser as _parse  # type: ignore[attr-defined]
 except ImportError:  # Python 3.10
-    import sre_constants as _sre  # type: ignore[no-redef]
-    import sre_parse as _parse  # type: ignore[no-redef]
+    import sre_constants as _sre
+    import sre_parse as _parse
 
 _REPEATS = tuple(
     getattr(_sre, name) for name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT") if hasattr(_sre, name)

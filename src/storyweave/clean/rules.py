@@ -214,11 +214,12 @@ class LineShape:
         return self.words >= 8 and self.prose_share >= 0.25
 
 
-_TERMINAL = re.compile(r"[.!?…:;。！？]['\"”’)\]」』]*$|[\"”]$")
 # Han, kana and Hangul syllables; CJK text has no spaces between words.
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 _WORD = re.compile(r"[^\W\d_][\w'’\-]*")
-_NUMBER = re.compile(r"(?<![\w.])\d[\d.,:/-]*(?![\w])")
+# "(?<![\w.])\d[\d.,:/-]*(?![\w])" with the look-behind tested after the first digit: the
+# same matches, but the regex engine skips straight to the digits.
+_NUMBER = re.compile(r"\d(?<![\w.]\d)[\d.,:/-]*(?![\w])")
 
 
 def shape(text: str) -> LineShape:
@@ -236,13 +237,29 @@ def shape(text: str) -> LineShape:
         text=text,
         # About two CJK characters make a word; enough for length thresholds.
         words=len(text.split()) + (0 if ascii_only else len(_CJK.findall(text)) // 2),
-        terminal=bool(_TERMINAL.search(text)),
+        terminal=_terminal(text),
         prose_share=prose / n if n else 0.0,
         lower_share=(n - capital) / n if n else 0.0,
         title_share=capital / n if n else 0.0,
         upper=upper,
         numbers=len(_NUMBER.findall(text)),
     )
+
+
+_CLOSERS = "'\"”’)]」』"
+_TERMINALS = ".!?…:;。！？"
+
+
+def _terminal(text: str) -> bool:
+    r"""Whether ``text`` ends like a sentence, as ``[.!?…:;。！？]['"”’)\]」』]*$|["”]$``
+    would find, read from the end instead of searched: the text ends (but for one
+    newline, which ``$`` allows) with a quote mark, or with sentence punctuation and
+    closers."""
+    end = text.removesuffix("\n")
+    if end.endswith(('"', "”")):
+        return True
+    core = end.rstrip(_CLOSERS)
+    return bool(core) and core[-1] in _TERMINALS
 
 
 _ASCII_LETTERS = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
