@@ -56,3 +56,12 @@ def test_verb_pattern_matches_its_plain_form() -> None:
     plain = re.compile(r"(?<![\w’'-])" + word_pattern(ALL_VERBS) + r"(?![\w’'-])")
     texts = SENTENCES + _random_texts(20000, 3)
     assert _spans(cues._VERB_RE, texts) == _spans(plain, texts)
+
+
+def test_name_then_title_pattern_matches_its_plain_form() -> None:
+    from storyweave.nlp import sentences
+
+    plain = re.compile(r"(?<![\w.])([A-Z][a-z]+)\s+([A-Z][a-z]{1,4})(?=[\s,;:'’]|$)(?!\.)")
+    texts = SENTENCES + ["They met Hun Sen. Hun Sen left.", "x.Hun Sen", "A Sen, Ab Sena"]
+    texts += _random_texts(20000, 4)
+    assert _spans(sentences._NAME_THEN_TITLE, texts) == _spans(plain, texts)
