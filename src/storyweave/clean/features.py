@@ -27,6 +27,7 @@ import numpy as np
 
 from . import header as M
 from . import rules as R
+from .literals import Needles, lowered_text
 from .rules import LineShape, normalise, shape
 
 #: Single words typical of site furniture (menus, widgets, prompts, footers), in the
@@ -88,6 +89,7 @@ _PUNCT = re.compile(r"[^\w\s]")
 _WORDS = re.compile(r"[^\W_]+")
 #: A comment thread's "name says:" / "wrote:" line.
 _SAYS = re.compile(r"\b(?:says|said|wrote|writes|replied|commented)\s*:?\s*$", re.IGNORECASE)
+_SAYS_LONGEST = len("commented")  # the longest verb of _SAYS
 #: A photo credit or caption marker: "(AP)", "Credit: ...", "Getty Images", "file photo".
 _CREDIT = re.compile(
     r"\((?:[A-Z][\w.&' -]{1,40}|AP|AFP|Reuters)\)\s*$|\bcredits?\s*:|\b(?:getty images|shutterstock|"
@@ -113,6 +115,11 @@ _STAMP = re.compile(
     r"|\b\d+\s*(?:minutes?|hours?|days?|weeks?|months?|years?)\s+ago\b",
     re.IGNORECASE,
 )
+#: The same searches, skipped on a line without the literal text every match holds.
+_URLISH_NEEDLES = Needles.of(_URLISH)
+_CREDIT_NEEDLES = Needles.of(_CREDIT)
+_EMAIL_NEEDLES = Needles.of(_EMAIL)
+_CONTRIBUTED_NEEDLES = Needles.of(_CONTRIBUTED)
 #: End-of-story marks: the rule kinds that open or fill the furniture after a story.
 _END_KINDS = frozenset({R.RELATED, R.SHARE, R.BIO, R.COPYRIGHT, R.SUBSCRIBE, R.SOCIAL, R.CREDITS})
 #: Header marks: the lines that sit between a headline and its story.
@@ -261,9 +268,17 @@ def _measure(text: str, s: LineShape | None = None) -> _Line:
 def _own_features(line: _Line) -> list[float]:
     """Features of one line by itself, in :data:`OWN_NAMES` order."""
     text, s = line.text, line.shape
-    tokens = [w.lower() for w in _WORDS.findall(text)]
-    chrome = sum(1 for w in tokens if w in CHROME_WORDS)
+    lowered = lowered_text(text)
+    # An ASCII line lower-cased has the same word boundaries (not so every Unicode text:
+    # "İ" lower-cased is "i" and a combining dot).
+    tokens = (
+        _WORDS.findall(lowered)
+        if lowered is not None and text.isascii()
+        else [w.lower() for w in _WORDS.findall(text)]
+    )
+    chrome = sum(map(CHROME_WORDS.__contains__, tokens))
     chars = max(len(text), 1)
+    digits = len(_DIGIT.findall(text))  # _TIME and _STAMP need a digit
     return [
         math.log1p(s.words),
         math.log1p(len(text)),
@@ -277,7 +292,7 @@ def _own_features(line: _Line) -> list[float]:
         float(s.upper),
         float(s.sentence_like),
         float(line.prose),
-        len(_DIGIT.findall(text)) / chars,
+        digits / chars,
         len(_PUNCT.findall(text)) / chars,
         text.count(",") / max(s.words, 1),
         float(min(len(_SENTENCE_BREAK.findall(text)), 5)),
@@ -287,20 +302,30 @@ def _own_features(line: _Line) -> list[float]:
         float(bool(_BULLET.match(text))),
         float("|" in text or ("/" in text and s.words <= 12)),
         float("©" in text),
-        float(bool(_URLISH.search(text))),
-        float(bool(_TIME.search(text))),
+        float(bool(_URLISH_NEEDLES.search(text, lowered))),
+        float(digits > 0 and bool(_TIME.search(text))),
         float(bool(_BYLINE_START.match(text))),
         float(text.startswith(("(", "["))),
-        float(bool(_SAYS.search(text))),
-        float(bool(_CREDIT.search(text))),
-        float(bool(_EMAIL.search(text))),
-        float(bool(_CONTRIBUTED.search(text))),
+        float(bool(_says_at_end(text))),
+        float(bool(_CREDIT_NEEDLES.search(text, lowered))),
+        float(bool(_EMAIL_NEEDLES.search(text, lowered))),
+        float(bool(_CONTRIBUTED_NEEDLES.search(text, lowered))),
         float(bool(_LINK_PREFIX.match(text))),
-        float(s.words <= 12 and bool(_STAMP.search(text))),
+        float(s.words <= 12 and digits > 0 and bool(_STAMP.search(text))),
         chrome / max(len(tokens), 1),
         float(chrome > 0 and s.words <= 6),
         float(M.is_menu(text)),
     ]
+
+
+def _says_at_end(text: str) -> re.Match[str] | None:
+    """``_SAYS.search(text)``, searched only where a match can start: its verb ends the
+    line but for white space and one colon, so it starts within the longest verb's
+    length of that end."""
+    end = text.rstrip()
+    if end.endswith(":"):
+        end = end[:-1].rstrip()
+    return _SAYS.search(text, max(len(end) - _SAYS_LONGEST, 0))
 
 
 def _best_run(gains: np.ndarray) -> tuple[int, int]:
@@ -318,13 +343,18 @@ def _best_run(gains: np.ndarray) -> tuple[int, int]:
 
 
 def _window_mean(values: np.ndarray, radius: int) -> np.ndarray:
-    """Mean of ``values`` over [i - radius, i + radius] without i itself, clipped at the ends."""
+    """Mean of ``values`` over [i - radius, i + radius] without i itself, clipped at the ends.
+
+    ``values`` may be a matrix: each column is averaged on its own (the same sums, in
+    the same order, as one column at a time).
+    """
     n = len(values)
-    padded = np.concatenate([[0.0], np.cumsum(values)])
+    padded = np.concatenate([np.zeros((1, *values.shape[1:])), np.cumsum(values, axis=0)])
     idx = np.arange(n)
     lo, hi = np.maximum(idx - radius, 0), np.minimum(idx + radius + 1, n)
     total = padded[hi] - padded[lo] - values
-    return np.asarray(total / np.maximum(hi - lo - 1, 1))
+    count = np.maximum(hi - lo - 1, 1)
+    return np.asarray(total / (count if values.ndim == 1 else count[:, None]))
 
 
 def _shift(values: np.ndarray, by: int) -> np.ndarray:
@@ -420,16 +450,15 @@ def _context_features(
         _shift(log_words, -1),
         _shift(prose, 1),
         _shift(prose, -1),
-        _window_mean(prose, 2),
-        _window_mean(prose, 5),
-        _window_mean(prose, 12),
-        _window_mean(log_words, 2),
-        _window_mean(log_words, 5),
-        _window_mean(log_words, 12),
     ]
-    for name in _WINDOWED:
-        column = own[:, OWN_NAMES.index(name)]
-        columns.extend([_window_mean(column, 1), _window_mean(column, 4)])
+    # Window means a few columns at a time (one numpy pass per radius, not per column).
+    both = np.column_stack([prose, log_words])
+    near, mid, far = _window_mean(both, 2), _window_mean(both, 5), _window_mean(both, 12)
+    columns.extend([near[:, 0], mid[:, 0], far[:, 0], near[:, 1], mid[:, 1], far[:, 1]])
+    windowed = own[:, [OWN_NAMES.index(name) for name in _WINDOWED]]
+    within_1, within_4 = _window_mean(windowed, 1), _window_mean(windowed, 4)
+    for k in range(len(_WINDOWED)):
+        columns.extend([within_1[:, k], within_4[:, k]])
     return np.column_stack(columns)
 
 

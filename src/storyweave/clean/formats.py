@@ -22,8 +22,7 @@ MAX_JUNK_SHARE = 0.02
 # Counted with regular expressions: a character loop in Python costs more than the rest
 # of the cleaning on a long page.
 _JUNK = re.compile("[\ufffd\x00-\x08\x0b\x0e-\x1f]")
-_LETTER = re.compile(r"[^\W\d_]")
-_VISIBLE = re.compile(r"\S")
+_LETTERS = re.compile(r"[^\W\d_]+")
 _MD_IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
 _MD_LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
 _MD_EMPHASIS = re.compile(r"(\*\*|__|\*|_)(?=\S)(.+?)(?<=\S)\1")
@@ -44,8 +43,11 @@ def check_readable(article: Article) -> None:
     junk = len(_JUNK.findall(text))
     if junk / len(text) > MAX_JUNK_SHARE:
         raise InputUnreadable(article.origin, "looks like binary data, not article text")
-    letters = len(_LETTER.findall(text))
-    if letters < 0.4 * len(_VISIBLE.findall(text)):
+    # Counted by runs (words, and the text between whitespace): the same counts as one
+    # match per character, several times faster.
+    letters = sum(map(len, _LETTERS.findall(text)))
+    visible = sum(map(len, text.split()))  # str.split's whitespace is regex \s
+    if letters < 0.4 * visible:
         raise InputUnreadable(article.origin, "mostly symbols and digits, not article text")
 
 

@@ -169,6 +169,10 @@ def is_menu(line: str) -> bool:
     Every item is a short capitalised label with no sentence punctuation, and there are
     at least two of them, set apart by runs of spaces, bars, bullets or arrows.
     """
+    if len(line) > MENU_ITEM_CHARS and not _MENU_SPLIT.search(line, 0, MENU_ITEM_CHARS + 2):
+        # No separator starts within the first item's length limit, so that item is
+        # already too long (the common case: a line of prose, not searched to its end).
+        return False
     items = [item for item in _MENU_SPLIT.split(line) if item]
     if len(items) < 2:
         return False

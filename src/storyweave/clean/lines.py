@@ -35,7 +35,7 @@ from .formats import FALLBACK_HTML, check_readable, extract_html, strip_markdown
 from .header import Meta
 from .learned import NEARLY_EMPTY_WORDS, apply_model, prose_words
 from .model import LineModel
-from .rules import LineShape, Rules, normalise, shape
+from .rules import LineShape, Rules, normalise, shape, shared_rules
 
 #: Metadata is looked for only this many non-blank lines from the top. Scrapes in
 #: tests/data/clean and Multi-News put title, outlet, byline and date in the first 6.
@@ -119,7 +119,7 @@ def clean(
         line_model = LineModel.shipped()
     cleaner = _LineCleaner(
         lines,
-        Rules(),
+        shared_rules(),
         cluster_lines or Counter(),
         meta,
         originals=originals,
@@ -167,7 +167,7 @@ def rule_kinds(lines: Sequence[str]) -> list[str | None]:
     its training script reads them through this function.
     """
     stripped = [line.strip() for line in lines]
-    cleaner = _LineCleaner(stripped, Rules(), Counter(), Meta(), originals=stripped)
+    cleaner = _LineCleaner(stripped, shared_rules(), Counter(), Meta(), originals=stripped)
     cleaner.apply_rules()
     return [cleaner.reasons.get(i) for i in range(len(stripped))]
 
@@ -244,9 +244,12 @@ class _LineCleaner:
         return [i for i in self.nonblank if i not in self.reasons]
 
     def _strong(self) -> None:
+        patterns = self.rules.strong_patterns
         for i in self.nonblank:
             line = self.lines[i]
-            for pattern, reason in self.rules.strong_patterns:
+            # Only the patterns whose literal text the line holds, in the same order.
+            for k in self.rules.strong_screen.candidates(line):
+                pattern, reason = patterns[k]
                 match = pattern.search(line)
                 if match:
                     # A credit at the end of a longer line makes the line a caption.

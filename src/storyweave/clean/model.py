@@ -27,7 +27,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -98,25 +98,23 @@ class Trees:
 
     def predict(self, x: np.ndarray) -> np.ndarray:
         """P(story) for each row of ``x``."""
-        n_trees, n_nodes = self.feature.shape
-        n_rows = x.shape[0]
-        # Flat gathers: node k of tree t is at t * n_nodes + k; x[row, f] at f * n_rows + row.
+        walk = self._walk
+        n_trees, n_rows = len(walk.roots), x.shape[0]
+        # Flat gathers: x[row, f] is at f * n_rows + row.
         values = np.ascontiguousarray(x.T).ravel()
-        feature = self.feature.ravel() * n_rows
-        threshold, left, right = self.threshold.ravel(), self.left.ravel(), self.right.ravel()
-        offset = np.repeat(np.arange(n_trees) * n_nodes, n_rows)
         rows = np.tile(np.arange(n_rows), n_trees)
-        node = np.zeros(n_trees * n_rows, dtype=int)
+        node = np.repeat(walk.roots, n_rows)
+        # A leaf leads to itself, so every walk can take ``depth`` steps without masks.
         for _ in range(self.depth):
-            inner = node >= 0
-            if not inner.any():
-                break
-            at = offset + np.where(inner, node, 0)
-            go_left = values[feature[at] + rows] <= threshold[at]
-            node = np.where(inner, np.where(go_left, left[at], right[at]), node)
-        leaves = np.repeat(np.arange(n_trees) * self.leaf.shape[1], n_rows) + (-1 - node)
-        raw = self.leaf.ravel()[leaves].reshape(n_trees, n_rows).sum(axis=0) + self.base
+            go_left = values[walk.feature[node] * n_rows + rows] <= walk.threshold[node]
+            node = np.where(go_left, walk.left[node], walk.right[node])
+        raw = walk.value[node].reshape(n_trees, n_rows).sum(axis=0) + self.base
         return np.asarray(1.0 / (1.0 + np.exp(-raw)))
+
+    @cached_property
+    def _walk(self) -> _Walk:
+        """The ensemble as one flat node table (built once per model)."""
+        return _Walk.of(self)
 
     def to_json(self) -> dict[str, Any]:
         """The ensemble as plain lists, for the model file."""
@@ -141,6 +139,48 @@ class Trees:
             leaf=np.asarray(data["leaf"], dtype=float),
             depth=int(data["depth"]),
             base=float(data.get("base", 0.0)),
+        )
+
+
+@dataclass(frozen=True)
+class _Walk:
+    """A :class:`Trees` ensemble laid out for walking all trees at once: tree ``t``'s node
+    ``k`` is slot ``t * (nodes + leaves) + k`` and its leaf ``j`` slot
+    ``t * (nodes + leaves) + nodes + j``. A leaf slot's children are itself (its
+    threshold is +inf), so a walk that reaches a leaf stays there; ``value`` holds the
+    leaf values (0 at inner nodes)."""
+
+    roots: np.ndarray
+    feature: np.ndarray
+    threshold: np.ndarray
+    left: np.ndarray
+    right: np.ndarray
+    value: np.ndarray
+
+    @classmethod
+    def of(cls, trees: Trees) -> _Walk:
+        """Lay ``trees`` out flat."""
+        n_trees, n_nodes = trees.feature.shape
+        slots = n_nodes + trees.leaf.shape[1]
+        start = (np.arange(n_trees) * slots)[:, None]
+        own = np.arange(n_trees * slots).reshape(n_trees, slots)
+        feature = np.zeros((n_trees, slots), dtype=np.intp)
+        feature[:, :n_nodes] = trees.feature
+        threshold = np.full((n_trees, slots), np.inf)
+        threshold[:, :n_nodes] = trees.threshold
+        left, right = own.copy(), own.copy()
+        # A negative child -1 - j is leaf j.
+        left[:, :n_nodes] = start + np.where(trees.left >= 0, trees.left, n_nodes - 1 - trees.left)
+        right[:, :n_nodes] = start + np.where(trees.right >= 0, trees.right, n_nodes - 1 - trees.right)
+        value = np.zeros((n_trees, slots))
+        value[:, n_nodes:] = trees.leaf
+        return cls(
+            roots=start.ravel(),
+            feature=feature.ravel(),
+            threshold=threshold.ravel(),
+            left=left.ravel(),
+            right=right.ravel(),
+            value=value.ravel(),
         )
 
 

@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cache, cached_property
+from itertools import compress
+from operator import itemgetter
 
 from ..nlp.calendar import MONTH_NUMBER, WEEKDAY_ABBREVIATIONS, WEEKDAYS
 from ..nlp.tokens import alternation
+from .literals import Screen
 
 # Reason labels shown in the cleaning report.
 TITLE = "title"
@@ -211,34 +214,69 @@ class LineShape:
         return self.words >= 8 and self.prose_share >= 0.25
 
 
-_TERMINAL = re.compile(r"[.!?…:;。！？]['\"”’)\]」』]*$|[\"”]$")
 # Han, kana and Hangul syllables; CJK text has no spaces between words.
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 _WORD = re.compile(r"[^\W\d_][\w'’\-]*")
-_NUMBER = re.compile(r"(?<![\w.])\d[\d.,:/-]*(?![\w])")
+# "(?<![\w.])\d[\d.,:/-]*(?![\w])" with the look-behind tested after the first digit: the
+# same matches, but the regex engine skips straight to the digits.
+_NUMBER = re.compile(r"\d(?<![\w.]\d)[\d.,:/-]*(?![\w])")
 
 
 def shape(text: str) -> LineShape:
     """Measure ``text`` (one stripped line)."""
     words = _WORD.findall(text)
     n = len(words)
-    letters = [c for c in text if c.isalpha()]
-    upper = bool(letters) and sum(c.isupper() for c in letters) / len(letters) > 0.9
+    upper = _in_capitals(text)
     # Glue words count only in lower case (so Title Case headlines have none), except
     # in a line written all in capitals, where case says nothing.
-    prose = sum(1 for w in words if w.lower() in FUNCTION_WORDS and (upper or w[0].islower()))
-    capital = sum(1 for w in words if w[0].isupper())
+    glue = list(compress(words, map(FUNCTION_WORDS.__contains__, map(str.lower, words))))
+    prose = len(glue) if upper else sum(map(str.islower, map(itemgetter(0), glue)))
+    capital = sum(map(str.isupper, map(itemgetter(0), words)))
+    ascii_only = text.isascii()
     return LineShape(
         text=text,
         # About two CJK characters make a word; enough for length thresholds.
-        words=len(text.split()) + len(_CJK.findall(text)) // 2,
-        terminal=bool(_TERMINAL.search(text)),
+        words=len(text.split()) + (0 if ascii_only else len(_CJK.findall(text)) // 2),
+        terminal=_terminal(text),
         prose_share=prose / n if n else 0.0,
-        lower_share=sum(1 for w in words if not w[0].isupper()) / n if n else 0.0,
+        lower_share=(n - capital) / n if n else 0.0,
         title_share=capital / n if n else 0.0,
         upper=upper,
         numbers=len(_NUMBER.findall(text)),
     )
+
+
+_CLOSERS = "'\"”’)]」』"
+_TERMINALS = ".!?…:;。！？"
+
+
+def _terminal(text: str) -> bool:
+    r"""Whether ``text`` ends like a sentence, as ``[.!?…:;。！？]['"”’)\]」』]*$|["”]$``
+    would find, read from the end instead of searched: the text ends (but for one
+    newline, which ``$`` allows) with a quote mark, or with sentence punctuation and
+    closers."""
+    end = text.removesuffix("\n")
+    if end.endswith(('"', "”")):
+        return True
+    core = end.rstrip(_CLOSERS)
+    return bool(core) and core[-1] in _TERMINALS
+
+
+_ASCII_LETTERS = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+_ASCII_CAPITALS = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+def _in_capitals(text: str) -> bool:
+    """Over 90 % of the letters of ``text`` are capitals (it has letters)."""
+    if text.isascii():
+        # Counted in C: the bytes that deleting the letters (the capitals) takes away.
+        raw = text.encode("ascii")
+        letters = len(raw) - len(raw.translate(None, _ASCII_LETTERS))
+        capitals = len(raw) - len(raw.translate(None, _ASCII_CAPITALS))
+    else:
+        alphabetic = [c for c in text if c.isalpha()]
+        letters, capitals = len(alphabetic), sum(map(str.isupper, alphabetic))
+    return letters > 0 and capitals / letters > 0.9
 
 
 def normalise(line: str) -> str:
@@ -449,6 +487,11 @@ class Rules:
         return tuple(compiled)
 
     @cached_property
+    def strong_screen(self) -> Screen:
+        """:attr:`strong_patterns` screened by the literal text their matches hold."""
+        return Screen.of(pattern for pattern, _ in self.strong_patterns)
+
+    @cached_property
     def weak_patterns(self) -> tuple[tuple[re.Pattern[str], str], ...]:
         """``weak`` compiled."""
         return tuple((re.compile(p, re.IGNORECASE), r) for p, r in self.weak)
@@ -487,3 +530,10 @@ class Rules:
     def turn_re(self) -> re.Pattern[str]:
         """``turn_label`` compiled."""
         return re.compile(self.turn_label)
+
+
+@cache
+def shared_rules() -> Rules:
+    """One :class:`Rules` for the process: it holds no per-article state, so its compiled
+    patterns are built once, not once per article."""
+    return Rules()

@@ -156,7 +156,7 @@ def title_features(
                 s.title_share,
                 float(s.upper),
                 s.prose_share,
-                sum(c.isdigit() for c in text) / max(len(text), 1),
+                sum(map(str.isdigit, text)) / max(len(text), 1),
                 sum(1 for w in tokens if w in CHROME_WORDS) / max(len(tokens), 1),
                 float(M.is_menu(text)),
                 float(bool(_SEPARATOR.search(text))),

@@ -21,7 +21,7 @@ from .tokens import wordset
 #: Participles that hang on the clause's subject: 'Smith issued a statement, saying "…"'.
 _PARTICIPLES = frozenset(w for w in SPEECH_VERBS | FRAMING_VERBS if w.endswith("ing"))
 ALL_VERBS = SPEECH_VERBS | FRAMING_VERBS
-_VERB_RE = re.compile(r"(?<![\w’'-])" + word_pattern(ALL_VERBS) + r"(?![\w’'-])")
+_VERB_RE = re.compile(word_pattern(ALL_VERBS, not_after=r"[\w’'-]") + r"(?![\w’'-])")
 #: The longest speaker phrase looked for before a verb, in characters ("former State
 #: policy planning director Anne-Marie Slaughter" is 60).
 MAX_SPEAKER_CHARS = 160
@@ -66,7 +66,10 @@ _DETERMINERS = wordset(
 _PARTICLES = wordset("de van von der da del bin al la le du ibn dos bint")
 # A word that can be part of a name: capitalised, an initial, a hyphenated or apostrophe
 # name; lowercase particles only between capitalised words.
-_CAP = r"(?:[A-Z](?:[\w.-]|['’](?=\w))*|[A-Z]\.)"
+#: A capitalised word or an initial: "(?:[A-Z](?:[\w.-]|['’](?=\w))*|[A-Z]\.)" with the
+#: capital factored out of the two branches (the same matches, tried in the same order),
+#: so that a pattern starting with it lets the regex engine skip to the capitals.
+_CAP = r"(?:[A-Z](?:(?:[\w.-]|['’](?=\w))*|\.))"
 NAME_RUN = re.compile(rf"{_CAP}(?:\s+(?:(?:{'|'.join(_PARTICLES)})\s+)?{_CAP})*")
 NAME_RUN_END = re.compile(rf"(?:^|(?<=[\s(\[—–-]))({_CAP}(?:\s+(?:(?:{'|'.join(_PARTICLES)})\s+)?{_CAP})*)$")
 # A description ending at a verb: "the foreign minister", "a ministry spokeswoman",

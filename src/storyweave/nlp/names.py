@@ -75,6 +75,8 @@ _NAME_LIKE = frozenset(
         "press",
     }
 )
+#: Role words that count as a title anywhere in a phrase.
+_TITLE_WORDS = ROLE_WORDS - _NAME_LIKE
 _KEEP_DOT = frozenset({"Jr.", "Sr.", "St."})
 #: Title abbreviations that are also name words ("Hun Sen"): kept at a name's end.
 _SHORT_TITLES = frozenset({"sen", "rep", "gen", "gov", "col", "maj"})
@@ -146,7 +148,7 @@ def split_name(phrase: str) -> PersonName:
     words = phrase.split()
     role: list[str] = []
     # "Transport Minister Oskar Brandt": everything up to the last title word is the role.
-    titles = [i for i, w in enumerate(words[:-1]) if w.lower() in ROLE_WORDS - _NAME_LIKE]
+    titles = [i for i, w in enumerate(words[:-1]) if w.lower() in _TITLE_WORDS]
     if titles:
         role = [w.lower().rstrip(".") for w in words[: titles[-1] + 1]]
         role = [w for w in role if w not in HONORIFICS and w not in NOT_NAME_WORDS]
@@ -256,12 +258,15 @@ class SpeakerResolver:
     def from_texts(cls, texts: Iterable[str]) -> SpeakerResolver:
         """Learn the cluster's names and role ties from its sentence texts."""
         resolver = cls()
+        split: dict[str, PersonName] = {}  # one split per distinct phrase
         for text in texts:
             for phrase in name_phrases(text):
                 if len(phrase.split()) > 2 and phrase.split()[0].endswith("ing"):
                     phrase = phrase.split(" ", 1)[1]  # "Citing Hun Sen": a verb, not a name
                 # "Boss Sara Ekwall" is a form of "Sara Ekwall", not a fuller name.
-                person = split_name(strip_epithet(phrase))
+                if phrase not in split:
+                    split[phrase] = split_name(strip_epithet(phrase))
+                person = split[phrase]
                 if person.name and looks_like_person(person.name):
                     resolver._add_name(person.name)
                     if person.role:
@@ -354,7 +359,7 @@ def strip_epithet(phrase: str) -> str:
     start = 0
     # Titles split_name knows ("Finance Minister") stay: they tie a role to the name.
     while start < len(words) - 1 and (
-        POSSESSIVE.search(words[start]) or words[start].lower() in ROLE_NOUNS - ROLE_WORDS
+        POSSESSIVE.search(words[start]) or words[start].lower() in _EPITHET_NOUNS
     ):
         start += 1
     rest = words[start:]
@@ -376,6 +381,8 @@ ROLE_NOUNS = ROLE_WORDS | wordset(
     spokeswoman spokesman spokesperson secretary-general chairman lawyer
     """
 ) - wordset("house white national press former acting interim then incoming outgoing of")
+#: Role nouns that are no title to :func:`split_name` ("Boss"): :func:`strip_epithet` drops them.
+_EPITHET_NOUNS = ROLE_NOUNS - ROLE_WORDS
 #: Apposition nouns that make the named thing an organisation ("His company, Aske Structural").
 ORG_ROLE_NOUNS = wordset(
     """

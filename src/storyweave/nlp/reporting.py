@@ -79,10 +79,18 @@ CLAUSE_VERBS = SPEECH_VERBS & wordset(
 )
 
 
-def word_pattern(words: frozenset[str]) -> str:
+def word_pattern(words: frozenset[str], not_after: str = "") -> str:
     """A regular expression that matches any of ``words``, written as a prefix tree so
     that matching does not try every word at every position (a flat alternation of a few
-    hundred words made the quote stage several times slower)."""
+    hundred words made the quote stage several times slower).
+
+    ``not_after`` (a character class such as ``[\\w-]``) keeps matches from starting right
+    after one of its characters: the same as a leading ``(?<!not_after)``, but tested
+    after each word's first letter, so that the pattern starts with a letter and the
+    regex engine skips straight to the positions where one of the words' first letters is.
+    """
+    if not_after and "" in words:
+        raise ValueError("not_after needs every word to have a first letter")
     tree: dict[str, dict] = {}
     for word in words:
         node = tree
@@ -90,11 +98,15 @@ def word_pattern(words: frozenset[str]) -> str:
             node = node.setdefault(char, {})
         node[""] = {}
 
-    def pattern(node: dict[str, dict]) -> str:
-        branches = [re.escape(char) + pattern(child) for char, child in sorted(node.items()) if char]
+    def pattern(node: dict[str, dict], guard: bool = False) -> str:
+        branches = [
+            re.escape(char) + (f"(?<!{not_after}{re.escape(char)})" if guard else "") + pattern(child)
+            for char, child in sorted(node.items())
+            if char
+        ]
         if not branches:
             return ""
         body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
         return f"(?:{body})?" if "" in node else body
 
-    return pattern(tree)
+    return pattern(tree, guard=bool(not_after))

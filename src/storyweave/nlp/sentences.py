@@ -53,7 +53,9 @@ _NAME_THEN_VERB = re.compile(
 #: sentence ('..." Smith said he would fire the aide if ...'). Set on hand-written cases.
 MAX_ATTRIBUTION_TAIL_WORDS = 5
 # "Hun Sen said": a capitalised word, then a title abbreviation written without a period.
-_NAME_THEN_TITLE = re.compile(r"(?<![\w.])([A-Z][a-z]+)\s+([A-Z][a-z]{1,4})(?=[\s,;:'’]|$)(?!\.)")
+# (The look-behind "not after a word character or a period" is tested after the capital
+# it guards, so that the regex engine can skip straight to capitals; same matches.)
+_NAME_THEN_TITLE = re.compile(r"([A-Z](?<![\w.][A-Z])[a-z]+)\s+([A-Z][a-z]{1,4})(?=[\s,;:'’]|$)(?!\.)")
 # A transcript speaker label: "JANE SMITH, HOST:", "SMITH:", "UNIDENTIFIED PERSON #2:".
 _LABEL = re.compile(r"^\s*([A-Z][^:\n]{0,70}?):\s*")
 _STAGE_DIRECTION = re.compile(r"^\s*\([^()]*\)\s*$")

@@ -169,11 +169,20 @@ _NOT_NAMES = wordset(
 )
 _ARTICLES = wordset("the a an")
 _INDEFINITE = wordset("a an one another some")
-_CAP = r"(?:[A-Z](?:[\w.-]|['’](?=\w))*|[A-Z]\.)"
+#: A capitalised word or an initial: "(?:[A-Z](?:[\w.-]|['’](?=\w))*|[A-Z]\.)" with the
+#: capital factored out of the two branches (the same matches, tried in the same order),
+#: so that a pattern starting with it lets the regex engine skip to the capitals.
+_CAP = r"(?:[A-Z](?:(?:[\w.-]|['’](?=\w))*|\.))"
 _PARTICLES = r"(?:de|van|von|der|da|del|bin|al|la|le|du|ibn)"
-_NAME = re.compile(rf"(?<![\w'’.-]){_CAP}(?:\s+(?:{_PARTICLES}\s+)?{_CAP})*")
-_TWO_NAMES = re.compile(rf"{_NAME.pattern}\s+and\s+{_NAME.pattern}")
-_NAME_OF_PLACE = re.compile(rf"(.*?{_NAME.pattern})\s+of\s+(?:the\s+)?{_NAME.pattern}")
+_NAME_TEXT = rf"(?<![\w'’.-]){_CAP}(?:\s+(?:{_PARTICLES}\s+)?{_CAP})*"
+#: _NAME_TEXT with its look-behind tested after the capital that every name starts with
+#: (_CAP's two branches, factored): the same matches, but the regex engine skips straight
+#: to the capitals instead of trying the look-behind at every position.
+_NAME = re.compile(
+    rf"[A-Z](?<![\w'’.-][A-Z])(?:(?:[\w.-]|['’](?=\w))*|\.)(?:\s+(?:{_PARTICLES}\s+)?{_CAP})*"
+)
+_TWO_NAMES = re.compile(rf"{_NAME_TEXT}\s+and\s+{_NAME_TEXT}")
+_NAME_OF_PLACE = re.compile(rf"(.*?{_NAME_TEXT})\s+of\s+(?:the\s+)?{_NAME_TEXT}")
 _QUOTED = re.compile(r"(``|“|\").*?(''|”|\"|$)")
 # ", the foreign minister," / ", leader of a small opposition party,": a role after a name.
 _APPOSITIVE = re.compile(
@@ -470,8 +479,13 @@ _SPEAKS = re.compile(
 
 def _headline_case(text: str) -> bool:
     """Whether a sentence is written in headline capitals ("Top Aide Says Plan Is Dead")."""
-    words = [w for w in text.split() if len(w) > 3 and w[:1].isalpha()]
-    return len(words) >= 4 and all(w[:1].isupper() for w in words)
+    capitalised = 0
+    for word in text.split():
+        if len(word) > 3 and word[:1].isalpha():
+            if not word[:1].isupper():
+                return False  # most sentences stop at their first long lower-case word
+            capitalised += 1
+    return capitalised >= 4
 
 
 def _is_person(name: str) -> bool:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Sequence
+from functools import lru_cache
 
 
 def wordset(text: str) -> frozenset[str]:
@@ -54,8 +55,13 @@ _SUFFIXES = (
 )
 
 
+@lru_cache(maxsize=1 << 16)
 def stem(word: str) -> str:
-    """A light suffix stripper: enough to match "talks"/"talked"/"talking" (not Porter)."""
+    """A light suffix stripper: enough to match "talks"/"talked"/"talking" (not Porter).
+
+    Memoised (a briefing stems the same words in several stages): the stem depends on
+    the word alone, so the cache changes no result, only skips repeated work.
+    """
     if len(word) <= 4 or word.isdigit():
         return word
     for suffix in _SUFFIXES:
