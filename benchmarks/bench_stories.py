@@ -31,6 +31,7 @@ from __future__ import annotations
 import argparse
 import itertools
 import json
+import pickle
 import random
 import sys
 import tempfile
@@ -136,25 +137,33 @@ def run_store(articles: list, model: str) -> dict[str, object]:
     return result
 
 
-def calibrate(articles: list, model: str) -> dict[str, object]:
-    """Grid search of the clustering thresholds on precomputed features."""
+def calibrate(
+    articles: list, model: str, joins: Sequence[float] = (), cache: Path | None = None
+) -> dict[str, object]:
+    """Grid search of the clustering thresholds on precomputed features (``cache``: a
+    pickle of them, kept between runs; it holds vectors and names, no text)."""
     from storyweave import BriefOptions
     from storyweave import clean as clean_stage
     from storyweave.errors import InputError
     from storyweave.stories.clustering import ClusterParams, article_features, cluster_in_memory
     from storyweave.pipeline import Briefer
 
-    embedder = Briefer(BriefOptions(model=model)).embedder
-    features, truth = [], []
-    for article in articles:
-        try:
-            cleaned = clean_stage.clean(article)
-        except InputError:
-            continue
-        features.append(article_features(article, cleaned, embedder, ingested_at=0.0))
-        truth.append(true_cluster(article.origin))
+    if cache is not None and cache.exists():
+        features, truth = pickle.loads(cache.read_bytes())
+    else:
+        embedder = Briefer(BriefOptions(model=model)).embedder
+        features, truth = [], []
+        for article in articles:
+            try:
+                cleaned = clean_stage.clean(article)
+            except InputError:
+                continue
+            features.append(article_features(article, cleaned, embedder, ingested_at=0.0))
+            truth.append(true_cluster(article.origin))
+        if cache is not None:
+            cache.write_bytes(pickle.dumps((features, truth)))
     grid = itertools.product(
-        [0.35, 0.40, 0.45, 0.50, 0.55, 0.60, 0.65, 0.70, 0.75],
+        joins or [0.35, 0.40, 0.45, 0.50, 0.55, 0.60, 0.65, 0.70, 0.75],
         [0.0, 0.1, 0.2, 0.3, 0.4],
         [0.80, 0.85, 0.90, 0.95],
     )
@@ -174,8 +183,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--calibrate", action="store_true", help="grid search on validation")
     parser.add_argument("--clusters", type=int, help="use only the first N clusters")
-    parser.add_argument("--model", default="minilm", help="minilm (default) or lexical")
+    parser.add_argument("--model", default="minilm", help="minilm (default), static-learned or lexical")
     parser.add_argument("--out", type=Path, help="write the figures as JSON here")
+    parser.add_argument("--joins", type=float, nargs="+", default=(),
+                        help="with --calibrate: join thresholds to try (default 0.35-0.75)")
+    parser.add_argument("--cache", type=Path,
+                        help="with --calibrate: keep the validation features in this pickle")
     args = parser.parse_args(argv)
     if not DATA.is_dir():
         print(f"no Multi-News data at {DATA}", file=sys.stderr)
@@ -184,7 +197,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     articles = load_documents(files, args.clusters)
     print(f"{len(articles)} documents from {', '.join(files)}", file=sys.stderr)
     if args.calibrate:
-        result = calibrate(articles, args.model)
+        result = calibrate(articles, args.model, args.joins, args.cache)
     else:
         result = run_store(articles, args.model)
     result = {"model": args.model, "files": list(files), "seed": SEED} | result

@@ -220,7 +220,10 @@ def feed_cluster(embedder: Embedder) -> dict[str, float]:
             "outside the largest group": (len(docs) - len(groups[0])) / len(docs)}
 
 
-def calibrate(embedder: Embedder, attach: bool = False) -> None:
+def calibrate(
+    embedder: Embedder, attach: bool = False, match_cosines: Sequence[float] = (),
+    scores: Sequence[float] = (),
+) -> None:
     global PARAMS
     docs = read_docs(DATA / "multi_news" / "tac_sample_validation_fulltext.jsonl", embedder)
     clusters = by_cluster(docs)
@@ -231,8 +234,12 @@ def calibrate(embedder: Embedder, attach: bool = False) -> None:
     if lexical:  # the neural point's weights; lower scores and match cosine
         grid = itertools.product((0.3,), (0.3,), (0.05, 0.1), np.arange(0.15, 0.46, 0.025))
     else:
-        scores = np.arange(0.30, 0.61, 0.025)
-        grid = itertools.product((0.0, 0.3), (check.NEURAL.match_cosine,), (0.0, 0.05, 0.1), scores)
+        # A model whose cosines run on another scale gets its own ranges (--match-cosines,
+        # --scores): static-learned's same-story cosines run higher than MiniLM's.
+        grid = itertools.product(
+            (0.0, 0.3), match_cosines or (check.NEURAL.match_cosine,), (0.0, 0.05, 0.1),
+            scores or np.arange(0.30, 0.61, 0.025),
+        )
     if attach:  # the shipped point, with small groups attached at these scores
         base = check.params_for(embedder.name)
         grid = ((base.entity_weight, base.match_cosine, base.match_weight, base.group_score, a)
@@ -261,6 +268,10 @@ def main() -> None:
     parser.add_argument("--calibrate", action="store_true")
     parser.add_argument("--attach", action="store_true",
                         help="with --calibrate: vary only the attach score at the shipped point")
+    parser.add_argument("--match-cosines", type=float, nargs="+", default=(),
+                        help="with --calibrate: match cosines to try (default: the neural one)")
+    parser.add_argument("--scores", type=float, nargs="+", default=(),
+                        help="with --calibrate: group scores to try (default: 0.30-0.60)")
     parser.add_argument("--model", default=None, help="embedding backend (default: the default)")
     parser.add_argument("--cache", type=Path, help="keep cleaned documents and vectors here")
     args = parser.parse_args()
@@ -275,7 +286,7 @@ def main() -> None:
         f" --model {args.model}" if args.model else "")
     print(f"$ python benchmarks/bench_story_check.py{flags} (model {embedder.name})")
     if args.calibrate:
-        calibrate(embedder, args.attach)
+        calibrate(embedder, args.attach, args.match_cosines, args.scores)
         return
     started = time.perf_counter()
     test: list[Doc] = []

@@ -126,13 +126,16 @@ def test_the_story_check_keeps_the_example_story_whole_with_every_model_kind() -
     """TF-IDF cosines run far below neural ones: the lexical model has its own settings."""
     from storyweave import Briefer, BriefOptions
     from storyweave.ingest import load
-    from storyweave.stories.check import LEXICAL, NEURAL, params_for
+    from storyweave.stories.check import LEXICAL, NEURAL, STATIC_LEARNED, params_for
 
     assert params_for("lexical") is LEXICAL and params_for("minilm-int8-onnx") is NEURAL
+    static_learned = Briefer(BriefOptions(model="static-learned"))
+    assert params_for(static_learned.embedder.name) is STATIC_LEARNED
     example = Path(__file__).resolve().parents[1] / "examples" / "harbour-strike"
     paths = sorted(str(p) for p in example.iterdir() if p.suffix in (".txt", ".html"))
-    briefing = Briefer(BriefOptions(model="lexical")).brief(load(paths).articles)
-    assert briefing.story_check.one_story, briefing.story_check
+    for briefer in (Briefer(BriefOptions(model="lexical")), static_learned):
+        briefing = briefer.brief(load(paths).articles)
+        assert briefing.story_check.one_story, briefing.story_check
 
 
 def test_a_one_line_results_item_is_briefed_and_yields_its_names(briefer: Briefer) -> None:

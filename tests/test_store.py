@@ -21,7 +21,7 @@ from storyweave.ingest.feeds import iter_ingest_inputs
 from storyweave.model import Article
 from storyweave.monitor.schema import LATEST_VERSION, MIGRATIONS, applied_versions
 from storyweave.monitor.store import Store, StoreError, canonical_url
-from storyweave.options import BriefOptions
+from storyweave.options import DEFAULT_MODEL, BriefOptions
 from storyweave.pipeline import Briefer
 
 from .fault_harness import interruptible
@@ -167,8 +167,22 @@ def test_the_store_keeps_its_embedding_model(tmp_path: Path, briefer: Briefer) -
     db = str(tmp_path / "s.db")
     with Store(db) as store:
         store.ingest(_folder_articles("quake-tarsin")[:1], briefer)
-        with pytest.raises(StoreError, match="--model minilm"):
+        with pytest.raises(StoreError, match=f"--model {DEFAULT_MODEL}"):
             store.ingest([], Briefer(BriefOptions(model="lexical")))
+
+
+def test_the_store_clusters_with_the_thresholds_of_its_model(tmp_path: Path) -> None:
+    """static-learned's cosines run higher than MiniLM's: its own calibrated join score."""
+    from storyweave.stories.clustering import STATIC_LEARNED, ClusterParams
+
+    with Store(str(tmp_path / "s.db")) as store:
+        assert store.params == ClusterParams()
+        store.ingest(_folder_articles("quake-tarsin")[:1], Briefer(BriefOptions(model="static-learned")))
+        assert store.params == STATIC_LEARNED
+    given = ClusterParams(join_threshold=0.5)
+    with Store(str(tmp_path / "t.db"), given) as store:  # thresholds the caller set stay
+        store.ingest(_folder_articles("quake-tarsin")[:1], Briefer(BriefOptions(model="static-learned")))
+        assert store.params == given
 
 
 def test_cli_ingest_stories_and_brief_story(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

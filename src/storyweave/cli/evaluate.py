@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import OptionsError
-from ..options import BriefOptions
+from ..options import DEFAULT_MODEL, BriefOptions
 from .flags import add_verbosity, env_default
 
 EVAL_EXAMPLES = """\
@@ -77,7 +77,7 @@ def add_parser(subparsers: Any) -> None:
     summaries.add_argument(
         "--model",
         default=env_default("STORYWEAVE_MODEL"),
-        help="storyweave's embedding backend (default: minilm) [env: STORYWEAVE_MODEL]",
+        help=f"storyweave's embedding backend (default: {DEFAULT_MODEL}) [env: STORYWEAVE_MODEL]",
     )
     summaries.add_argument(
         "--in-process",

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import MissingDependency
-from ..options import BriefOptions
+from ..options import DEFAULT_MODEL, BriefOptions
 from .flags import (
     EXIT_FAILURE,
     EXIT_OK,
@@ -37,8 +37,8 @@ from .flags import (
 
 #: The model flag of the store's commands: a store keeps the model it was made with.
 STORE_MODEL_HELP = (
-    "embedding backend: 'minilm' (default), 'static' or 'lexical'; a store keeps the one it "
-    "was made with"
+    f"embedding backend: '{DEFAULT_MODEL}' (default), 'static-learned', 'static' or 'lexical'; "
+    "a store keeps the one it was made with"
 )
 
 INGEST_EXAMPLES = """\

@@ -10,7 +10,7 @@ import time
 import webbrowser
 from typing import Any
 
-from ..options import DEFAULT_MAX_INPUT_BYTES
+from ..options import DEFAULT_MAX_INPUT_BYTES, DEFAULT_MODEL
 from .flags import (
     EXIT_FAILURE,
     EXIT_OK,
@@ -68,7 +68,7 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         help="a host name the page may be reached by (the Host header), repeatable; "
         "default: localhost, 127.0.0.1 and ::1 when listening on loopback, any otherwise",
     )
-    add_model(serve, "embedding backend, as for `brief` (default: minilm)")
+    add_model(serve, f"embedding backend, as for `brief` (default: {DEFAULT_MODEL})")
     add_outlets(serve)
     serve.add_argument(
         "--db",

@@ -45,6 +45,7 @@ from ..stories.clustering import (
     cleaned_body,
     content_hash,
 )
+from ..stories.clustering import params_for as cluster_params_for
 from . import access
 from .records import DEFAULT_DB, BriefingRecord, IngestSummary, StoredArticle, StoryRecord
 
@@ -119,6 +120,7 @@ class Store:
         self._t = store_schema
         self.db = db
         self.params = params or ClusterParams()
+        self._params_given = params is not None  # else chosen for the store's model
         self.engine = access.open_engine(db, create=create)
         self._index: StoryIndex | None = None
         self._seen = 0  # the highest article id the index includes
@@ -157,6 +159,9 @@ class Store:
                 f"{self.db} holds vectors of the {stored!r} model; ingest with "
                 f"--model {stored} or use another --db"
             )
+        chosen = self.params if self._params_given else cluster_params_for(name)
+        if chosen != self.params:  # each model's cosines have their own calibrated scale
+            self.params, self._index = chosen, None
 
     def start_run(self, kind: str) -> int:
         """Record a new run. Earlier runs left 'running' whose process is gone were killed
