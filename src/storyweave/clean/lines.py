@@ -356,8 +356,9 @@ class _LineCleaner:
         return True
 
     def _is_timestamp(self, line: str, s: LineShape) -> bool:
-        match = self.rules.date_re.search(line)
-        if not match or s.words > 14:
+        if s.words > 14:  # tested first: the date pattern is slow on a long paragraph
+            return False
+        if not self.rules.date_re.search(line):
             return False
         # The date must be the point of the line, not a date inside a sentence: besides
         # dates, times, zones and words like "Updated ... ago", at most a few words.
