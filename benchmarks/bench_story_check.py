@@ -37,7 +37,7 @@ import numpy as np
 
 from storyweave import clean as clean_stage
 from storyweave.align import similarity_matrix
-from storyweave.embed import Embedder, load_embedder
+from storyweave.embed import Embedder, common_component, load_embedder
 from storyweave.ingest.datasets import load_dataset
 from storyweave.model import Article, Sentence, Source
 from storyweave.nlp import sentences as sentence_stage
@@ -96,6 +96,7 @@ def make_doc(cluster: str, article: Article, embedder: Embedder) -> Doc | None:
 
 
 PARAMS = check.NEURAL  # set from the model in main()
+COMMON: np.ndarray | None = None  # the model's common component, set in main()
 
 
 def run_case(docs: Sequence[Doc]) -> list[list[int]]:
@@ -112,7 +113,7 @@ def run_case(docs: Sequence[Doc]) -> list[list[int]]:
     stacked = np.vstack(vectors)
     all_sentences = [s for source in sources for s in source.sentences]
     result = check.check_story(
-        sources, all_sentences, stacked, similarity_matrix(stacked), PARAMS
+        sources, all_sentences, stacked, similarity_matrix(stacked), PARAMS, COMMON
     )
     return [[int(sid[1:]) - 1 for sid in g.source_ids] for g in result.groups]
 
@@ -279,9 +280,10 @@ def main() -> None:
     CACHE = args.cache
     from storyweave.options import DEFAULT_MODEL
 
-    global PARAMS
+    global PARAMS, COMMON
     embedder = load_embedder(args.model or DEFAULT_MODEL)
     PARAMS = check.params_for(embedder.name)
+    COMMON = common_component(embedder)
     flags = (" --calibrate" if args.calibrate else "") + (" --attach" if args.attach else "") + (
         f" --model {args.model}" if args.model else "")
     print(f"$ python benchmarks/bench_story_check.py{flags} (model {embedder.name})")

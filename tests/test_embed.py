@@ -22,6 +22,7 @@ from storyweave.embed import (
     OnnxEmbedder,
     RememberingEmbedder,
     StaticEmbedder,
+    common_component,
     lexical_terms,
     load_embedder,
     model_option,
@@ -367,6 +368,21 @@ def test_static_learned_threshold_is_calibrated_and_recorded(
     assert 0.3 <= STATIC_LEARNED_THRESHOLD <= 0.9
     assert static_learned.name.startswith("static-learned")
     assert model_option(static_learned.name) == "static-learned"
+
+
+def test_static_learned_ships_its_common_component_and_wrappers_pass_it_on(
+    static_learned: StaticEmbedder, lexical: LexicalEmbedder, tmp_path: Path
+) -> None:
+    """The mean sentence vector of its corpus (scripts/static_common_vector.py): what every
+    text shares, so an article's mean minus it points to what the article is about."""
+    from storyweave.evaluate.systems import CachedEmbedder
+
+    common = common_component(static_learned)
+    assert common is not None and common.shape == (static_learned.dimensions,)
+    assert 0.2 < float(np.linalg.norm(common)) < 0.6  # a mean of unit vectors, not a unit
+    assert common_component(RememberingEmbedder(static_learned)) is common
+    assert common_component(CachedEmbedder(static_learned, tmp_path)) is common
+    assert common_component(lexical) is None
 
 
 def test_static_folder_loads_with_an_uncalibrated_threshold(tmp_path: Path) -> None:

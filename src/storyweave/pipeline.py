@@ -42,7 +42,7 @@ from . import align as align_stage
 from . import clean as clean_stage
 from . import diverge as diverge_stage
 from . import summarize as summarize_stage
-from .embed import Embedder, load_embedder, remembering
+from .embed import Embedder, common_component, load_embedder, remembering
 from .errors import Cancelled, InputError, OptionsError
 from .model import (
     Article,
@@ -287,7 +287,8 @@ class Briefer:
         started = time.perf_counter()
         similarity = align_stage.similarity_matrix(vectors)
         check = check_story(
-            sources, sentences, vectors, similarity, params_for(self.embedder.name)
+            sources, sentences, vectors, similarity, params_for(self.embedder.name),
+            common_component(self.embedder),
         )
         timings["story check"] = time.perf_counter() - started
         self.last_timings = timings

@@ -35,7 +35,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import MissingDependency, ModelError
-from .base import Embedder, _normalise_rows
+from .base import Embedder, _normalise_rows, common_component
 from .lexical import LEXICAL_THRESHOLD, LexicalEmbedder, lexical_terms
 from .memory import REMEMBERED_BYTES, RememberingEmbedder, remembering
 
@@ -44,6 +44,7 @@ __all__ = [
     "REMEMBERED_BYTES", "STATIC_LEARNED_THRESHOLD", "STATIC_THRESHOLD",
     "UNCALIBRATED_THRESHOLD", "Embedder", "LexicalEmbedder", "OnnxEmbedder",
     "RememberingEmbedder", "SentenceTransformerEmbedder", "StaticEmbedder", "busy_cores",
+    "common_component",
     "lexical_terms", "load_embedder", "minilm_tokenizer_json", "model_option", "remembering",
     "threads_for_load",
 ]
@@ -402,6 +403,7 @@ class StaticEmbedder:
         *,
         name: str,
         default_threshold: float,
+        common: np.ndarray | None = None,
     ) -> None:
         if scales is not None and scales.shape != (vectors.shape[0],):
             raise ModelError(f"{name}: {vectors.shape[0]} vectors but {scales.shape} scales")
@@ -410,6 +412,11 @@ class StaticEmbedder:
         self.dimensions = int(vectors.shape[1])
         self._vectors = vectors
         self._scales = None if scales is None else scales.astype(np.float32)[:, None]
+        if common is not None and common.shape != (self.dimensions,):
+            raise ModelError(f"{name}: a common vector of shape {common.shape}")
+        #: The mean sentence vector of the model's corpus (``common.npy``, made by
+        #: scripts/static_common_vector.py), or None: see :func:`common_component`.
+        self.common = None if common is None else common.astype(np.float32)
         if tokenizer.get_vocab_size() > vectors.shape[0]:
             raise ModelError(
                 f"{name}: the tokenizer has {tokenizer.get_vocab_size()} entries but there are "
@@ -460,6 +467,11 @@ class StaticEmbedder:
                 if config.get("scales")
                 else None
             )
+            common = (
+                np.load(folder / config["common"], allow_pickle=False)
+                if config.get("common")
+                else None
+            )
         except (OSError, ValueError, KeyError) as error:
             raise ModelError(f"{name}: cannot read the vectors ({error})") from error
         if default_threshold is None:
@@ -468,7 +480,10 @@ class StaticEmbedder:
                 (t for p, t in _BUNDLED_STATIC.items() if _package_folder(p).resolve() == here),
                 UNCALIBRATED_THRESHOLD,
             )
-        return cls(vectors, scales, tokenizer, name=name, default_threshold=default_threshold)
+        return cls(
+            vectors, scales, tokenizer, name=name, default_threshold=default_threshold,
+            common=common,
+        )
 
     def token_ids(self, texts: Sequence[str]) -> list[list[int]]:
         """The vocabulary ids each text is summed over (unknown pieces dropped)."""

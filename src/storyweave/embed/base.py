@@ -23,3 +23,14 @@ def _normalise_rows(matrix: np.ndarray) -> np.ndarray:
     """Scale rows to unit length; all-zero rows stay zero (they match nothing)."""
     norms = np.linalg.norm(matrix, axis=1, keepdims=True)
     return (matrix / np.where(norms > 0, norms, 1.0)).astype(np.float32)
+
+
+def common_component(embedder: object) -> np.ndarray | None:
+    """The vector every text of ``embedder``'s corpus shares (their mean unit sentence
+    vector), when the model ships one, else None.
+
+    Static models add it to every text, so two unrelated articles score a high cosine; the
+    article-level comparisons (the one-story check, story clustering) subtract it first.
+    Wrappers (remembered or cached vectors) pass their inner model's on.
+    """
+    return getattr(embedder, "common", None)

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from .base import Embedder
+from .base import Embedder, common_component
 from .lexical import LexicalEmbedder
 
 #: What a :class:`RememberingEmbedder` keeps at most: 64 MB of rows, i.e. ~44,000 MiniLM
@@ -32,6 +32,7 @@ class RememberingEmbedder:
         self.inner = inner
         self.name = inner.name
         self.default_threshold = inner.default_threshold
+        self.common = common_component(inner)
         self.max_bytes = max_bytes
         self._rows: OrderedDict[str, np.ndarray] = OrderedDict()
         self._bytes = 0

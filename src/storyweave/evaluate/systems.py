@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 import numpy as np
 
+from ..embed.base import common_component
 from ..errors import OptionsError
 from ..options import SUMMARIZERS
 from .data import EvalCluster
@@ -134,6 +135,7 @@ class CachedEmbedder:
         self.inner = inner
         self.name = inner.name
         self.default_threshold = inner.default_threshold
+        self.common = common_component(inner)
         self.folder = Path(folder)
         self.folder.mkdir(parents=True, exist_ok=True)
 
