@@ -373,7 +373,7 @@ def test_static_learned_threshold_is_calibrated_and_recorded(
 def test_static_learned_ships_its_common_component_and_wrappers_pass_it_on(
     static_learned: StaticEmbedder, lexical: LexicalEmbedder, tmp_path: Path
 ) -> None:
-    """The mean sentence vector of its corpus (scripts/static_common_vector.py): what every
+    """The mean sentence vector of its corpus (scripts/common_vector.py): what every
     text shares, so an article's mean minus it points to what the article is about."""
     from storyweave.evaluate.systems import CachedEmbedder
 

