@@ -385,6 +385,12 @@ def test_static_learned_ships_its_common_component_and_wrappers_pass_it_on(
     assert common_component(lexical) is None
 
 
+def test_the_bundled_minilm_ships_its_common_component(minilm: OnnxEmbedder) -> None:
+    common = common_component(minilm)
+    assert common is not None and common.shape == (384,) and common.dtype == np.float32
+    assert 0.1 < float(np.linalg.norm(common)) < 0.6
+
+
 def test_static_folder_loads_with_an_uncalibrated_threshold(tmp_path: Path) -> None:
     """A folder of static files (a distilled variant) loads by path, like an ONNX folder."""
     bundled = Path(str(importlib.resources.files("storyweave.models.static")))

@@ -126,9 +126,10 @@ def test_the_story_check_keeps_the_example_story_whole_with_every_model_kind() -
     """TF-IDF cosines run far below neural ones: the lexical model has its own settings."""
     from storyweave import Briefer, BriefOptions
     from storyweave.ingest import load
-    from storyweave.stories.check import LEXICAL, NEURAL, STATIC_LEARNED, params_for
+    from storyweave.stories.check import LEXICAL, MINILM, NEURAL, STATIC_LEARNED, params_for
 
-    assert params_for("lexical") is LEXICAL and params_for("minilm-int8-onnx") is NEURAL
+    assert params_for("lexical") is LEXICAL and params_for("minilm-int8-onnx") is MINILM
+    assert params_for("static-minilm-256d-225a7710") is NEURAL  # no common component
     static_learned = Briefer(BriefOptions(model="static-learned"))
     assert params_for(static_learned.embedder.name) is STATIC_LEARNED
     example = Path(__file__).resolve().parents[1] / "examples" / "harbour-strike"
