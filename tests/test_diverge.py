@@ -16,7 +16,7 @@ from storyweave.diverge.claims import FEATURES, ClaimModel, load_model
 from storyweave.diverge.conflicts import _match_class, _same_role
 from storyweave.diverge.context import story_context
 from storyweave.diverge.coverage import single_source
-from storyweave.diverge.updates import is_partial
+from storyweave.diverge.updates import is_historical, is_partial
 from storyweave.embed import Embedder, load_embedder
 from storyweave.model import Divergence, Source
 from storyweave.nlp.quantities import quantities
@@ -182,6 +182,18 @@ def test_a_part_of_a_toll_is_not_overtaken_by_the_whole(embedder: Embedder) -> N
         ["Around 2,000 people died in the flooding in Nicaragua, officials said."],
     )
     assert kinds(run(sources, embedder), "superseded") == []
+
+
+def test_a_toll_of_a_past_period_is_not_overtaken(embedder: Embedder) -> None:
+    # Two restatements of a regime's victims (seen on DUC 2004 d30003t, Pinochet): a later
+    # round figure does not overtake an official count of a past period.
+    sources = _early_and_late(
+        ["A government report said 4,299 opponents died or disappeared during the general's term."],
+        ["The warrant could cover some 3,000 people who were killed during his 17-year rule."],
+    )
+    assert kinds(run(sources, embedder), "superseded") == []
+    assert is_historical("the abuses of his 17-year rule, in which 4,299 people were killed")
+    assert not is_historical("At least 32 people died during the storm on Friday.")
 
 
 @pytest.mark.parametrize(("text", "partial"), [

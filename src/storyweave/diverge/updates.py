@@ -30,6 +30,7 @@ def find_updates(story: StoryContext, excluded: frozenset[str]) -> tuple[Diverge
         if sentence.id not in excluded and story.stamps.get(sentence.source_id) is not None
         for q in story.quantities[i]
         if q.role is not None and not is_partial(sentence.text, q)
+        and not is_historical(sentence.text)
     ]
     result = []
     stale_done: set[int] = set()
@@ -66,6 +67,23 @@ def find_updates(story: StoryContext, excluded: frozenset[str]) -> tuple[Diverge
 #: "around 2,000".)
 _PARTIAL_BEFORE = re.compile(r"\b(?:another|an additional|a further|additional)\s+$", re.IGNORECASE)
 _PARTIAL_AFTER = re.compile(r"^\s+(?:more|additional|further)\b", re.IGNORECASE)
+
+
+#: A period that is over: "during Pinochet's term", "during his 17-year rule", "under the
+#: regime", "his 17-year rule was marked by". A toll of such a period is a historical count, which a
+#: later report restates or rounds ("some 3,000 people were killed during his rule") but
+#: does not overtake.
+_PAST_PERIOD = re.compile(
+    r"\b(?:during|under|throughout)\s+(?:[\w'’.]+[\s-]+){0,3}"
+    r"(?:rule|reign|regime|term|presidency|dictatorship|tenure|era)\b"
+    r"|\b\d+-year[\s-]+(?:rule|reign|regime|dictatorship|presidency|tenure)\b",
+    re.IGNORECASE,
+)
+
+
+def is_historical(text: str) -> bool:
+    """Whether a sentence counts casualties of a past period (a ruler's term, a regime)."""
+    return bool(_PAST_PERIOD.search(text))
 
 
 def is_partial(text: str, quantity: Quantity) -> bool:
