@@ -73,15 +73,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     np.save(folder / "common.npy", vector, allow_pickle=False)
     config_path = folder / config_name
     config = json.loads(config_path.read_text(encoding="utf-8")) if config_path.exists() else {}
+    if config_name == "common.json":  # static.json names its model under "name"
+        config["model"] = embedder.name
     config |= {
-        "model": embedder.name,
         "common": "common.npy",
         "common_sentences": len(sentences),
         "common_sentences_sha256": sentences_digest(sentences),
         "common_sha256": sha256(folder / "common.npy"),
     }
-    if config_name == "static.json":
-        del config["model"]  # static.json names its model under "name"
     config_path.write_text(json.dumps(config, indent=1) + "\n", encoding="utf-8")
     print(
         f"{folder.name}/common.npy: {len(sentences):,} sentences, "

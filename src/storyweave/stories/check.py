@@ -26,6 +26,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..embed import model_option
 from ..model import Sentence, Source, StoryCheck, StoryGroup
 from .clustering import detect_language, top_entities
 from .titles import best_title
@@ -61,7 +62,8 @@ class CheckParams:
 # The match cosine is the alignment's range for MiniLM (0.6-0.7). Neural models without a
 # common component (the static model distilled from MiniLM, user models) keep these
 # settings (uncalibrated for them: the static model keeps the example story as one); the
-# bundled MiniLM has its own (MINILM, below) since it compares means without it.
+# bundled MiniLM has its own (MINILM, below): it compares means with its common component
+# taken out.
 #: The attach score: `bench_story_check.py --calibrate --attach` ran 0.6-0.9 at this point on
 #: the validation clusters: 0.6 cost 2 points of warned two-story mixes, 0.65-0.7 one point of
 #: exactly-split three-story mixes, 0.75 and above changed no figure. 0.75 is the lowest of
@@ -130,11 +132,8 @@ def other_languages(sources: Sequence[Source]) -> tuple[str, dict[str, str]]:
 
 def params_for(embedder_name: str) -> CheckParams:
     """The check's settings for an embedding backend (by its recorded name)."""
-    if embedder_name == "lexical":
-        return LEXICAL
-    if embedder_name == "minilm-int8-onnx":
-        return MINILM
-    return STATIC_LEARNED if embedder_name.startswith("static-learned") else NEURAL
+    by_option = {"lexical": LEXICAL, "minilm": MINILM, "static-learned": STATIC_LEARNED}
+    return by_option.get(model_option(embedder_name), NEURAL)
 
 
 @dataclass(frozen=True, slots=True)

@@ -35,7 +35,7 @@ from typing import Literal
 
 import numpy as np
 
-from ..embed import Embedder
+from ..embed import Embedder, model_option
 from ..model import Article, CleanedText
 from ..nlp.calendar import MONTHS, WEEKDAYS, epoch_seconds
 from ..nlp.tokens import wordset
@@ -127,7 +127,7 @@ STATIC_LEARNED = ClusterParams(join_threshold=0.80, entity_weight=0.30, merge_th
 
 def params_for(embedder_name: str) -> ClusterParams:
     """The clustering thresholds for an embedding backend (by its recorded name)."""
-    return STATIC_LEARNED if embedder_name.startswith("static-learned") else ClusterParams()
+    return STATIC_LEARNED if model_option(embedder_name) == "static-learned" else ClusterParams()
 
 
 @dataclass(frozen=True)
