@@ -29,6 +29,7 @@ Usage::
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import itertools
 import json
 import pickle
@@ -141,24 +142,26 @@ def calibrate(
     articles: list, model: str, joins: Sequence[float] = (), cache: Path | None = None
 ) -> dict[str, object]:
     """Grid search of the clustering thresholds on precomputed features (``cache``: a
-    pickle of them, kept between runs; it holds vectors and names, no text)."""
+    pickle of them, kept between runs; it holds vectors and names, no text). The story
+    vectors (and the term share) are the model's own (:func:`params_for`)."""
     from storyweave import BriefOptions
     from storyweave import clean as clean_stage
     from storyweave.errors import InputError
-    from storyweave.stories.clustering import ClusterParams, article_features, cluster_in_memory
     from storyweave.pipeline import Briefer
+    from storyweave.stories.clustering import article_features, cluster_in_memory, params_for
 
+    embedder = Briefer(BriefOptions(model=model)).embedder
+    base = params_for(embedder.name)  # the model's story vectors (lead, or lead+terms)
     if cache is not None and cache.exists():
         features, truth = pickle.loads(cache.read_bytes())
     else:
-        embedder = Briefer(BriefOptions(model=model)).embedder
         features, truth = [], []
         for article in articles:
             try:
                 cleaned = clean_stage.clean(article)
             except InputError:
                 continue
-            features.append(article_features(article, cleaned, embedder, ingested_at=0.0))
+            features.append(article_features(article, cleaned, embedder, 0.0, base))
             truth.append(true_cluster(article.origin))
         if cache is not None:
             cache.write_bytes(pickle.dumps((features, truth)))
@@ -169,7 +172,9 @@ def calibrate(
     )
     results = []
     for join, weight, merge in grid:
-        params = ClusterParams(join_threshold=join, entity_weight=weight, merge_threshold=merge)
+        params = dataclasses.replace(
+            base, join_threshold=join, entity_weight=weight, merge_threshold=merge
+        )
         figures = scores(truth, cluster_in_memory(features, params))
         results.append({"join": join, "entity_weight": weight, "merge": merge} | figures)
     results.sort(key=lambda r: (-r["bcubed_f1"], -r["ari"]))

@@ -185,6 +185,33 @@ def test_the_store_clusters_with_the_thresholds_of_its_model(tmp_path: Path) -> 
         assert store.params == given
 
 
+def test_a_static_learned_store_keeps_the_kind_of_story_vector_it_was_made_with(
+    tmp_path: Path,
+) -> None:
+    """static-learned stories compare lead and term vectors; a store made before that holds
+    lead vectors only, which the new ones could not be compared with."""
+    from storyweave.stories.clustering import STATIC_LEARNED, STATIC_LEARNED_LEAD
+
+    static_learned = Briefer(BriefOptions(model="static-learned"))
+    articles = _folder_articles("quake-tarsin")
+    with Store(str(tmp_path / "new.db")) as store:
+        store.ingest(articles[:2], static_learned)
+        assert store.params == STATIC_LEARNED and store.params.story_vectors == "lead+terms"
+        (story,) = store.index().stories.values()
+        assert story.vector_sum.shape == (384 + 1024,)
+    old = tmp_path / "old.db"
+    with Store(str(old), STATIC_LEARNED_LEAD) as store:
+        store.ingest(articles[:1], static_learned)
+    with sqlite3.connect(old) as connection:  # as a store made before the setting existed
+        connection.execute("DELETE FROM store_meta WHERE key = 'story_vectors'")
+    with Store(str(old)) as store:
+        summary = store.ingest(articles[1:], static_learned)
+        assert store.params == STATIC_LEARNED_LEAD and summary.failed == 0
+        assert {s.vector_sum.shape for s in store.index().stories.values()} == {(384,)}
+    with Store(str(old), STATIC_LEARNED) as store, pytest.raises(StoreError, match="lead story"):
+        store.ingest(articles[:1], static_learned)
+
+
 def test_cli_ingest_stories_and_brief_story(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     db = str(tmp_path / "s.db")
     assert main(["ingest", str(STORIES / "summit-orlen"), "--db", db, "-q"]) == 0

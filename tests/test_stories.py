@@ -143,3 +143,40 @@ def test_the_story_checks_mean_is_ndarray_mean_bit_for_bit() -> None:
     for rows, columns in [(1, 1), (1, 7), (3, 5), (2, 64), (13, 17), (40, 61)]:
         block = rng.random((rows, columns)) * 1.7 - 0.3
         assert _mean(block) == float(block.mean())
+
+
+def test_term_vectors_weigh_rare_shared_words_over_common_ones() -> None:
+    """Two reports naming the same (invented) places share more than two of one topic."""
+    from storyweave.stories.terms import DIMENSIONS, content_words, term_vector
+
+    storm_a = "The storm flooded Quelmarsh and Dovrenna overnight; rescuers reached Quelmarsh."
+    storm_a2 = "Rescuers in Dovrenna and Quelmarsh counted the homes the storm flooded."
+    storm_b = "The storm flooded homes overnight in Vetterby; rescuers reached the coast."
+    a, a2, b = (term_vector(t) for t in (storm_a, storm_a2, storm_b))
+    assert a.shape == (DIMENSIONS,) and abs(float(np.linalg.norm(a)) - 1.0) < 1e-5
+    assert float(a @ a2) > float(a @ b)
+    assert "the" not in content_words(storm_a) and content_words(storm_a)["quelmarsh"] == 2
+    assert np.array_equal(term_vector(storm_a), a)  # deterministic
+
+
+def test_article_features_put_lead_and_terms_side_by_side_with_the_share() -> None:
+    """cosine of combined vectors = (1 - share) x lead cosine + share x term cosine."""
+    from storyweave.clean import clean
+    from storyweave.embed import load_embedder
+    from storyweave.model import Article
+    from storyweave.stories.clustering import article_features
+    from storyweave.stories.terms import term_vector
+
+    embedder = load_embedder("lexical")
+    texts = ["Ferry Morrow sank off Quelmarsh harbour on Monday. All crew were saved by boats.",
+             "Crew of the ferry Morrow were saved after it sank off Quelmarsh on Monday."]
+    articles = [Article(text=t, origin=f"t{i}.txt") for i, t in enumerate(texts)]
+    lead = [article_features(a, clean(a), embedder, 0.0) for a in articles]
+    both = [article_features(a, clean(a), embedder, 0.0, ClusterParams(term_share=0.7))
+            for a in articles]
+    assert lead[0].vector.shape[0] == both[0].vector.shape[0] - 1024
+    terms = [term_vector(f"{a.title or clean(a).title or ''}\n" + "\n\n".join(clean(a).paragraphs))
+             for a in articles]
+    expected = 0.3 * float(lead[0].vector @ lead[1].vector) + 0.7 * float(terms[0] @ terms[1])
+    assert abs(float(both[0].vector @ both[1].vector) - expected) < 1e-4
+    assert ClusterParams().story_vectors == "lead" and both[0].entities == lead[0].entities

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -428,6 +428,20 @@ def _story_state(row: Any) -> StoryState:
         language=row.language,
         size=row.article_count,
     )
+
+
+def read_meta(connection: sa.Connection, keys: Iterable[str]) -> dict[str, str]:
+    """The store settings recorded under ``keys`` (missing ones left out)."""
+    query = sa.select(store_meta.c.key, store_meta.c.value).where(store_meta.c.key.in_(list(keys)))
+    return {key: value for key, value in connection.execute(query)}
+
+
+def add_meta(connection: sa.Connection, **settings: str) -> None:
+    """Record the settings not recorded yet; recorded ones are never changed."""
+    recorded = read_meta(connection, settings)
+    for key, value in settings.items():
+        if key not in recorded:
+            connection.execute(store_meta.insert().values(key=key, value=value))
 
 
 def add_origin(connection: sa.Connection, article_id: int, origin: str, run_id: int) -> None:

@@ -146,20 +146,21 @@ class Store:
     # --- settings and runs -------------------------------------------------------------
 
     def check_embedder(self, name: str) -> None:
-        """Pin the store to one embedding model: vectors of two models do not compare."""
-        meta = self._t.store_meta
+        """Pin the store to one model and one kind of story vector (older stores: lead)."""
         with access.sql_errors(self.db, "write to"), self._writing() as connection:
-            stored = connection.execute(
-                self._sa.select(meta.c.value).where(meta.c.key == "embedder")
-            ).scalar()
-            if stored is None:
-                connection.execute(meta.insert().values(key="embedder", value=name))
-        if stored is not None and stored != name:
-            raise StoreError(
-                f"{self.db} holds vectors of the {stored!r} model; ingest with "
-                f"--model {stored} or use another --db"
-            )
-        chosen = self.params if self._params_given else cluster_params_for(name)
+            recorded = self._rows.read_meta(connection, ("embedder", "story_vectors"))
+            stored = recorded.get("embedder")
+            if stored is not None and stored != name:
+                raise StoreError(
+                    f"{self.db} holds vectors of the {stored!r} model; ingest with "
+                    f"--model {stored} or use another --db"
+                )
+            kind = None if stored is None else recorded.get("story_vectors", "lead")
+            chosen = self.params if self._params_given else cluster_params_for(name, kind)
+            if kind is not None and chosen.story_vectors != kind:  # the two do not compare
+                raise StoreError(f"{self.db} holds {kind} story vectors, these settings "
+                                 f"make {chosen.story_vectors} vectors: use another --db")
+            self._rows.add_meta(connection, embedder=name, story_vectors=chosen.story_vectors)
         if chosen != self.params:  # each model's cosines have their own calibrated scale
             self.params, self._index = chosen, None
 
@@ -305,7 +306,7 @@ class Store:
             )
             return "failed"
         ingested_at = _now()
-        features = article_features(article, cleaned, briefer.embedder, ingested_at)
+        features = article_features(article, cleaned, briefer.embedder, ingested_at, self.params)
         digest = content_hash(body)
         try:
             with self._writing() as connection:

@@ -39,6 +39,7 @@ from ..embed import Embedder, model_option
 from ..model import Article, CleanedText
 from ..nlp.calendar import MONTHS, WEEKDAYS, epoch_seconds
 from ..nlp.tokens import wordset
+from .terms import term_vector
 
 # --- calibrated on Multi-News validation (see module docstring) ------------------------
 #: Join when ``cosine + ENTITY_WEIGHT * overlap`` reaches this. Grid 0.35-0.75 by 0.05
@@ -114,27 +115,53 @@ class ClusterParams:
     merge_threshold: float = MERGE_THRESHOLD
     window_days: float = WINDOW_DAYS
     duplicate_jaccard: float = DUPLICATE_JACCARD
+    #: Share of the cosine given to the article's content-word vector
+    #: (:func:`storyweave.stories.terms.term_vector`); 0 compares lead vectors only.
+    term_share: float = 0.0
+
+    @property
+    def story_vectors(self) -> str:
+        """What the stored vectors hold: ``"lead"`` or ``"lead+terms"`` (they do not compare)."""
+        return "lead+terms" if self.term_share > 0 else "lead"
 
 
-#: static-learned's lead vectors of different stories sit closer than MiniLM's, so it
-#: needs a higher join score. `bench_stories.py --calibrate --model static-learned --joins
-#: 0.65 0.7 0.75 0.8 0.85 0.9` (the same validation documents and weights x merges): best
-#: B-cubed F1 0.822 at 0.80 / 0.4 (ARI 0.50) and 0.820 at 0.80 / 0.3 (P 0.929, R 0.733,
-#: ARI 0.57); the MiniLM point scores 0.859 (ARI 0.666). 0.3 keeps MiniLM's weight for a
-#: higher ARI at 0.002 of F1; merge 0.90 stays above the join score.
-STATIC_LEARNED = ClusterParams(join_threshold=0.80, entity_weight=0.30, merge_threshold=0.90)
+#: static-learned's lead vectors alone (stores made before term vectors, which keep them):
+#: its lead vectors of different stories sit closer than MiniLM's, so it needs a higher
+#: join score. `bench_stories.py --calibrate --model static-learned --joins 0.65 0.7 0.75
+#: 0.8 0.85 0.9` (the same validation documents and weights x merges): best B-cubed F1
+#: 0.822 at 0.80 / 0.4 (ARI 0.50) and 0.820 at 0.80 / 0.3 (P 0.929, R 0.733, ARI 0.57);
+#: the MiniLM point scores 0.859 (ARI 0.666). 0.3 keeps MiniLM's weight for a higher ARI
+#: at 0.002 of F1; merge 0.90 stays above the join score. Test: F1 0.802, ARI 0.458.
+STATIC_LEARNED_LEAD = ClusterParams(join_threshold=0.80, entity_weight=0.30, merge_threshold=0.90)
+#: static-learned with content-word TF-IDF vectors beside the lead vector (a static model
+#: averages a lead into its topic; the rarer words two reports share tell two storms apart).
+#: Calibrated on the 655 validation documents in memory (``article_features`` with the
+#: shipped ``stories/term_df.npz``, learned from those documents' words): term share 0.5 /
+#: 0.7 / 0.8 / 0.9 / 1.0 x join 0.30-0.55 (weight 0.3, merge 0.9), then weight 0.2 / 0.4
+#: and merge 0.85 at the best: share 0.9, join 0.35 gives F1 0.848 (P 0.948, R 0.768,
+#: ARI 0.647); join 0.30 0.851 but ARI 0.615, share 0.8 / 0.40 0.845 (ARI 0.617), terms
+#: alone 0.842 (ARI 0.651); lead-only 0.820 (ARI 0.574), MiniLM 0.858 (ARI 0.662).
+STATIC_LEARNED = ClusterParams(
+    join_threshold=0.35, entity_weight=0.30, merge_threshold=0.90, term_share=0.90
+)
 
 
-def params_for(embedder_name: str) -> ClusterParams:
-    """The clustering thresholds for an embedding backend (by its recorded name)."""
-    return STATIC_LEARNED if model_option(embedder_name) == "static-learned" else ClusterParams()
+def params_for(embedder_name: str, story_vectors: str | None = None) -> ClusterParams:
+    """The clustering thresholds for an embedding backend (by its recorded name).
+
+    ``story_vectors`` is what an existing store's vectors hold (``ClusterParams.story_vectors``;
+    ``None`` for a new store): a static-learned store made with lead vectors only keeps them.
+    """
+    if model_option(embedder_name) != "static-learned":
+        return ClusterParams()
+    return STATIC_LEARNED_LEAD if story_vectors == "lead" else STATIC_LEARNED
 
 
 @dataclass(frozen=True)
 class Features:
     """What clustering needs to know about one article."""
 
-    vector: np.ndarray  # float32 unit vector of the lead
+    vector: np.ndarray  # float32 unit vector of the lead (and content words: term_share)
     entities: tuple[str, ...]  # most-mentioned names, lower-cased, most frequent first
     time: float  # epoch seconds: published, else ingested
     language: str  # "en", "de", ... or "und"
@@ -208,15 +235,29 @@ def minhash(text: str, size: int = SIGNATURE_SIZE) -> np.ndarray:
 
 
 def article_features(
-    article: Article, cleaned: CleanedText, embedder: Embedder, ingested_at: float
+    article: Article,
+    cleaned: CleanedText,
+    embedder: Embedder,
+    ingested_at: float,
+    params: ClusterParams | None = None,
 ) -> Features:
-    """Compute the clustering features of one cleaned article."""
+    """Compute the clustering features of one cleaned article.
+
+    With ``params.term_share`` > 0 the vector is the lead vector and the content-word
+    vector side by side, weighted so that a cosine is ``(1 - share) x lead cosine +
+    share x term cosine``.
+    """
     body = cleaned_body(cleaned)
     title = article.title or cleaned.title or ""
     lead = " ".join(f"{title}\n{body}".split()[:LEAD_WORDS])
     # One text per call: the lexical backend's IDF is per call, so a batch would make one
     # article's vector depend on which others came with it.
     vector = np.asarray(embedder.encode([lead])[0], dtype=np.float32)
+    share = (params or ClusterParams()).term_share
+    if share > 0:
+        terms = term_vector(f"{title}\n{body}")
+        vector = np.concatenate([np.sqrt(1.0 - share) * vector, np.sqrt(share) * terms])
+        vector = (vector / np.linalg.norm(vector)).astype(np.float32)
     return Features(
         vector=vector,
         entities=top_entities(f"{title}\n{body}"),
