@@ -15,6 +15,7 @@ import pytest
 
 from storyweave.embed import (
     DEFAULT_THREADS,
+    MINILM_THRESHOLD,
     STATIC_LEARNED_THRESHOLD,
     STATIC_THRESHOLD,
     UNCALIBRATED_THRESHOLD,
@@ -32,8 +33,10 @@ from storyweave.embed import (
 from storyweave.errors import MissingDependency, ModelError
 
 PAIRS = Path(__file__).resolve().parent / "data" / "align_pairs.jsonl"
-#: Just under the learned static model's calibrated F1 on the pairs (see embed.py).
-STATIC_LEARNED_FLOOR = 0.73
+#: Just under the learned static model's F1 on the pairs at its threshold (0.533 at 0.655,
+#: P 0.615 / R 0.471). The threshold is matched to MiniLM's link rate on real clusters,
+#: not to these hand-written pairs, where 0.59 scored 0.743 (see embed/__init__.py).
+STATIC_LEARNED_FLOOR = 0.52
 
 FERRY = "A passenger ferry capsized on Lake Varn on Tuesday, killing at least 52 people."
 FERRY_REWORDED = "At least 52 people died when a ferry overturned on Lake Varn on Tuesday."
@@ -296,7 +299,7 @@ def test_default_threshold_separates_the_labelled_pairs(
     """Quality gate: F1 of "same fact" at the shipped threshold on tests/data/align_pairs.jsonl.
 
     Floors sit just under the calibrated figures (minilm 0.754, static 0.727,
-    static-learned 0.743, lexical 0.701).
+    static-learned 0.533 at its real-cluster threshold, lexical 0.701).
     """
     embedder = request.getfixturevalue(backend)
     pairs = [json.loads(line) for line in PAIRS.read_text(encoding="utf-8").splitlines()]
@@ -368,6 +371,14 @@ def test_static_learned_threshold_is_calibrated_and_recorded(
     assert 0.3 <= STATIC_LEARNED_THRESHOLD <= 0.9
     assert static_learned.name.startswith("static-learned")
     assert model_option(static_learned.name) == "static-learned"
+
+
+def test_static_learned_threshold_sits_above_minilms() -> None:
+    """static-learned's cosines of same-story sentences run higher than MiniLM's: its
+    alignment threshold is matched to MiniLM's link rate on real clusters, so it must sit
+    above MiniLM's (at 0.59 it made 2.7x MiniLM's links and bigger facts, and the summary
+    lost ROUGE on DUC 2004)."""
+    assert STATIC_LEARNED_THRESHOLD > MINILM_THRESHOLD
 
 
 def test_static_learned_ships_its_common_component_and_wrappers_pass_it_on(
