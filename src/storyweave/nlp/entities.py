@@ -324,7 +324,7 @@ def _read_org(
     which = bool(_WHICH.match(after)) and len(words) > 1 and previous not in _PLACE_BEFORE
     if not (head or apposed or which) or is_place:
         return False
-    if any(w.lower() in names.ROLE_WORDS - ORG_HEADS for w in words[:-1]) and not head:
+    if any(w.lower() in _TITLE_NOT_ORG for w in words[:-1]) and not head:
         return False  # "Foreign Minister Jane Smith, which" is not a company
     name = " ".join(words)
     name = _unpossessed(name).rstrip(".")
@@ -349,6 +349,8 @@ def _read_org(
     return True
 
 
+# Title words that are no organisation's last word ("Foreign Minister Jane Smith").
+_TITLE_NOT_ORG = names.ROLE_WORDS - ORG_HEADS
 # "Ministry of Trade and Industry": one more name word after "and", then no capital.
 _AND_NAME = re.compile(r"^\s+and\s+([A-Z][\w'’-]+)(?=[\s,.;:]+[^A-Z\s]|[,.;:]?$)")
 
@@ -506,7 +508,7 @@ def _read_person(
 
 
 #: Marks a phrase :func:`_read_person` has not split yet.
-_UNREAD = ("", "", [], False)
+_UNREAD: tuple[str, str, list[str], bool] = ("", "", [], False)
 #: What a person's name never holds (a tagged name may be a park: "Andrew Park").
 _PLACE_OR_ORG_HEADS = PLACE_HEADS | ORG_HEADS
 

@@ -35,6 +35,7 @@ import json
 import math
 import re
 from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -548,7 +549,7 @@ def _counterpart(
     row_of: Mapping[str, int],
     closest: Mapping[int, tuple[int, float]],
     stems_of_row: Callable[[int], frozenset[str]],
-) -> tuple[set[str] | None, float]:
+) -> tuple[AbstractSet[str] | None, float]:
     """Stems of what the other outlets wrote for the same fact, and how close it is.
 
     The aligned sentences of other outlets when the fact has some; else the most similar
@@ -566,5 +567,5 @@ def _counterpart(
     if aligned:
         return set().union(*(stems_of_row(row_of[sid]) for sid in aligned if sid in row_of)), best_cosine
     if best_row is not None and best_cosine >= COUNTERPART_COSINE:
-        return set(stems_of_row(best_row)), best_cosine
+        return stems_of_row(best_row), best_cosine
     return None, best_cosine
