@@ -324,7 +324,7 @@ def _read_org(
     which = bool(_WHICH.match(after)) and len(words) > 1 and previous not in _PLACE_BEFORE
     if not (head or apposed or which) or is_place:
         return False
-    if any(w.lower() in names.ROLE_WORDS - ORG_HEADS for w in words[:-1]) and not head:
+    if any(w.lower() in _TITLE_NOT_ORG for w in words[:-1]) and not head:
         return False  # "Foreign Minister Jane Smith, which" is not a company
     name = " ".join(words)
     name = _unpossessed(name).rstrip(".")
@@ -349,6 +349,8 @@ def _read_org(
     return True
 
 
+# Title words that are no organisation's last word ("Foreign Minister Jane Smith").
+_TITLE_NOT_ORG = names.ROLE_WORDS - ORG_HEADS
 # "Ministry of Trade and Industry": one more name word after "and", then no capital.
 _AND_NAME = re.compile(r"^\s+and\s+([A-Z][\w'’-]+)(?=[\s,.;:]+[^A-Z\s]|[,.;:]?$)")
 
@@ -473,6 +475,50 @@ def _read_person(
     position: tuple[int, int],
     tagged: bool = False,
 ) -> None:
+    key = (phrase, tagged)
+    named = reader.phrases.get(key, _UNREAD)
+    if named is _UNREAD:
+        named = reader.phrases[key] = _person_phrase(reader, phrase, tagged)
+    if named is None:
+        return
+    name, title, ranks, honorific = named
+    found_roles, evidence = roles.person_roles(title, ranks, before, after, ORG_HEADS)
+    # What says "a person" and nothing else (a title, a role, an age, "Mr."); an
+    # organisation also "said" things, so that counts for less.
+    # Only roles with a noun count ("state" in "state TV" or "former" says nothing).
+    said = bool(_SAID.match(after) or _WHO.match(after))
+    cues = len(roles.clean_roles(found_roles, name)) + honorific + SAID_CUE * said
+    if said or honorific:
+        evidence += 1
+    if tagged:
+        evidence += 1  # the tagger reads it as a person's name
+    if not evidence and " " not in name:
+        return
+    # A phrase opening the sentence may carry a stray capitalised word ("Even Bruce
+    # Fromong"), so it counts less when choosing the name to show.
+    weight = 0.5 if not before.strip(" \"“'‘(—–-") else 1.0
+    found = reader.person(name, position, phrase, weight)
+    found.evidence += evidence
+    found.cues += cues
+    for role in found_roles:
+        if role.split()[-1] in JOURNALIST_ROLES or role in JOURNALIST_ROLES:
+            found.journalist = True
+        else:
+            found.roles.append(role)
+
+
+#: Marks a phrase :func:`_read_person` has not split yet.
+_UNREAD: tuple[str, str, list[str], bool] = ("", "", [], False)
+#: What a person's name never holds (a tagged name may be a park: "Andrew Park").
+_PLACE_OR_ORG_HEADS = PLACE_HEADS | ORG_HEADS
+
+
+def _person_phrase(
+    reader: Reader, phrase: str, tagged: bool
+) -> tuple[str, str, list[str], bool] | None:
+    """What a name phrase says by itself, read once per phrase: the person's name, the title
+    written in it (role words at its front included), the ranks taken off its front and
+    whether it opens with an honorific; None when it names no person."""
     words = phrase.split()
     # Role words at the front that names.split_name does not know ("Boss Sara Ekwall").
     lead_roles: list[str] = []
@@ -492,10 +538,10 @@ def _read_person(
         name = f"{name} {last}"
     shaped = names.looks_like_person(name) or (tagged and _name_shaped(name))
     if not name or not shaped or fold(name) in reader.outlets:
-        return
-    heads = ORG_HEADS if tagged else PLACE_HEADS | ORG_HEADS  # "Andrew Park" can be a man
+        return None
+    heads = ORG_HEADS if tagged else _PLACE_OR_ORG_HEADS
     if any(_unpossessed(w).lower() in heads for w in name.split()):
-        return
+        return None
     if name.isupper() and len(name) > 3:
         name = names.title_case(name)
     title = ""
@@ -503,35 +549,8 @@ def _read_person(
         # The title as written, so "FUNCINPEC President" keeps its capitals.
         title_words = words[: len(words) - len(name.split())]
         title = " ".join(w for w in title_words if w.lower() not in _HONORIFICS)
-    found_roles, evidence = roles.person_roles(
-        " ".join([*lead_roles, title]), ranks, before, after, ORG_HEADS
-    )
     honorific = phrase.split()[0].lower() in _HONORIFICS
-    # What says "a person" and nothing else (a title, a role, an age, "Mr."); an
-    # organisation also "said" things, so that counts for less.
-    # Only roles with a noun count ("state" in "state TV" or "former" says nothing).
-    cues = (
-        len(roles.clean_roles(found_roles, name))
-        + honorific
-        + SAID_CUE * bool(_SAID.match(after) or _WHO.match(after))
-    )
-    if _SAID.match(after) or _WHO.match(after) or honorific:
-        evidence += 1
-    if tagged:
-        evidence += 1  # the tagger reads it as a person's name
-    if not evidence and len(name.split()) < 2:
-        return
-    # A phrase opening the sentence may carry a stray capitalised word ("Even Bruce
-    # Fromong"), so it counts less when choosing the name to show.
-    weight = 0.5 if not before.strip(" \"“'‘(—–-") else 1.0
-    found = reader.person(name, position, phrase, weight)
-    found.evidence += evidence
-    found.cues += cues
-    for role in found_roles:
-        if role.split()[-1] in JOURNALIST_ROLES or role in JOURNALIST_ROLES:
-            found.journalist = True
-        else:
-            found.roles.append(role)
+    return name, " ".join([*lead_roles, title]), ranks, honorific
 
 
 def _name_shaped(name: str) -> bool:

@@ -87,6 +87,11 @@ class Reader:
     place_cues: dict[str, int] = field(default_factory=dict)
     # (name, position) of every person mention read, so one mention is read once.
     read_people: set[tuple[str, tuple[int, int]]] = field(default_factory=set)
+    # (name phrase, tagged) -> what the phrase says by itself: the name, the title written
+    # in it, ranks, an honorific (see entities._read_person); None for no person's name.
+    phrases: dict[tuple[str, bool], tuple[str, str, list[str], bool] | None] = field(
+        default_factory=dict
+    )
 
     def person(
         self, name: str, position: tuple[int, int], form: str | None = None, weight: float = 1.0

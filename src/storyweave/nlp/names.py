@@ -430,9 +430,10 @@ def apposition_noun(before: str) -> str:
 
 def title_before(before: str) -> str:
     """A lowercase title run straight into the name ("defence lawyer Ansgar Moll")."""
-    words = before.split()
-    if not words or words[-1].lower() not in ROLE_NOUNS or words[-1][:1].isupper():
+    last = before.rsplit(None, 1)[-1:]  # the same as split()[-1:], without every word
+    if not last or last[0].lower() not in ROLE_NOUNS or last[0][:1].isupper():
         return ""
+    words = before.split()
     taken: list[str] = []
     while words and len(taken) < 4:
         word = words[-1]

@@ -91,6 +91,16 @@ class Lexicons:
 
 def _shape(word: str) -> str:
     """ "Xx", "X", "XX", "x", "d", "X.X.", "Xx-Xx"... with repeats collapsed."""
+    if word.isascii() and word.isalnum():
+        # The usual shapes at once: an ASCII letter is upper or lower case, nothing else.
+        if word.islower() and word.isalpha():
+            return "x"
+        if word.isupper() and word.isalpha():
+            return "X"
+        if word[0].isupper() and word[1:].islower() and word.isalpha():
+            return "Xx"
+        if word.isdigit():
+            return "d"
     out: list[str] = []
     for char in word:
         kind = "X" if char.isupper() else "x" if char.islower() else "d" if char.isdigit() else char

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from .calendar import MONTH_NUMBER, WEEKDAYS
-from .tokens import STOPWORDS, stem, wordset
+from .tokens import STOPWORDS, literal_prefixes, may_match_ignoring_case, stem, wordset
 
 QuantityKind = Literal["count", "percent", "money", "duration"]
 
@@ -131,10 +131,11 @@ _TOKEN = re.compile(
 #: A text without a digit nor one of these words has no number (checked apart: the digit
 #: test alone is a fast scan, and most sentences with a number have a digit).
 _DIGIT = re.compile(r"\d")
-_NUMBER_WORD = re.compile(
-    r"\b(?:" + "|".join([*_UNITS, *_VAGUE, "dozen", "half"]) + r")(?:\b|-)",
-    re.IGNORECASE,
-)
+_NUMBER_WORDS = "|".join([*_UNITS, *_VAGUE, "dozen", "half"])
+_NUMBER_WORD = re.compile(r"\b(?:" + _NUMBER_WORDS + r")(?:\b|-)", re.IGNORECASE)
+#: The words as substrings: a text without any cannot match ``_NUMBER_WORD`` (a few
+#: substring tests rule out most texts faster than the case-blind search).
+_NUMBER_WORD_KEYS = literal_prefixes([_NUMBER_WORDS])
 #: Words a number can start with (digits aside): every other token is skipped unparsed.
 _STARTERS = frozenset([*_UNITS, *_VAGUE, "dozen", "a", "half"])
 _DIGITS = re.compile(r"^((?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)((?:-[A-Za-z]+)*)(%?)$")
@@ -185,7 +186,9 @@ def quantities(text: str) -> tuple[Quantity, ...]:
         >>> [q.text for q in quantities("At least 52 vessels waited for nearly two weeks.")]
         ['At least 52 vessels', 'nearly two weeks']
     """
-    if not _DIGIT.search(text) and not _NUMBER_WORD.search(text):
+    if not _DIGIT.search(text) and not (
+        may_match_ignoring_case(text, _NUMBER_WORD_KEYS) and _NUMBER_WORD.search(text)
+    ):
         return ()  # most sentences have no number: skip tokenising them (the diverge budget)
     tokens = [
         _Token(word, word.lower(), m.start(), m.end())

@@ -269,9 +269,9 @@ def person_roles(
     ``ranks`` the ranks taken off its front ("Prince"); ``before`` and ``after`` are the text
     either side of the phrase.
     """
-    title, rank = split_noble(title)
+    title, rank = split_noble(title) if title else ("", "")
     rank = " ".join([*ranks, *rank.split()])
-    found = [r for r in (normalise_role(title),) if r]
+    found = [r for r in (normalise_role(title),) if r] if title else []
     evidence = len(found) + bool(rank)
     written_before = names.title_before(before)
     if written_before:

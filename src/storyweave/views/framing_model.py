@@ -35,6 +35,7 @@ import json
 import math
 import re
 from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -73,6 +74,9 @@ CONTEXT_FEATURES: tuple[str, ...] = (
     "position",
 )
 _SHARE = CONTEXT_FEATURES.index("other_outlets_use")
+#: Each suffix's column, and the lengths the suffixes come in.
+_SUFFIX_AT = {suffix: n for n, suffix in enumerate(SUFFIXES)}
+_SUFFIX_SIZES = tuple(sorted({len(suffix) for suffix in SUFFIXES}))
 #: Names of the lexicon features, computed from a lexicon entry (annotated, seen).
 LEXICON_FEATURES: tuple[str, ...] = ("lexicon_log_rate", "lexicon_known", "lexicon_seen")
 FEATURES: tuple[str, ...] = LEXICON_FEATURES + CONTEXT_FEATURES
@@ -329,7 +333,7 @@ def candidate_table(
     sentence's closest other-outlet sentence, whose cosine is then read from ``vectors``.
     """
     if len(sources) < 2:
-        return _table([], [])
+        return _table(_Rows(), [])
     memo: dict[str, str] = {}  # word -> stem, for this call only
     text_stems: dict[str, frozenset[str]] = {}  # text -> stems of its words, for this call only
 
@@ -364,7 +368,7 @@ def candidate_table(
     tokens: dict[str, tuple[int, str, bool] | None] = {}
     shapes: list[tuple[float, ...]] = []
 
-    rows: list[tuple[Sentence, int, int, str, str, int, tuple[float, ...]]] = []
+    rows = _Rows()
     for source in sources:
         if len(source.sentences) < MIN_ARTICLE_SENTENCES:
             continue
@@ -374,8 +378,7 @@ def candidate_table(
         total = max(len(source.sentences), 1)
         for sentence in source.sentences:
             counterpart, cosine = _counterpart(sentence, fact_of, row_of, closest, stems_of_row)
-            has_counterpart = float(counterpart is not None)
-            position = sentence.index / total
+            counted = len(rows.starts)
             quoted = masks.get(sentence.id, [])
             text = sentence.text
             # A word is the sentence's first when only quote marks, brackets and dashes
@@ -396,15 +399,13 @@ def candidate_table(
                 if quoted and any(a <= start < b for a, b in quoted):
                     continue
                 used = outlets_using.get(word_stem, 0) - (word_stem in own_stems)
-                context = (
-                    float(first),
-                    used / others,
-                    float(counterpart is not None and word_stem in counterpart),
-                    has_counterpart,
-                    cosine,
-                    position,
-                )
-                rows.append((sentence, start, match.end(), word, word_stem, number, context))
+                rows.add(start, match.end(), word, word_stem, number, first, used / others,
+                         counterpart is not None and word_stem in counterpart)
+            if len(rows.starts) > counted:
+                rows.sentences.append(sentence)
+                rows.counts.append(len(rows.starts) - counted)
+                position = sentence.index / total
+                rows.sentence_values.append((float(counterpart is not None), cosine, position))
     return _table(rows, shapes)
 
 
@@ -412,17 +413,54 @@ def candidate_table(
 _UNSEEN = (-1, "", False)
 
 
-def _table(
-    rows: list[tuple[Sentence, int, int, str, str, int, tuple[float, ...]]],
-    shapes: list[tuple[float, ...]],
-) -> CandidateTable:
-    """The table of ``rows`` (sentence, start, end, word, stem, token number, the context
-    features after the token's own ``shapes[number]``)."""
-    if not rows:
+@dataclass
+class _Rows:
+    """The rows of a :class:`CandidateTable` as :func:`candidate_table` collects them, one
+    list per column: per word its offsets, word, stem, token number (the row of its shape
+    features), whether it opens the sentence, the share of other outlets that use it and
+    whether the counterpart uses it; per sentence that has words, the sentence, how many
+    and its has-counterpart, cosine and position features."""
+
+    starts: list[int] = field(default_factory=list)
+    ends: list[int] = field(default_factory=list)
+    words: list[str] = field(default_factory=list)
+    stems: list[str] = field(default_factory=list)
+    numbers: list[int] = field(default_factory=list)
+    firsts: list[bool] = field(default_factory=list)
+    shares: list[float] = field(default_factory=list)
+    uses: list[bool] = field(default_factory=list)
+    sentences: list[Sentence] = field(default_factory=list)
+    counts: list[int] = field(default_factory=list)
+    sentence_values: list[tuple[float, float, float]] = field(default_factory=list)
+
+    def add(self, start: int, end: int, word: str, word_stem: str, number: int, first: bool,
+            share: float, used: bool) -> None:
+        """One word's columns."""
+        self.starts.append(start)
+        self.ends.append(end)
+        self.words.append(word)
+        self.stems.append(word_stem)
+        self.numbers.append(number)
+        self.firsts.append(first)
+        self.shares.append(share)
+        self.uses.append(used)
+
+
+def _table(rows: _Rows, shapes: list[tuple[float, ...]]) -> CandidateTable:
+    """The table of ``rows``: per word, the token's own ``shapes[number]`` then the context
+    features in :data:`CONTEXT_FEATURES` order."""
+    if not rows.starts:
         return CandidateTable([], [], [], [], [], np.zeros((0, len(CONTEXT_FEATURES))))
-    sentence, start, end, word, word_stem, number, context = (list(c) for c in zip(*rows))
-    contexts = np.hstack([np.array(shapes)[number], np.array(context, dtype=float)])
-    return CandidateTable(sentence, start, end, word, word_stem, contexts)
+    per_sentence = np.repeat(np.array(rows.sentence_values, dtype=float), rows.counts, axis=0)
+    contexts = np.column_stack([
+        np.array(shapes)[rows.numbers],
+        np.array(rows.firsts, dtype=float),
+        np.array(rows.shares, dtype=float),
+        np.array(rows.uses, dtype=float),
+        per_sentence,
+    ])
+    sentences = [s for s, n in zip(rows.sentences, rows.counts, strict=True) for _ in range(n)]
+    return CandidateTable(sentences, rows.starts, rows.ends, rows.words, rows.stems, contexts)
 
 
 def _stems(distinct_words: set[str], memo: dict[str, str]) -> set[str]:
@@ -448,9 +486,16 @@ def _token(
     word_stem = memo.get(lower)
     if word_stem is None:
         word_stem = memo[lower] = stem(lower)
-    shapes.append(
-        (*(float(lower.endswith(s)) for s in SUFFIXES), len(lower) / 10.0, float("-" in lower))
-    )
+    # The suffixes it ends with, found by its last one to four letters (every suffix is one
+    # to four letters long) instead of by testing each suffix.
+    shape = [0.0] * (len(SUFFIXES) + 2)
+    for size in _SUFFIX_SIZES:
+        at = _SUFFIX_AT.get(lower[-size:])
+        if at is not None:
+            shape[at] = 1.0
+    shape[-2] = len(lower) / 10.0
+    shape[-1] = float("-" in lower)
+    shapes.append(tuple(shape))
     return len(shapes) - 1, word_stem, word[0].isupper()
 
 
@@ -504,7 +549,7 @@ def _counterpart(
     row_of: Mapping[str, int],
     closest: Mapping[int, tuple[int, float]],
     stems_of_row: Callable[[int], frozenset[str]],
-) -> tuple[set[str] | None, float]:
+) -> tuple[AbstractSet[str] | None, float]:
     """Stems of what the other outlets wrote for the same fact, and how close it is.
 
     The aligned sentences of other outlets when the fact has some; else the most similar
@@ -522,5 +567,5 @@ def _counterpart(
     if aligned:
         return set().union(*(stems_of_row(row_of[sid]) for sid in aligned if sid in row_of)), best_cosine
     if best_row is not None and best_cosine >= COUNTERPART_COSINE:
-        return set(stems_of_row(best_row)), best_cosine
+        return stems_of_row(best_row), best_cosine
     return None, best_cosine
