@@ -84,3 +84,33 @@ def test_span_means_are_numpy_means_bit_for_bit() -> None:
     means = _mean_rows(values, starts, lengths)
     for row, (start, length) in enumerate(zip(starts, lengths, strict=True)):
         assert np.array_equal(means[row], values[start : start + length].mean(axis=0))
+
+
+def test_scores_do_not_depend_on_the_string_hash_seed() -> None:
+    # A capitalised word's neighbours elsewhere in the text are features of it; they must
+    # come in one order, or the float32 sum of their weights moves in the last bits from
+    # one run to the next (Python salts string hashes per process).
+    import os
+    import subprocess
+    import sys
+
+    script = (
+        "import hashlib\n"
+        "from storyweave.nlp.ner import NameTagger, _TOKEN\n"
+        "from storyweave.nlp.ner_features import document_features\n"
+        "t = NameTagger.load()\n"
+        "text = ['Brandt said in Velmora that Ilves met Brandt.', 'Mr. Brandt told Ilves in "
+        "Dorvik.', 'Ilves and Saal of the Velmora Port Authority met Brandt on Monday.', "
+        "'In Velmora, Saal said Brandt and Ilves agreed.', 'Brandt, Saal and Ilves signed.']\n"
+        "f = document_features([_TOKEN.findall(s) for s in text], t.lexicons, every=False)\n"
+        "rows = [x for s in f for x in s if x is not None]\n"
+        "print(hashlib.sha1(t.scores(rows).tobytes()).hexdigest())\n"
+    )
+    digests = {
+        subprocess.run(
+            [sys.executable, "-c", script], capture_output=True, text=True, check=True,
+            env={**os.environ, "PYTHONHASHSEED": str(seed)},
+        ).stdout
+        for seed in range(4)
+    }
+    assert len(digests) == 1

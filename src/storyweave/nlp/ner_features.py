@@ -145,8 +145,10 @@ class _Document:
 
     lower_words: set[str] = field(default_factory=set)  # words the text writes in lowercase
     inner_capitals: set[str] = field(default_factory=set)  # capitalised, not sentence-first
-    # capitalised word -> the words around it anywhere in the text ("said", "Mr.", "in")
-    contexts: dict[str, set[str]] = field(default_factory=dict)
+    # capitalised word -> the words around it anywhere in the text ("said", "Mr.", "in"),
+    # in the order first seen: a dict, not a set, so that a token's features (and so the
+    # float32 sum of their weights) come in the same order whatever the string hash seed.
+    contexts: dict[str, dict[str, None]] = field(default_factory=dict)
     # Per-word results already worked out (a text repeats its words).
     shapes: dict[str, str] = field(default_factory=dict)
     word_tags: dict[str, str] = field(default_factory=dict)
@@ -168,11 +170,11 @@ class _Document:
             if i != sentence.first:
                 self.inner_capitals.add(lower[i])
             if words[i][:1].isalpha():
-                around = self.contexts.setdefault(lower[i], set())
+                around = self.contexts.setdefault(lower[i], {})
                 if i > 0:
-                    around.add("d-1=" + lower[i - 1])
+                    around["d-1=" + lower[i - 1]] = None
                 if i < last:
-                    around.add("d+1=" + lower[i + 1])
+                    around["d+1=" + lower[i + 1]] = None
 
     def word_tag(self, word: str, lower: str, lexicons: Lexicons) -> str:
         """The word-list tags of a word ("fn+sn", "dem", ""), worked out once per word."""
