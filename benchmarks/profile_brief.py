@@ -16,8 +16,8 @@ ru_maxrss after the runs, and the Python-level peak of one briefing by tracemall
 
 ``--sweep`` measures cost growth instead: for each model and article count a fresh process
 loads the model, notes its RSS, briefs once to warm up and ``--runs`` times more, and reports
-the median wall and CPU time (user+system of the whole process, all threads), the stage
-medians and the peak RSS. The table goes to stdout, the figures to ``--json`` and a plot of
+the median wall and CPU time (user+system of the whole process, all threads, and of the
+worker processes it forks), the stage medians and the peak RSS. The table goes to stdout, the figures to ``--json`` and a plot of
 time and memory against sentence count to ``--plot``; ``--replot`` merges earlier JSON files
 (e.g. a static and a MiniLM sweep run with different ``--runs``) into one plot.
 """
@@ -143,9 +143,11 @@ def main() -> None:
 
 
 def cpu_seconds() -> float:
-    """User + system CPU time of this process so far (all its threads)."""
-    usage = resource.getrusage(resource.RUSAGE_SELF)
-    return usage.ru_utime + usage.ru_stime
+    """User + system CPU time of this process so far (all its threads) and of its ended
+    children (the worker processes a large briefing forks; see storyweave.parallel)."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
 def cell(count: int | None, model: str, runs: int) -> dict[str, object]:

@@ -23,9 +23,12 @@
 
 Stages 1-4 run once per call (:meth:`Briefer._prepare`); 5-11 run over all the sources
 (:meth:`Briefer.brief`) or over each story's (:meth:`Briefer.brief_each_story`).
+Quotes and entities (5, 9) feed no other stage: in a large briefing they run in a forked
+worker process on the second core while 6-8 and 10 run here (:mod:`storyweave.parallel`).
 
 One bad article fails alone: an error in cleaning or segmenting it becomes an
-:class:`~storyweave.model.InputProblem` and the others are still briefed.
+:class:`~storyweave.model.InputProblem` and the others are still briefed
+(:mod:`storyweave.reading`; in a large briefing a forked worker reads half of them).
 """
 
 from __future__ import annotations
@@ -34,6 +37,7 @@ import logging
 import re
 import time
 from collections.abc import Callable, Iterable, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -41,23 +45,25 @@ import numpy as np
 from . import align as align_stage
 from . import clean as clean_stage
 from . import diverge as diverge_stage
+from . import parallel
 from . import summarize as summarize_stage
 from .embed import Embedder, common_component, load_embedder, remembering
-from .errors import Cancelled, InputError, OptionsError
+from .errors import Cancelled, OptionsError
 from .model import (
     Article,
     Briefing,
+    Entity,
     InputProblem,
-    RemovedLine,
+    Quote,
+    Sentence,
     Source,
     StoryCheck,
-    source_metadata,
 )
 from .nlp import entities as entity_stage
 from .nlp import quotes as quote_stage
-from .nlp import sentences as sentence_stage
 from .nlp.ner import NameTagger
 from .options import BriefOptions
+from .reading import MAX_REMOVED_LINES, Read, read_articles
 from .stories.check import check_story, other_languages, params_for
 from .stories.clustering import LANGUAGE_NAMES
 from .views import framing as framing_stage
@@ -69,19 +75,24 @@ from .views.framing_model import LoadedWordModel
 
 _log = logging.getLogger(__name__)
 
-#: A source needs this many words of story text after cleaning to count as an article
-#: (unless it holds a row of a results table).
-MIN_ARTICLE_WORDS = 12
-#: The cleaning report keeps this many removed lines per source, each cut to
-#: MAX_REMOVED_CHARS: enough to check what the cleaner did, while a page of 900,000
-#: "Advertisement" lines no longer makes a briefing of 50 MB (a note gives the count).
-MAX_REMOVED_LINES = 200
-MAX_REMOVED_CHARS = 300
 #: A lone UTF-16 surrogate: a JSON "\\ud800" escape or an undecodable file name gives one,
 #: and no renderer, terminal or store can write it as UTF-8.
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
 #: Asked between stages: True means the caller gave up (see :meth:`Briefer.brief`).
 Stop = Callable[[], bool]
+#: A briefing of at least this many sentences finds quotes and entities in a forked worker
+#: (when :func:`storyweave.parallel.fork_allowed`). Measured on the shared 2-core machine
+#: (load 9, static-learned, 9 interleaved runs): fork + join + pickling cost 20-35 ms and
+#: ~0.02-0.04 s CPU; at 41 and 79 sentences the worker made the briefing slower (0.28 vs
+#: 0.23 s, 0.44 vs 0.43 s), at 188 (DUC d30001t) it broke even (0.71 vs 0.72 s). From 400
+#: sentences the work moved (~0.5 s) is over ten times the cost.
+MIN_SENTENCES_TO_FORK = 400
+#: Articles of at least this many characters in all are read (stages 1-2) half here, half
+#: in a forked worker. Measured the same way (7 interleaved runs, load 9): the split costs
+#: ~15 ms CPU; DUC d30001t (28,000 characters) read in 0.060 s CPU serially, 0.038 here +
+#: 0.037 in the worker; 50 Multi-News articles (184,000) 0.43 s, 0.21 + 0.24; 200 (834,000)
+#: 1.90 s, 0.90 + 0.81. From 100,000 (~25 articles, ~0.2 s of reading) the split pays.
+MIN_CHARS_TO_FORK = 100_000
 
 
 class Briefer:
@@ -229,41 +240,15 @@ class Briefer:
         ]
 
         started = time.perf_counter()
-        line_counts = clean_stage.cluster_line_counts(articles)
         sources: list[Source] = []
         cut_reports: list[str] = []
-        for article in articles:
-            _checkpoint(should_stop)
-            source_id = f"s{len(sources) + 1}"
-            try:
-                cleaned = clean_stage.clean(article, cluster_lines=line_counts)
-                sentences = sentence_stage.segment(source_id, cleaned)
-                words = sum(len(s.text.split()) for s in sentences)
-                # A short results item ("Dunmore City 0 Port Ellis United 3") is briefed:
-                # its names are the news. (Only a short article needs the table check.)
-                if words < MIN_ARTICLE_WORDS and not clean_stage.table_rows(
-                    s.text for s in sentences
-                ):
-                    raise InputError(
-                        article.origin,
-                        f"only {words} words of story text after cleaning; not briefed",
-                    )
-            except InputError as error:
-                all_problems.append(InputProblem(error.input, error.problem, stage="clean"))
+        for outcome in self._read(articles, should_stop):
+            if isinstance(outcome, InputProblem):
+                all_problems.append(outcome)
                 continue
-            sources.append(
-                Source(
-                    id=source_id,
-                    origin=article.origin,
-                    url=article.url,
-                    kind=cleaned.kind,
-                    sentences=sentences,
-                    removed=_bounded_report(cleaned.removed),
-                    **source_metadata(article, cleaned),
-                )
-            )
-            if len(cleaned.removed) > MAX_REMOVED_LINES:
-                cut_reports.append(f"{sources[-1].label} ({len(cleaned.removed):,})")
+            sources.append(_numbered(outcome.source, len(sources) + 1))
+            if outcome.removed > MAX_REMOVED_LINES:
+                cut_reports.append(f"{outcome.source.label} ({outcome.removed:,})")
         sources, foreign = _in_one_language(sources)
         all_problems += foreign
         sources, cut_note = _within_sentence_budget(sources, options.max_sentences)
@@ -302,13 +287,35 @@ class Briefer:
             check=check,
         )
 
+    def _read(
+        self, articles: list[Article], should_stop: Stop | None
+    ) -> list[Read | InputProblem]:
+        """Stages 1-2: each article read, or its problem, in order. From
+        :data:`MIN_CHARS_TO_FORK` characters of text, the later half (by length) is read
+        in a forked worker meanwhile (sources numbered again by the caller)."""
+        line_counts = clean_stage.cluster_line_counts(articles)
+        lengths = [len(article.text) for article in articles]
+        half = len(articles)
+        if sum(lengths) >= MIN_CHARS_TO_FORK and parallel.fork_allowed(self.options.workers):
+            half = parallel.halfway(lengths)
+        side = None
+        if half < len(articles):
+            later = articles[half:]
+            side = parallel.Forked(
+                lambda: read_articles(later, line_counts, half + 1), "cleaning"
+            )
+        with side or nullcontext():  # the worker is ended on any way out
+            outcomes = read_articles(articles[:half], line_counts, 1, lambda: _checkpoint(should_stop))
+            if side is not None:
+                outcomes += side.result(lambda: _checkpoint(should_stop))
+        return outcomes
+
     def _weave(
         self, prepared: _Prepared, sources: Sequence[Source], check: StoryCheck,
         should_stop: Stop | None = None,
     ) -> Briefing:
         """Stages 5-11 over ``sources`` (all prepared sources, or one story's)."""
         options = self.options
-        timings = self.last_timings
         sentences = tuple(s for source in sources for s in source.sentences)
         rows = [prepared.row[s.id] for s in sentences]
         if len(rows) == len(prepared.row):
@@ -317,10 +324,33 @@ class Briefer:
             vectors = prepared.vectors[rows]
             similarity = prepared.similarity[np.ix_(rows, rows)]
 
-        started = time.perf_counter()
-        quotes = quote_stage.find_quotes(sources)
-        timings["quotes"] = time.perf_counter() - started
-        _checkpoint(should_stop)
+        side = None
+        if len(sentences) >= MIN_SENTENCES_TO_FORK and parallel.fork_allowed(options.workers):
+            tagger = self.tagger  # loaded before the fork: the worker inherits it
+            side = parallel.Forked(
+                lambda: _quotes_and_entities(sources, tagger), "quotes and entities"
+            )
+        with side or nullcontext():  # the worker is ended on any way out
+            return self._weave_here(
+                prepared, sources, check, sentences, vectors, similarity, side, should_stop
+            )
+
+    def _weave_here(
+        self, prepared: _Prepared, sources: Sequence[Source], check: StoryCheck,
+        sentences: tuple[Sentence, ...], vectors: np.ndarray, similarity: np.ndarray,
+        side: parallel.Forked[tuple[tuple[Quote, ...], tuple[Entity, ...], dict[str, float]]]
+        | None,
+        should_stop: Stop | None,
+    ) -> Briefing:
+        """Stages 5-11 in this process; quotes and entities come from ``side`` when a
+        worker finds them."""
+        options = self.options
+        timings = self.last_timings
+        if side is None:
+            started = time.perf_counter()
+            quotes = quote_stage.find_quotes(sources)
+            timings["quotes"] = time.perf_counter() - started
+            _checkpoint(should_stop)
 
         started = time.perf_counter()
         threshold = options.similarity or self.embedder.default_threshold
@@ -346,9 +376,10 @@ class Briefer:
         )
         timings["framing+outlets+timeline"] = time.perf_counter() - started
 
-        started = time.perf_counter()
-        entities = entity_stage.find_entities(sources, quotes, tagger=self.tagger)
-        timings["entities"] = time.perf_counter() - started
+        if side is None:
+            started = time.perf_counter()
+            entities = entity_stage.find_entities(sources, quotes, tagger=self.tagger)
+            timings["entities"] = time.perf_counter() - started
 
         started = time.perf_counter()
         stale = diverge_stage.stale_sentence_ids(divergences)
@@ -359,6 +390,10 @@ class Briefer:
             scorer=self.scorer,
         )
         timings["summarize"] = time.perf_counter() - started
+        if side is not None:
+            started = time.perf_counter()
+            quotes, entities, seconds = side.result(lambda: _checkpoint(should_stop))
+            timings |= seconds | {"worker wait": time.perf_counter() - started}
 
         notes = list(prepared.notes)
         if len(sources) < 2:
@@ -381,7 +416,7 @@ class Briefer:
                 )
         # Timings stay out of the briefing itself so that equal input gives an equal briefing.
         settings = options.as_dict() | {"embedder": self.embedder.name, "similarity": threshold}
-        del settings["threads"]  # how fast, not what: the briefing is the same either way
+        del settings["threads"], settings["workers"]  # how fast, not what: the same briefing
         return Briefing(
             sources=tuple(sources),
             summary=summary,
@@ -412,22 +447,22 @@ class _Prepared:
     check: StoryCheck
 
 
+def _quotes_and_entities(
+    sources: Sequence[Source], tagger: NameTagger
+) -> tuple[tuple[Quote, ...], tuple[Entity, ...], dict[str, float]]:
+    """Stages 5 and 9 (they feed no other stage) and their seconds: a worker's task."""
+    started = time.perf_counter()
+    quotes = quote_stage.find_quotes(sources)
+    middle = time.perf_counter()
+    entities = entity_stage.find_entities(sources, quotes, tagger=tagger)
+    seconds = {"quotes": middle - started, "entities": time.perf_counter() - middle}
+    return quotes, entities, seconds
+
+
 def _checkpoint(should_stop: Stop | None) -> None:
     """End the work with :class:`Cancelled` when the caller has given up on it."""
     if should_stop is not None and should_stop():
         raise Cancelled("the briefing was abandoned by its caller")
-
-
-def _bounded_report(removed: tuple[RemovedLine, ...]) -> tuple[RemovedLine, ...]:
-    """The cleaning report as a briefing keeps it: the first lines, each of bounded length."""
-    kept = removed[:MAX_REMOVED_LINES]
-    if all(len(line.text) <= MAX_REMOVED_CHARS for line in kept) and len(kept) == len(removed):
-        return removed
-    return tuple(
-        replace(line, text=line.text[: MAX_REMOVED_CHARS - 1] + "…")
-        if len(line.text) > MAX_REMOVED_CHARS else line
-        for line in kept
-    )
 
 
 def _well_formed(article: Article) -> Article:
