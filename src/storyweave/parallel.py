@@ -40,6 +40,7 @@ import signal
 import sys
 import threading
 import traceback
+import warnings
 from collections.abc import Callable, Sequence
 from typing import Generic, TypeVar
 
@@ -104,7 +105,11 @@ class Forked(Generic[T]):
         self.what = what
         parent = os.getpid()
         read_end, write_end = os.pipe()
-        self._pid = os.fork()
+        with warnings.catch_warnings():  # one Python thread (fork_allowed): no race here
+            # Python 3.12+ warns on a fork of any process with several OS threads; ours
+            # are the idle native pools the module docstring shows to be safe.
+            warnings.filterwarnings("ignore", ".*fork.*", DeprecationWarning)
+            self._pid = os.fork()
         if self._pid == 0:  # the child: never returns
             os.close(read_end)
             _run_child(work, write_end, parent)
