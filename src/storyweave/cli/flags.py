@@ -181,8 +181,8 @@ def add_workers(parser: argparse.ArgumentParser) -> None:
         "--workers",
         type=int,
         default=None,
-        help="processes a large briefing may use: quotes and entities in a second one "
-        "(default: one per core; 1 = one process)",
+        help="processes a large briefing may use: a second one reads half the articles, "
+        "then finds quotes and entities (default: one per core; 1 = one process)",
     )
 
 
