@@ -148,3 +148,12 @@ def test_a_cancelled_briefing_ends_its_worker(always_fork: None, monkeypatch: py
             load([str(EXAMPLE)]).articles, should_stop=stop
         )
     assert len(forks) == 1 and forks[0]._pipe is None  # closed: killed and reaped
+
+
+def test_a_fork_the_system_refuses_is_a_worker_failure(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refused() -> int:
+        raise BlockingIOError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(os, "fork", refused)
+    with pytest.raises(WorkerFailed, match="could not be started"):
+        Forked(lambda: 1, "test")

@@ -94,11 +94,13 @@ class Forked(Generic[T]):
 
     Use as a context manager, so that the child is ended whatever happens to the caller::
 
-        with Forked(lambda: find_entities(sources)) as side:
+        with Forked(lambda: find_entities(sources, quotes), "entities") as side:
             ...  # the caller's own stages
-            entities = side.result(should_stop)
+            entities = side.result(checkpoint)
 
-    ``what`` names the task in error messages. The value must pickle.
+    ``what`` names the task in error messages. The value must pickle. A fork that the
+    system refuses (no memory, too many processes) raises
+    :class:`~storyweave.errors.WorkerFailed`.
     """
 
     def __init__(self, work: Callable[[], T], what: str) -> None:
@@ -109,7 +111,12 @@ class Forked(Generic[T]):
             # Python 3.12+ warns on a fork of any process with several OS threads; ours
             # are the idle native pools the module docstring shows to be safe.
             warnings.filterwarnings("ignore", ".*fork.*", DeprecationWarning)
-            self._pid = os.fork()
+            try:
+                self._pid = os.fork()
+            except OSError as error:
+                os.close(read_end)
+                os.close(write_end)
+                raise WorkerFailed(what, f"it could not be started ({error})") from error
         if self._pid == 0:  # the child: never returns
             os.close(read_end)
             _run_child(work, write_end, parent)
