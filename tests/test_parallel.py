@@ -49,7 +49,7 @@ def test_a_briefing_with_a_worker_is_the_same_briefing(
     forked = Briefer(BriefOptions(model=model, workers=2), embedder=serial.embedder)
     one = serial.brief(articles)
     two = forked.brief(articles)
-    assert tasks == ["cleaning", "quotes and entities"]
+    assert tasks == ["cleaning", "side stages"]
     assert "worker wait" in forked.last_timings and "worker wait" not in serial.last_timings
     assert one == two
     for fmt in ("json", "md", "html"):

@@ -23,8 +23,8 @@
 
 Stages 1-4 run once per call (:meth:`Briefer._prepare`); 5-11 run over all the sources
 (:meth:`Briefer.brief`) or over each story's (:meth:`Briefer.brief_each_story`).
-Quotes and entities (5, 9) feed no other stage: in a large briefing they run in a forked
-worker process on the second core while 6-8 and 10 run here (:mod:`storyweave.parallel`).
+Quotes, entities (5, 9) and, for one briefing, the story check feed no other stage: in a
+large briefing a forked worker runs them while 6-8 and 10 run (:mod:`storyweave.parallel`).
 
 One bad article fails alone: an error in cleaning or segmenting it becomes an
 :class:`~storyweave.model.InputProblem` and the others are still briefed
@@ -39,6 +39,7 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass, replace
+from typing import NamedTuple
 
 import numpy as np
 
@@ -80,12 +81,11 @@ _log = logging.getLogger(__name__)
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
 #: Asked between stages: True means the caller gave up (see :meth:`Briefer.brief`).
 Stop = Callable[[], bool]
-#: A briefing of at least this many sentences finds quotes and entities in a forked worker
-#: (when :func:`storyweave.parallel.fork_allowed`). Measured on the shared 2-core machine
-#: (load 9, static-learned, 9 interleaved runs): fork + join + pickling cost 20-35 ms and
-#: ~0.02-0.04 s CPU; at 41 and 79 sentences the worker made the briefing slower (0.28 vs
-#: 0.23 s, 0.44 vs 0.43 s), at 188 (DUC d30001t) it broke even (0.71 vs 0.72 s). From 400
-#: sentences the work moved (~0.5 s) is over ten times the cost.
+#: From this many sentences a forked worker finds quotes and entities (and checks the story
+#: for brief()) when :func:`storyweave.parallel.fork_allowed`. Shared 2-core machine, load 9,
+#: static-learned, 9 interleaved runs: fork + join + pickling cost 20-35 ms, 0.02-0.04 s CPU;
+#: at 41 and 79 sentences the briefing got slower (0.28 vs 0.23 s, 0.44 vs 0.43 s), at 188
+#: (d30001t) it broke even (0.71 vs 0.72 s); from 400 the work moved is ten times the cost.
 MIN_SENTENCES_TO_FORK = 400
 #: Articles of at least this many characters in all are read (stages 1-2) half here, half
 #: in a forked worker. Measured the same way (7 interleaved runs, load 9): the split costs
@@ -172,7 +172,7 @@ class Briefer:
         (the web server's client went away). The other ``brief_*`` methods take it too.
         """
         prepared = self._prepare(articles, problems, should_stop)
-        return self._weave(prepared, prepared.sources, prepared.check, should_stop)
+        return self._weave(prepared, prepared.sources, None, should_stop)  # checks too
 
     def brief_each_story(
         self,
@@ -188,9 +188,10 @@ class Briefer:
         every briefing. When the articles tell one story this is ``(brief(articles),)``.
         """
         prepared = self._prepare(articles, problems, should_stop)
-        if prepared.check.one_story:
-            return (self._weave(prepared, prepared.sources, prepared.check, should_stop),)
-        return self._each_story(prepared, should_stop)
+        check = self._story_check(prepared)
+        if check.one_story:
+            return (self._weave(prepared, prepared.sources, check, should_stop),)
+        return self._each_story(prepared, check, should_stop)
 
     def brief_with_stories(
         self,
@@ -202,12 +203,15 @@ class Briefer:
         """The briefing of all ``articles`` and, when they tell several stories, one
         briefing per story (none when they tell one), cleaning and embedding once."""
         prepared = self._prepare(articles, problems, should_stop)
-        whole = self._weave(prepared, prepared.sources, prepared.check, should_stop)
-        if prepared.check.one_story:
+        check = self._story_check(prepared)
+        whole = self._weave(prepared, prepared.sources, check, should_stop)
+        if check.one_story:
             return whole, ()
-        return whole, self._each_story(prepared, should_stop)
+        return whole, self._each_story(prepared, check, should_stop)
 
-    def _each_story(self, prepared: _Prepared, should_stop: Stop | None) -> tuple[Briefing, ...]:
+    def _each_story(
+        self, prepared: _Prepared, check: StoryCheck, should_stop: Stop | None
+    ) -> tuple[Briefing, ...]:
         by_id = {source.id: source for source in prepared.sources}
         return tuple(
             self._weave(
@@ -216,14 +220,14 @@ class Briefer:
                 StoryCheck(groups=(group,)),
                 should_stop,
             )
-            for group in prepared.check.groups
+            for group in check.groups
         )
 
     def _prepare(
         self, articles: Iterable[Article], problems: Sequence[InputProblem],
         should_stop: Stop | None = None,
     ) -> _Prepared:
-        """Stages 1-4: clean, split, embed, and check that the articles tell one story."""
+        """Stages 1-3 and the similarity matrix (stage 4 is :meth:`_story_check`)."""
         options = self.options
         articles = list(articles)
         if len(articles) > options.max_articles:
@@ -271,10 +275,6 @@ class Briefer:
 
         started = time.perf_counter()
         similarity = align_stage.similarity_matrix(vectors)
-        check = check_story(
-            sources, sentences, vectors, similarity, params_for(self.embedder.name),
-            common_component(self.embedder),
-        )
         timings["story check"] = time.perf_counter() - started
         self.last_timings = timings
         return _Prepared(
@@ -284,12 +284,25 @@ class Briefer:
             row={s.id: i for i, s in enumerate(sentences)},
             vectors=vectors,
             similarity=similarity,
-            check=check,
         )
 
-    def _read(
-        self, articles: list[Article], should_stop: Stop | None
-    ) -> list[Read | InputProblem]:
+    def _story_check(self, prepared: _Prepared) -> StoryCheck:
+        """Stage 4: do the prepared articles tell one story? (timed with the matrix)"""
+        started = time.perf_counter()
+        check = self._check_task(prepared)()
+        self.last_timings["story check"] += time.perf_counter() - started
+        return check
+
+    def _check_task(self, prepared: _Prepared) -> Callable[[], StoryCheck]:
+        """Stage 4 over all the prepared sources, ready to run here or in a worker (the
+        model's settings are read now)."""
+        sentences = tuple(s for source in prepared.sources for s in source.sentences)
+        params, common = params_for(self.embedder.name), common_component(self.embedder)
+        return lambda: check_story(
+            prepared.sources, sentences, prepared.vectors, prepared.similarity, params, common
+        )
+
+    def _read(self, articles: list[Article], should_stop: Stop | None) -> list[Read | InputProblem]:
         """Stages 1-2: each article read, or its problem, in order. From
         :data:`MIN_CHARS_TO_FORK` characters of text, the later half (by length) is read
         in a forked worker meanwhile (sources numbered again by the caller)."""
@@ -311,10 +324,11 @@ class Briefer:
         return outcomes
 
     def _weave(
-        self, prepared: _Prepared, sources: Sequence[Source], check: StoryCheck,
+        self, prepared: _Prepared, sources: Sequence[Source], check: StoryCheck | None,
         should_stop: Stop | None = None,
     ) -> Briefing:
-        """Stages 5-11 over ``sources`` (all prepared sources, or one story's)."""
+        """Stages 5-11 over ``sources`` (all prepared sources, or one story's); with
+        ``check`` None, the story check of all prepared sources too."""
         options = self.options
         sentences = tuple(s for source in sources for s in source.sentences)
         rows = [prepared.row[s.id] for s in sentences]
@@ -327,23 +341,22 @@ class Briefer:
         side = None
         if len(sentences) >= MIN_SENTENCES_TO_FORK and parallel.fork_allowed(options.workers):
             tagger = self.tagger  # loaded before the fork: the worker inherits it
-            side = parallel.Forked(
-                lambda: _quotes_and_entities(sources, tagger), "quotes and entities"
-            )
+            checking = self._check_task(prepared) if check is None else None
+            side = parallel.Forked(lambda: _side_stages(sources, tagger, checking), "side stages")
+        elif check is None:
+            check = self._story_check(prepared)
         with side or nullcontext():  # the worker is ended on any way out
             return self._weave_here(
                 prepared, sources, check, sentences, vectors, similarity, side, should_stop
             )
 
     def _weave_here(
-        self, prepared: _Prepared, sources: Sequence[Source], check: StoryCheck,
+        self, prepared: _Prepared, sources: Sequence[Source], check: StoryCheck | None,
         sentences: tuple[Sentence, ...], vectors: np.ndarray, similarity: np.ndarray,
-        side: parallel.Forked[tuple[tuple[Quote, ...], tuple[Entity, ...], dict[str, float]]]
-        | None,
-        should_stop: Stop | None,
+        side: parallel.Forked[_Side] | None, should_stop: Stop | None,
     ) -> Briefing:
-        """Stages 5-11 in this process; quotes and entities come from ``side`` when a
-        worker finds them."""
+        """Stages 5-11 in this process; quotes and entities (and the story check when
+        ``check`` is None) come from ``side`` when a worker finds them."""
         options = self.options
         timings = self.last_timings
         if side is None:
@@ -392,8 +405,10 @@ class Briefer:
         timings["summarize"] = time.perf_counter() - started
         if side is not None:
             started = time.perf_counter()
-            quotes, entities, seconds = side.result(lambda: _checkpoint(should_stop))
-            timings |= seconds | {"worker wait": time.perf_counter() - started}
+            found = side.result(lambda: _checkpoint(should_stop))
+            quotes, entities, check = found.quotes, found.entities, found.check or check
+            timings |= found.seconds | {"worker wait": time.perf_counter() - started}
+        assert check is not None  # given, or found here or by the worker
 
         notes = list(prepared.notes)
         if len(sources) < 2:
@@ -436,7 +451,7 @@ class Briefer:
 
 @dataclass(frozen=True)
 class _Prepared:
-    """What every story of one call shares: cleaned sources, vectors, the story check."""
+    """What every story of one call shares: cleaned sources, their vectors."""
 
     sources: tuple[Source, ...]
     problems: tuple[InputProblem, ...]
@@ -444,19 +459,31 @@ class _Prepared:
     row: dict[str, int]  # sentence id -> row of ``vectors`` and ``similarity``
     vectors: np.ndarray
     similarity: np.ndarray
-    check: StoryCheck
 
 
-def _quotes_and_entities(
-    sources: Sequence[Source], tagger: NameTagger
-) -> tuple[tuple[Quote, ...], tuple[Entity, ...], dict[str, float]]:
-    """Stages 5 and 9 (they feed no other stage) and their seconds: a worker's task."""
+class _Side(NamedTuple):
+    """What a worker finds while the weave goes on here, and its seconds per stage."""
+    check: StoryCheck | None
+    quotes: tuple[Quote, ...]
+    entities: tuple[Entity, ...]
+    seconds: dict[str, float]
+
+
+def _side_stages(
+    sources: Sequence[Source], tagger: NameTagger, checking: Callable[[], StoryCheck] | None
+) -> _Side:
+    """The story check when ``checking`` is given, quotes and entities (stages 4, 5, 9:
+    they feed no other stage of the briefing): a worker's task."""
     started = time.perf_counter()
+    check = checking() if checking is not None else None
+    checked = time.perf_counter()
     quotes = quote_stage.find_quotes(sources)
     middle = time.perf_counter()
     entities = entity_stage.find_entities(sources, quotes, tagger=tagger)
-    seconds = {"quotes": middle - started, "entities": time.perf_counter() - middle}
-    return quotes, entities, seconds
+    seconds = {"quotes": middle - checked, "entities": time.perf_counter() - middle}
+    if checking is not None:
+        seconds["story check (worker)"] = checked - started
+    return _Side(check, quotes, entities, seconds)
 
 
 def _checkpoint(should_stop: Stop | None) -> None:
