@@ -158,3 +158,16 @@ def test_a_fork_the_system_refuses_is_a_worker_failure(monkeypatch: pytest.Monke
     monkeypatch.setattr(os, "fork", refused)
     with pytest.raises(WorkerFailed, match="could not be started"):
         Forked(lambda: 1, "test")
+
+
+def test_by_default_a_worker_needs_a_free_core(monkeypatch: pytest.MonkeyPatch) -> None:
+    from storyweave import embed
+
+    monkeypatch.setattr(pipeline.parallel, "cores", lambda: 2)
+    monkeypatch.setattr(pipeline.parallel.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(pipeline.parallel.threading, "active_count", lambda: 1)
+    monkeypatch.setattr(embed, "busy_cores", lambda cores: 0.7)  # another process at work
+    assert not fork_allowed(None)
+    assert fork_allowed(2)  # asked for: forks all the same
+    monkeypatch.setattr(embed, "busy_cores", lambda cores: 0.2)
+    assert fork_allowed(None)

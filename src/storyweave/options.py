@@ -66,7 +66,7 @@ class BriefOptions:
     url_timeout: float = DEFAULT_URL_TIMEOUT
     allow_private_urls: bool = False  # fetch loopback/private/link-local addresses only if True
     threads: int | None = None  # CPU threads for the embedding model; None = the backend's default
-    workers: int | None = None  # processes for a large briefing; None = one per core, 1 = one process
+    workers: int | None = None  # processes for a large briefing; None = 2 if a core is free, 1 = one
     outlets: OutletDirectory | None = None  # the user's outlet profiles (views.profiles)
     summarizer: str = DEFAULT_SUMMARIZER  # "coverage" or "learned" (see SUMMARIZERS)
 

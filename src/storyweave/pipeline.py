@@ -81,17 +81,16 @@ _log = logging.getLogger(__name__)
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
 #: Asked between stages: True means the caller gave up (see :meth:`Briefer.brief`).
 Stop = Callable[[], bool]
-#: From this many sentences a forked worker finds quotes and entities (and checks the story
-#: for brief()) when :func:`storyweave.parallel.fork_allowed`. Shared 2-core machine, load 9,
+#: From this many sentences (and MIN_CHARS_TO_FORK) a forked worker finds quotes and entities
+#: (and checks the story for brief()) when :func:`storyweave.parallel.fork_allowed`. Shared 2-core machine, load 9,
 #: static-learned, 9 interleaved runs: fork + join + pickling cost 20-35 ms, 0.02-0.04 s CPU;
 #: at 41 and 79 sentences the briefing got slower (0.28 vs 0.23 s, 0.44 vs 0.43 s), at 188
 #: (d30001t) it broke even (0.71 vs 0.72 s); from 400 the work moved is ten times the cost.
 MIN_SENTENCES_TO_FORK = 400
-#: Articles of at least this many characters in all are read (stages 1-2) half here, half
-#: in a forked worker. Measured the same way (7 interleaved runs, load 9): the split costs
-#: ~15 ms CPU; DUC d30001t (28,000 characters) read in 0.060 s CPU serially, 0.038 here +
-#: 0.037 in the worker; 50 Multi-News articles (184,000) 0.43 s, 0.21 + 0.24; 200 (834,000)
-#: 1.90 s, 0.90 + 0.81. From 100,000 (~25 articles, ~0.2 s of reading) the split pays.
+#: From this many characters in all, articles are read (stages 1-2) half here, half in a
+#: forked worker. 7 interleaved runs, load 9: the split costs ~15 ms CPU; d30001t (28,000
+#: characters) took 0.060 s CPU, split 0.038 + 0.037; 50 Multi-News articles (184,000) 0.43 s,
+#: 0.21 + 0.24; 200 (834,000) 1.90 s, 0.90 + 0.81: from 100,000 (~25 articles) it pays.
 MIN_CHARS_TO_FORK = 100_000
 
 
@@ -244,9 +243,12 @@ class Briefer:
         ]
 
         started = time.perf_counter()
+        # Decided once per call (sampling the load takes 0.1 s).
+        fork = sum(len(a.text) for a in articles) >= MIN_CHARS_TO_FORK
+        fork = fork and parallel.fork_allowed(options.workers)
         sources: list[Source] = []
         cut_reports: list[str] = []
-        for outcome in self._read(articles, should_stop):
+        for outcome in self._read(articles, fork, should_stop):
             if isinstance(outcome, InputProblem):
                 all_problems.append(outcome)
                 continue
@@ -284,6 +286,7 @@ class Briefer:
             row={s.id: i for i, s in enumerate(sentences)},
             vectors=vectors,
             similarity=similarity,
+            fork=fork,
         )
 
     def _story_check(self, prepared: _Prepared) -> StoryCheck:
@@ -294,23 +297,21 @@ class Briefer:
         return check
 
     def _check_task(self, prepared: _Prepared) -> Callable[[], StoryCheck]:
-        """Stage 4 over all the prepared sources, ready to run here or in a worker (the
-        model's settings are read now)."""
+        """Stage 4 over all the prepared sources, to run here or in a worker."""
         sentences = tuple(s for source in prepared.sources for s in source.sentences)
         params, common = params_for(self.embedder.name), common_component(self.embedder)
         return lambda: check_story(
             prepared.sources, sentences, prepared.vectors, prepared.similarity, params, common
         )
 
-    def _read(self, articles: list[Article], should_stop: Stop | None) -> list[Read | InputProblem]:
-        """Stages 1-2: each article read, or its problem, in order. From
-        :data:`MIN_CHARS_TO_FORK` characters of text, the later half (by length) is read
-        in a forked worker meanwhile (sources numbered again by the caller)."""
+    def _read(
+        self, articles: list[Article], fork: bool, should_stop: Stop | None
+    ) -> list[Read | InputProblem]:
+        """Stages 1-2: each article read, or its problem, in order. With ``fork``, the later
+        half (by length) is read in a forked worker meanwhile (numbered again by the caller)."""
         line_counts = clean_stage.cluster_line_counts(articles)
         lengths = [len(article.text) for article in articles]
-        half = len(articles)
-        if sum(lengths) >= MIN_CHARS_TO_FORK and parallel.fork_allowed(self.options.workers):
-            half = parallel.halfway(lengths)
+        half = parallel.halfway(lengths) if fork else len(articles)
         side = None
         if half < len(articles):
             later = articles[half:]
@@ -329,7 +330,6 @@ class Briefer:
     ) -> Briefing:
         """Stages 5-11 over ``sources`` (all prepared sources, or one story's); with
         ``check`` None, the story check of all prepared sources too."""
-        options = self.options
         sentences = tuple(s for source in sources for s in source.sentences)
         rows = [prepared.row[s.id] for s in sentences]
         if len(rows) == len(prepared.row):
@@ -339,7 +339,7 @@ class Briefer:
             similarity = prepared.similarity[np.ix_(rows, rows)]
 
         side = None
-        if len(sentences) >= MIN_SENTENCES_TO_FORK and parallel.fork_allowed(options.workers):
+        if prepared.fork and len(sentences) >= MIN_SENTENCES_TO_FORK:
             tagger = self.tagger  # loaded before the fork: the worker inherits it
             checking = self._check_task(prepared) if check is None else None
             side = parallel.Forked(lambda: _side_stages(sources, tagger, checking), "side stages")
@@ -459,6 +459,7 @@ class _Prepared:
     row: dict[str, int]  # sentence id -> row of ``vectors`` and ``similarity``
     vectors: np.ndarray
     similarity: np.ndarray
+    fork: bool  # whether this call may fork workers (see parallel.fork_allowed)
 
 
 class _Side(NamedTuple):
@@ -472,8 +473,7 @@ class _Side(NamedTuple):
 def _side_stages(
     sources: Sequence[Source], tagger: NameTagger, checking: Callable[[], StoryCheck] | None
 ) -> _Side:
-    """The story check when ``checking`` is given, quotes and entities (stages 4, 5, 9:
-    they feed no other stage of the briefing): a worker's task."""
+    """A worker's task: the story check (when ``checking``), quotes and entities."""
     started = time.perf_counter()
     check = checking() if checking is not None else None
     checked = time.perf_counter()

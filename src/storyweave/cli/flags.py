@@ -182,7 +182,8 @@ def add_workers(parser: argparse.ArgumentParser) -> None:
         type=int,
         default=None,
         help="processes a large briefing may use: a second one reads half the articles, "
-        "then finds quotes and entities (default: one per core; 1 = one process)",
+        "then finds quotes and entities (default: 2 when a second core is free; "
+        "1 = one process)",
     )
 
 
