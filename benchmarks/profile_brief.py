@@ -16,8 +16,8 @@ ru_maxrss after the runs, and the Python-level peak of one briefing by tracemall
 
 ``--sweep`` measures cost growth instead: for each model and article count a fresh process
 loads the model, notes its RSS, briefs once to warm up and ``--runs`` times more, and reports
-the median wall and CPU time (user+system of the whole process, all threads), the stage
-medians and the peak RSS. The table goes to stdout, the figures to ``--json`` and a plot of
+the median wall and CPU time (user+system of the whole process, all threads, and of the
+worker processes it forks), the stage medians and the peak RSS. The table goes to stdout, the figures to ``--json`` and a plot of
 time and memory against sentence count to ``--plot``; ``--replot`` merges earlier JSON files
 (e.g. a static and a MiniLM sweep run with different ``--runs``) into one plot.
 """
@@ -67,6 +67,11 @@ def main() -> None:
         help="merge the cells of earlier --json files into --json/--plot (no measuring)",
     )
     parser.add_argument(
+        "--workers", type=int,
+        help="BriefOptions.workers: 1 = one process, 2 = fork workers whatever the load "
+        "(default: fork when a core is free)",
+    )
+    parser.add_argument(
         "--no-tracemalloc", action="store_true",
         help="skip the tracemalloc briefing (it runs many times slower at 200 articles)",
     )
@@ -83,7 +88,7 @@ def main() -> None:
         sweep(args)
         return
     if args.cell:
-        print(json.dumps(cell(args.articles, args.model, args.runs)))
+        print(json.dumps(cell(args.articles, args.model, args.runs, args.workers)))
         return
     from storyweave import Briefer, BriefOptions
     from storyweave.embed import load_embedder
@@ -93,7 +98,8 @@ def main() -> None:
     started = time.perf_counter()
     # The bare embedder (a Briefer's own remembers vectors: runs after the first would skip
     # the embedding a first briefing pays).
-    briefer = Briefer(BriefOptions(model=args.model, max_articles=max(200, len(inputs))),
+    briefer = Briefer(BriefOptions(model=args.model, max_articles=max(200, len(inputs)),
+                                   workers=args.workers),
                       embedder=load_embedder(args.model))
     load = time.perf_counter() - started
     briefing = briefer.brief(inputs)
@@ -143,12 +149,14 @@ def main() -> None:
 
 
 def cpu_seconds() -> float:
-    """User + system CPU time of this process so far (all its threads)."""
-    usage = resource.getrusage(resource.RUSAGE_SELF)
-    return usage.ru_utime + usage.ru_stime
+    """User + system CPU time of this process so far (all its threads) and of its ended
+    children (the worker processes a large briefing forks; see storyweave.parallel)."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
-def cell(count: int | None, model: str, runs: int) -> dict[str, object]:
+def cell(count: int | None, model: str, runs: int, workers: int | None = None) -> dict[str, object]:
     """One sweep cell, measured in this (fresh) process."""
     from storyweave import Briefer, BriefOptions
     from storyweave.embed import load_embedder
@@ -156,7 +164,7 @@ def cell(count: int | None, model: str, runs: int) -> dict[str, object]:
     inputs = articles(count)
     started = time.perf_counter()
     # The bare embedder, so that every run pays the embedding (see main()).
-    briefer = Briefer(BriefOptions(model=model, max_articles=max(200, len(inputs))),
+    briefer = Briefer(BriefOptions(model=model, max_articles=max(200, len(inputs)), workers=workers),
                       embedder=load_embedder(model))
     _ = briefer.tagger, briefer.framing_model
     load = time.perf_counter() - started
@@ -195,6 +203,7 @@ def sweep(args: argparse.Namespace) -> None:
         for count in args.sweep:
             command = [sys.executable, __file__, "--cell", "--articles", str(count),
                        "--model", model, "--runs", str(args.runs)]
+            command += ["--workers", str(args.workers)] if args.workers else []
             output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
             row = json.loads(output.strip().splitlines()[-1])
             cells.append(row)

@@ -16,6 +16,7 @@
     ├── StoreError              the store cannot be opened or used as asked
     ├── OutputError             the output file cannot be written
     ├── Cancelled               the caller gave up on a briefing (a client that went away)
+    ├── WorkerFailed            a briefing's worker process died or its task failed
     └── MissingDependency       an optional extra is not installed
 
 The CLI maps these to exit codes (see :mod:`storyweave.cli`).
@@ -80,6 +81,20 @@ class OutputError(StoryweaveError):
 
 class Cancelled(StoryweaveError):
     """The caller asked to stop (a web client disconnected); the briefing was not made."""
+
+
+class WorkerFailed(StoryweaveError):
+    """A worker process of a briefing on two cores (:mod:`storyweave.parallel`) died
+    without an answer (killed, out of memory) or its task raised an exception that could
+    not be sent back. ``what`` names the task; ``problem`` says what happened."""
+
+    def __init__(self, what: str, problem: str) -> None:
+        super().__init__(
+            f"the {what} worker process failed: {problem}; "
+            "brief with workers=1 (--workers 1) to use one process"
+        )
+        self.what = what
+        self.problem = problem
 
 
 class MissingDependency(StoryweaveError, ImportError):

@@ -66,6 +66,7 @@ class BriefOptions:
     url_timeout: float = DEFAULT_URL_TIMEOUT
     allow_private_urls: bool = False  # fetch loopback/private/link-local addresses only if True
     threads: int | None = None  # CPU threads for the embedding model; None = the backend's default
+    workers: int | None = None  # processes for a large briefing; None = 2 if a core is free, 1 = one
     outlets: OutletDirectory | None = None  # the user's outlet profiles (views.profiles)
     summarizer: str = DEFAULT_SUMMARIZER  # "coverage" or "learned" (see SUMMARIZERS)
 
@@ -86,6 +87,8 @@ class BriefOptions:
             raise OptionsError(f"url_timeout must be a positive number of seconds, got {self.url_timeout}")
         if self.threads is not None and self.threads < 1:
             raise OptionsError(f"threads must be at least 1, got {self.threads}")
+        if self.workers is not None and self.workers < 1:
+            raise OptionsError(f"workers must be at least 1, got {self.workers}")
         if not self.model:
             raise OptionsError("model must name a backend, a model name or a path")
         if self.summarizer not in SUMMARIZERS:

@@ -23,9 +23,12 @@
 
 Stages 1-4 run once per call (:meth:`Briefer._prepare`); 5-11 run over all the sources
 (:meth:`Briefer.brief`) or over each story's (:meth:`Briefer.brief_each_story`).
+Quotes, entities (5, 9) and, for one briefing, the story check feed no other stage: in a
+large briefing a forked worker runs them while 6-8 and 10 run (:mod:`storyweave.parallel`).
 
 One bad article fails alone: an error in cleaning or segmenting it becomes an
-:class:`~storyweave.model.InputProblem` and the others are still briefed.
+:class:`~storyweave.model.InputProblem` and the others are still briefed
+(:mod:`storyweave.reading`; in a large briefing a forked worker reads half of them).
 """
 
 from __future__ import annotations
@@ -34,30 +37,34 @@ import logging
 import re
 import time
 from collections.abc import Callable, Iterable, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass, replace
+from typing import NamedTuple
 
 import numpy as np
 
 from . import align as align_stage
 from . import clean as clean_stage
 from . import diverge as diverge_stage
+from . import parallel
 from . import summarize as summarize_stage
 from .embed import Embedder, common_component, load_embedder, remembering
-from .errors import Cancelled, InputError, OptionsError
+from .errors import Cancelled, OptionsError
 from .model import (
     Article,
     Briefing,
+    Entity,
     InputProblem,
-    RemovedLine,
+    Quote,
+    Sentence,
     Source,
     StoryCheck,
-    source_metadata,
 )
 from .nlp import entities as entity_stage
 from .nlp import quotes as quote_stage
-from .nlp import sentences as sentence_stage
 from .nlp.ner import NameTagger
 from .options import BriefOptions
+from .reading import MAX_REMOVED_LINES, Read, read_articles
 from .stories.check import check_story, other_languages, params_for
 from .stories.clustering import LANGUAGE_NAMES
 from .views import framing as framing_stage
@@ -69,19 +76,22 @@ from .views.framing_model import LoadedWordModel
 
 _log = logging.getLogger(__name__)
 
-#: A source needs this many words of story text after cleaning to count as an article
-#: (unless it holds a row of a results table).
-MIN_ARTICLE_WORDS = 12
-#: The cleaning report keeps this many removed lines per source, each cut to
-#: MAX_REMOVED_CHARS: enough to check what the cleaner did, while a page of 900,000
-#: "Advertisement" lines no longer makes a briefing of 50 MB (a note gives the count).
-MAX_REMOVED_LINES = 200
-MAX_REMOVED_CHARS = 300
 #: A lone UTF-16 surrogate: a JSON "\\ud800" escape or an undecodable file name gives one,
 #: and no renderer, terminal or store can write it as UTF-8.
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
 #: Asked between stages: True means the caller gave up (see :meth:`Briefer.brief`).
 Stop = Callable[[], bool]
+#: From this many sentences (and MIN_CHARS_TO_FORK) a forked worker finds quotes and entities
+#: (and checks the story for brief()) when :func:`storyweave.parallel.fork_allowed`. Shared 2-core machine, load 9,
+#: static-learned, 9 interleaved runs: fork + join + pickling cost 20-35 ms, 0.02-0.04 s CPU;
+#: at 41 and 79 sentences the briefing got slower (0.28 vs 0.23 s, 0.44 vs 0.43 s), at 188
+#: (d30001t) it broke even (0.71 vs 0.72 s); from 400 the work moved is ten times the cost.
+MIN_SENTENCES_TO_FORK = 400
+#: From this many characters in all, articles are read (stages 1-2) half here, half in a
+#: forked worker. 7 interleaved runs, load 9: the split costs ~15 ms CPU; d30001t (28,000
+#: characters) took 0.060 s CPU, split 0.038 + 0.037; 50 Multi-News articles (184,000) 0.43 s,
+#: 0.21 + 0.24; 200 (834,000) 1.90 s, 0.90 + 0.81: from 100,000 (~25 articles) it pays.
+MIN_CHARS_TO_FORK = 100_000
 
 
 class Briefer:
@@ -161,7 +171,7 @@ class Briefer:
         (the web server's client went away). The other ``brief_*`` methods take it too.
         """
         prepared = self._prepare(articles, problems, should_stop)
-        return self._weave(prepared, prepared.sources, prepared.check, should_stop)
+        return self._weave(prepared, prepared.sources, None, should_stop)  # checks too
 
     def brief_each_story(
         self,
@@ -177,9 +187,10 @@ class Briefer:
         every briefing. When the articles tell one story this is ``(brief(articles),)``.
         """
         prepared = self._prepare(articles, problems, should_stop)
-        if prepared.check.one_story:
-            return (self._weave(prepared, prepared.sources, prepared.check, should_stop),)
-        return self._each_story(prepared, should_stop)
+        check = self._story_check(prepared)
+        if check.one_story:
+            return (self._weave(prepared, prepared.sources, check, should_stop),)
+        return self._each_story(prepared, check, should_stop)
 
     def brief_with_stories(
         self,
@@ -191,12 +202,15 @@ class Briefer:
         """The briefing of all ``articles`` and, when they tell several stories, one
         briefing per story (none when they tell one), cleaning and embedding once."""
         prepared = self._prepare(articles, problems, should_stop)
-        whole = self._weave(prepared, prepared.sources, prepared.check, should_stop)
-        if prepared.check.one_story:
+        check = self._story_check(prepared)
+        whole = self._weave(prepared, prepared.sources, check, should_stop)
+        if check.one_story:
             return whole, ()
-        return whole, self._each_story(prepared, should_stop)
+        return whole, self._each_story(prepared, check, should_stop)
 
-    def _each_story(self, prepared: _Prepared, should_stop: Stop | None) -> tuple[Briefing, ...]:
+    def _each_story(
+        self, prepared: _Prepared, check: StoryCheck, should_stop: Stop | None
+    ) -> tuple[Briefing, ...]:
         by_id = {source.id: source for source in prepared.sources}
         return tuple(
             self._weave(
@@ -205,14 +219,14 @@ class Briefer:
                 StoryCheck(groups=(group,)),
                 should_stop,
             )
-            for group in prepared.check.groups
+            for group in check.groups
         )
 
     def _prepare(
         self, articles: Iterable[Article], problems: Sequence[InputProblem],
         should_stop: Stop | None = None,
     ) -> _Prepared:
-        """Stages 1-4: clean, split, embed, and check that the articles tell one story."""
+        """Stages 1-3 and the similarity matrix (stage 4 is :meth:`_story_check`)."""
         options = self.options
         articles = list(articles)
         if len(articles) > options.max_articles:
@@ -229,41 +243,18 @@ class Briefer:
         ]
 
         started = time.perf_counter()
-        line_counts = clean_stage.cluster_line_counts(articles)
+        # Decided once per call (sampling the load takes 0.1 s).
+        fork = sum(len(a.text) for a in articles) >= MIN_CHARS_TO_FORK
+        fork = fork and parallel.fork_allowed(options.workers)
         sources: list[Source] = []
         cut_reports: list[str] = []
-        for article in articles:
-            _checkpoint(should_stop)
-            source_id = f"s{len(sources) + 1}"
-            try:
-                cleaned = clean_stage.clean(article, cluster_lines=line_counts)
-                sentences = sentence_stage.segment(source_id, cleaned)
-                words = sum(len(s.text.split()) for s in sentences)
-                # A short results item ("Dunmore City 0 Port Ellis United 3") is briefed:
-                # its names are the news. (Only a short article needs the table check.)
-                if words < MIN_ARTICLE_WORDS and not clean_stage.table_rows(
-                    s.text for s in sentences
-                ):
-                    raise InputError(
-                        article.origin,
-                        f"only {words} words of story text after cleaning; not briefed",
-                    )
-            except InputError as error:
-                all_problems.append(InputProblem(error.input, error.problem, stage="clean"))
+        for outcome in self._read(articles, fork, should_stop):
+            if isinstance(outcome, InputProblem):
+                all_problems.append(outcome)
                 continue
-            sources.append(
-                Source(
-                    id=source_id,
-                    origin=article.origin,
-                    url=article.url,
-                    kind=cleaned.kind,
-                    sentences=sentences,
-                    removed=_bounded_report(cleaned.removed),
-                    **source_metadata(article, cleaned),
-                )
-            )
-            if len(cleaned.removed) > MAX_REMOVED_LINES:
-                cut_reports.append(f"{sources[-1].label} ({len(cleaned.removed):,})")
+            sources.append(_numbered(outcome.source, len(sources) + 1))
+            if outcome.removed > MAX_REMOVED_LINES:
+                cut_reports.append(f"{outcome.source.label} ({outcome.removed:,})")
         sources, foreign = _in_one_language(sources)
         all_problems += foreign
         sources, cut_note = _within_sentence_budget(sources, options.max_sentences)
@@ -286,10 +277,6 @@ class Briefer:
 
         started = time.perf_counter()
         similarity = align_stage.similarity_matrix(vectors)
-        check = check_story(
-            sources, sentences, vectors, similarity, params_for(self.embedder.name),
-            common_component(self.embedder),
-        )
         timings["story check"] = time.perf_counter() - started
         self.last_timings = timings
         return _Prepared(
@@ -299,16 +286,50 @@ class Briefer:
             row={s.id: i for i, s in enumerate(sentences)},
             vectors=vectors,
             similarity=similarity,
-            check=check,
+            fork=fork,
         )
 
+    def _story_check(self, prepared: _Prepared) -> StoryCheck:
+        """Stage 4: do the prepared articles tell one story? (timed with the matrix)"""
+        started = time.perf_counter()
+        check = self._check_task(prepared)()
+        self.last_timings["story check"] += time.perf_counter() - started
+        return check
+
+    def _check_task(self, prepared: _Prepared) -> Callable[[], StoryCheck]:
+        """Stage 4 over all the prepared sources, to run here or in a worker."""
+        sentences = tuple(s for source in prepared.sources for s in source.sentences)
+        params, common = params_for(self.embedder.name), common_component(self.embedder)
+        return lambda: check_story(
+            prepared.sources, sentences, prepared.vectors, prepared.similarity, params, common
+        )
+
+    def _read(
+        self, articles: list[Article], fork: bool, should_stop: Stop | None
+    ) -> list[Read | InputProblem]:
+        """Stages 1-2: each article read, or its problem, in order. With ``fork``, the later
+        half (by length) is read in a forked worker meanwhile (numbered again by the caller)."""
+        line_counts = clean_stage.cluster_line_counts(articles)
+        lengths = [len(article.text) for article in articles]
+        half = parallel.halfway(lengths) if fork else len(articles)
+        side = None
+        if half < len(articles):
+            later = articles[half:]
+            side = parallel.Forked(
+                lambda: read_articles(later, line_counts, half + 1), "cleaning"
+            )
+        with side or nullcontext():  # the worker is ended on any way out
+            outcomes = read_articles(articles[:half], line_counts, 1, lambda: _checkpoint(should_stop))
+            if side is not None:
+                outcomes += side.result(lambda: _checkpoint(should_stop))
+        return outcomes
+
     def _weave(
-        self, prepared: _Prepared, sources: Sequence[Source], check: StoryCheck,
+        self, prepared: _Prepared, sources: Sequence[Source], check: StoryCheck | None,
         should_stop: Stop | None = None,
     ) -> Briefing:
-        """Stages 5-11 over ``sources`` (all prepared sources, or one story's)."""
-        options = self.options
-        timings = self.last_timings
+        """Stages 5-11 over ``sources`` (all prepared sources, or one story's); with
+        ``check`` None, the story check of all prepared sources too."""
         sentences = tuple(s for source in sources for s in source.sentences)
         rows = [prepared.row[s.id] for s in sentences]
         if len(rows) == len(prepared.row):
@@ -317,10 +338,32 @@ class Briefer:
             vectors = prepared.vectors[rows]
             similarity = prepared.similarity[np.ix_(rows, rows)]
 
-        started = time.perf_counter()
-        quotes = quote_stage.find_quotes(sources)
-        timings["quotes"] = time.perf_counter() - started
-        _checkpoint(should_stop)
+        side = None
+        if prepared.fork and len(sentences) >= MIN_SENTENCES_TO_FORK:
+            tagger = self.tagger  # loaded before the fork: the worker inherits it
+            checking = self._check_task(prepared) if check is None else None
+            side = parallel.Forked(lambda: _side_stages(sources, tagger, checking), "side stages")
+        elif check is None:
+            check = self._story_check(prepared)
+        with side or nullcontext():  # the worker is ended on any way out
+            return self._weave_here(
+                prepared, sources, check, sentences, vectors, similarity, side, should_stop
+            )
+
+    def _weave_here(
+        self, prepared: _Prepared, sources: Sequence[Source], check: StoryCheck | None,
+        sentences: tuple[Sentence, ...], vectors: np.ndarray, similarity: np.ndarray,
+        side: parallel.Forked[_Side] | None, should_stop: Stop | None,
+    ) -> Briefing:
+        """Stages 5-11 in this process; quotes and entities (and the story check when
+        ``check`` is None) come from ``side`` when a worker finds them."""
+        options = self.options
+        timings = self.last_timings
+        if side is None:
+            started = time.perf_counter()
+            quotes = quote_stage.find_quotes(sources)
+            timings["quotes"] = time.perf_counter() - started
+            _checkpoint(should_stop)
 
         started = time.perf_counter()
         threshold = options.similarity or self.embedder.default_threshold
@@ -346,9 +389,10 @@ class Briefer:
         )
         timings["framing+outlets+timeline"] = time.perf_counter() - started
 
-        started = time.perf_counter()
-        entities = entity_stage.find_entities(sources, quotes, tagger=self.tagger)
-        timings["entities"] = time.perf_counter() - started
+        if side is None:
+            started = time.perf_counter()
+            entities = entity_stage.find_entities(sources, quotes, tagger=self.tagger)
+            timings["entities"] = time.perf_counter() - started
 
         started = time.perf_counter()
         stale = diverge_stage.stale_sentence_ids(divergences)
@@ -359,6 +403,12 @@ class Briefer:
             scorer=self.scorer,
         )
         timings["summarize"] = time.perf_counter() - started
+        if side is not None:
+            started = time.perf_counter()
+            found = side.result(lambda: _checkpoint(should_stop))
+            quotes, entities, check = found.quotes, found.entities, found.check or check
+            timings |= found.seconds | {"worker wait": time.perf_counter() - started}
+        assert check is not None  # given, or found here or by the worker
 
         notes = list(prepared.notes)
         if len(sources) < 2:
@@ -381,7 +431,7 @@ class Briefer:
                 )
         # Timings stay out of the briefing itself so that equal input gives an equal briefing.
         settings = options.as_dict() | {"embedder": self.embedder.name, "similarity": threshold}
-        del settings["threads"]  # how fast, not what: the briefing is the same either way
+        del settings["threads"], settings["workers"]  # how fast, not what: the same briefing
         return Briefing(
             sources=tuple(sources),
             summary=summary,
@@ -401,7 +451,7 @@ class Briefer:
 
 @dataclass(frozen=True)
 class _Prepared:
-    """What every story of one call shares: cleaned sources, vectors, the story check."""
+    """What every story of one call shares: cleaned sources, their vectors."""
 
     sources: tuple[Source, ...]
     problems: tuple[InputProblem, ...]
@@ -409,25 +459,37 @@ class _Prepared:
     row: dict[str, int]  # sentence id -> row of ``vectors`` and ``similarity``
     vectors: np.ndarray
     similarity: np.ndarray
-    check: StoryCheck
+    fork: bool  # whether this call may fork workers (see parallel.fork_allowed)
+
+
+class _Side(NamedTuple):
+    """What a worker finds while the weave goes on here, and its seconds per stage."""
+    check: StoryCheck | None
+    quotes: tuple[Quote, ...]
+    entities: tuple[Entity, ...]
+    seconds: dict[str, float]
+
+
+def _side_stages(
+    sources: Sequence[Source], tagger: NameTagger, checking: Callable[[], StoryCheck] | None
+) -> _Side:
+    """A worker's task: the story check (when ``checking``), quotes and entities."""
+    started = time.perf_counter()
+    check = checking() if checking is not None else None
+    checked = time.perf_counter()
+    quotes = quote_stage.find_quotes(sources)
+    middle = time.perf_counter()
+    entities = entity_stage.find_entities(sources, quotes, tagger=tagger)
+    seconds = {"quotes": middle - checked, "entities": time.perf_counter() - middle}
+    if checking is not None:
+        seconds["story check (worker)"] = checked - started
+    return _Side(check, quotes, entities, seconds)
 
 
 def _checkpoint(should_stop: Stop | None) -> None:
     """End the work with :class:`Cancelled` when the caller has given up on it."""
     if should_stop is not None and should_stop():
         raise Cancelled("the briefing was abandoned by its caller")
-
-
-def _bounded_report(removed: tuple[RemovedLine, ...]) -> tuple[RemovedLine, ...]:
-    """The cleaning report as a briefing keeps it: the first lines, each of bounded length."""
-    kept = removed[:MAX_REMOVED_LINES]
-    if all(len(line.text) <= MAX_REMOVED_CHARS for line in kept) and len(kept) == len(removed):
-        return removed
-    return tuple(
-        replace(line, text=line.text[: MAX_REMOVED_CHARS - 1] + "…")
-        if len(line.text) > MAX_REMOVED_CHARS else line
-        for line in kept
-    )
 
 
 def _well_formed(article: Article) -> Article:

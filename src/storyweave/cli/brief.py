@@ -19,6 +19,7 @@ from .flags import (
     add_outlets,
     add_urls,
     add_verbosity,
+    add_workers,
     check_output,
     env_default,
     options_from_flags,
@@ -95,6 +96,7 @@ def add_parser(commands: Any) -> None:
     )
     add_input_limit(brief)
     add_max_articles(brief)
+    add_workers(brief)
     brief.add_argument(
         "--max-sentences",
         type=int,

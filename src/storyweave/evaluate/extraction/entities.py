@@ -371,7 +371,7 @@ def storyweave_product(document: Document, tagger: NameTagger | None = None) -> 
     from ...nlp import quotes as quote_stage
     from ...nlp import sentences as sentence_stage
     from ...nlp.entities import find_entities
-    from ...pipeline import MIN_ARTICLE_WORDS
+    from ...reading import MIN_ARTICLE_WORDS
 
     started = time.perf_counter()
     article = Article(text=document.text, origin=document.id)

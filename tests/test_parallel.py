@@ -1,0 +1,173 @@
+"""The second core: a briefing whose quotes and entities come from a forked worker is the
+same briefing, byte for byte; a worker that fails or dies is an error, never a hang; a
+cancelled briefing ends its worker."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from storyweave import Article, Briefer, BriefOptions, load, pipeline
+from storyweave.errors import Cancelled, InputError, OptionsError, WorkerFailed
+from storyweave.parallel import Forked, fork_allowed
+from storyweave.render import render
+
+EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "harbour-strike"
+QUAKE = Path(__file__).resolve().parent / "data" / "stories" / "quake-tarsin"
+
+pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="forks only on Linux")
+
+
+@pytest.fixture
+def always_fork(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fork whatever the briefing's size, the cores of the test machine, and the threads
+    that earlier tests in this process left behind (fork_allowed is tested on its own)."""
+    monkeypatch.setattr(pipeline, "MIN_SENTENCES_TO_FORK", 0)
+    monkeypatch.setattr(pipeline, "MIN_CHARS_TO_FORK", 0)
+    monkeypatch.setattr(pipeline.parallel, "fork_allowed", lambda workers: workers != 1)
+
+
+@pytest.mark.parametrize("model", ["lexical", "static-learned"])
+def test_a_briefing_with_a_worker_is_the_same_briefing(
+    always_fork: None, model: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    tasks: list[str] = []
+    real = pipeline.parallel.Forked
+
+    def counted(work: object, what: str) -> Forked[object]:
+        tasks.append(what)
+        return real(work, what)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pipeline.parallel, "Forked", counted)
+    articles = load([str(EXAMPLE)]).articles
+    serial = Briefer(BriefOptions(model=model, workers=1))
+    forked = Briefer(BriefOptions(model=model, workers=2), embedder=serial.embedder)
+    one = serial.brief(articles)
+    two = forked.brief(articles)
+    assert tasks == ["cleaning", "side stages"]
+    assert "worker wait" in forked.last_timings and "worker wait" not in serial.last_timings
+    assert one == two
+    for fmt in ("json", "md", "html"):
+        assert render(one, fmt) == render(two, fmt)
+    # Each story of a mixed input is woven with its own worker, and still the same; articles
+    # too short to brief, in the half read here and in the worker's, are the same problems
+    # and the sources after them keep their numbers.
+    short = [Article(text="Too short to brief.", origin=f"short{n}.txt") for n in (1, 2)]
+    mixed = [short[0], *articles, *load([str(QUAKE)]).articles, short[1]]
+    whole, stories = serial.brief_with_stories(mixed)
+    assert [p.input for p in whole.problems] == ["short1.txt", "short2.txt"]
+    assert (whole, stories) == forked.brief_with_stories(mixed)
+
+
+def test_workers_is_validated_and_left_out_of_the_settings(always_fork: None) -> None:
+    with pytest.raises(OptionsError, match="workers"):
+        BriefOptions(workers=0)
+    briefing = Briefer(BriefOptions(model="lexical", workers=2)).brief(load([str(EXAMPLE)]).articles)
+    assert "workers" not in briefing.settings
+
+
+def test_one_worker_or_other_threads_mean_no_fork() -> None:
+    assert not fork_allowed(1)
+    started = threading.Event()
+    done = threading.Event()
+    thread = threading.Thread(target=lambda: (started.set(), done.wait(5)))
+    thread.start()
+    started.wait()
+    try:
+        assert not fork_allowed(2)  # a web server's or Dask's threads: brief in one process
+    finally:
+        done.set()
+        thread.join()
+
+
+def test_an_exception_in_the_worker_is_raised_here_with_its_traceback() -> None:
+    def fails() -> None:
+        raise OptionsError("words must be at least 10, got 3")
+
+    with Forked(fails, "test") as side, pytest.raises(OptionsError, match="at least 10") as caught:
+        side.result()
+    assert any("raised in the test worker process" in note for note in caught.value.__notes__)
+
+
+def test_an_exception_that_cannot_travel_is_a_worker_failure() -> None:
+    def fails() -> None:
+        raise InputError("a.txt", "unreadable")  # its args do not rebuild it
+
+    with Forked(fails, "test") as side, pytest.raises(WorkerFailed, match="InputError"):
+        side.result()
+
+
+def test_a_worker_that_dies_is_an_error_not_a_hang() -> None:
+    def dies() -> None:
+        os.kill(os.getpid(), signal.SIGKILL)
+
+    with Forked(dies, "test") as side, pytest.raises(WorkerFailed, match="SIGKILL"):
+        side.result()
+
+
+def test_a_cancelled_wait_ends_the_worker() -> None:
+    def slow() -> int:
+        time.sleep(60)
+        return 1
+
+    def gone() -> None:
+        raise Cancelled("the briefing was abandoned by its caller")
+
+    started = time.perf_counter()
+    with pytest.raises(Cancelled), Forked(slow, "test") as side:
+        pid = side._pid
+        side.result(gone)
+    assert time.perf_counter() - started < 10
+    with pytest.raises(ChildProcessError):
+        os.waitpid(pid, os.WNOHANG)  # ended and reaped
+
+
+def test_a_cancelled_briefing_ends_its_worker(always_fork: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    forks: list[Forked[object]] = []
+    real = pipeline.parallel.Forked
+
+    def remembered(*args: object) -> Forked[object]:
+        forks.append(real(*args))  # type: ignore[arg-type]
+        return forks[-1]
+
+    monkeypatch.setattr(pipeline.parallel, "Forked", remembered)
+    asked = 0
+
+    def stop() -> bool:  # give up once the worker is running
+        nonlocal asked
+        asked += 1
+        return bool(forks)
+
+    with pytest.raises(Cancelled):
+        Briefer(BriefOptions(model="lexical", workers=2)).brief(
+            load([str(EXAMPLE)]).articles, should_stop=stop
+        )
+    assert len(forks) == 1 and forks[0]._pipe is None  # closed: killed and reaped
+
+
+def test_a_fork_the_system_refuses_is_a_worker_failure(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refused() -> int:
+        raise BlockingIOError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(os, "fork", refused)
+    with pytest.raises(WorkerFailed, match="could not be started"):
+        Forked(lambda: 1, "test")
+
+
+def test_by_default_a_worker_needs_a_free_core(monkeypatch: pytest.MonkeyPatch) -> None:
+    from storyweave import embed
+
+    monkeypatch.setattr(pipeline.parallel, "cores", lambda: 2)
+    monkeypatch.setattr(pipeline.parallel.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(pipeline.parallel.threading, "active_count", lambda: 1)
+    monkeypatch.setattr(embed, "busy_cores", lambda cores: 0.7)  # another process at work
+    assert not fork_allowed(None)
+    assert fork_allowed(2)  # asked for: forks all the same
+    monkeypatch.setattr(embed, "busy_cores", lambda cores: 0.2)
+    assert fork_allowed(None)
