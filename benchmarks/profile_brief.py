@@ -227,7 +227,7 @@ def plot(cells: list[dict], path: Path) -> None:  # type: ignore[type-arg]
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    figure, (left, right) = plt.subplots(1, 2, figsize=(10, 4))
+    figure, (left, right) = plt.subplots(1, 2, figsize=(12, 6.5))
     for number, model in enumerate(dict.fromkeys(c["model"] for c in cells)):
         rows = sorted((c for c in cells if c["model"] == model), key=lambda c: c["sentences"])
         x = [c["sentences"] for c in rows]
@@ -237,13 +237,16 @@ def plot(cells: list[dict], path: Path) -> None:  # type: ignore[type-arg]
         right.plot(x, [c["peak_rss_mb"] for c in rows], "o-", color=colour, label=f"{model} peak")
         right.plot(x, [c["rss_loaded_mb"] for c in rows], ":", color=colour, label=f"{model} after load")
     left.axhline(5.0, color="grey", linewidth=0.8, linestyle=":")  # the 200-article target
-    left.set(xlabel="sentences in the briefing", ylabel="seconds per briefing", title="Time")
+    # Log scale: the rounds span 1 s to 100 s at 200 articles.
+    left.set_yscale("log")
+    left.set(xlabel="sentences in the briefing", ylabel="seconds per briefing (log)", title="Time")
     right.set(xlabel="sentences in the briefing", ylabel="MB", title="Memory (process RSS)")
     for axis in (left, right):
         axis.grid(alpha=0.3)
-        axis.legend(fontsize=8)
+        # Under the plots: with several rounds a legend inside would hide their lines.
+        axis.legend(fontsize=7, loc="upper left", bbox_to_anchor=(0.0, -0.14), ncol=2)
     figure.tight_layout()
-    figure.savefig(path, dpi=110)
+    figure.savefig(path, dpi=110, bbox_inches="tight")
 
 
 if __name__ == "__main__":
