@@ -97,7 +97,12 @@ def test_an_exception_in_the_worker_is_raised_here_with_its_traceback() -> None:
 
 def test_an_exception_that_cannot_travel_is_a_worker_failure() -> None:
     def fails() -> None:
-        raise InputError("a.txt", "unreadable")  # its args do not rebuild it
+        # A lock cannot be pickled, whatever pickling of exceptions is in force (a library
+        # imported by an earlier test, such as Dask's traceback support, can make an
+        # exception whose __init__ differs from its args travel).
+        error = InputError("a.txt", "unreadable")
+        error.lock = threading.Lock()  # type: ignore[attr-defined]
+        raise error
 
     with Forked(fails, "test") as side, pytest.raises(WorkerFailed, match="InputError"):
         side.result()
