@@ -44,3 +44,13 @@ def test_the_briefing_heading_is_the_best_headline() -> None:
     assert headline(replace(briefing, sources=sources)) == EXAMPLE_TITLES[2]
     untitled = replace(briefing, sources=tuple(replace(s, title=None) for s in briefing.sources))
     assert headline(untitled) == "The dockers' strike ended on Sunday after talks."
+
+
+def test_an_untitled_briefing_is_not_headed_by_a_wire_dateline() -> None:
+    # DUC-style wire copy has no titles: the heading falls back to the lead summary line,
+    # whose dateline ("TRIPOLI, Libya (AP) —") is where it was filed, not what happened.
+    briefing = make_briefing()
+    untitled = replace(briefing, sources=tuple(replace(s, title=None) for s in briefing.sources))
+    lead = replace(untitled.summary[0], text="VELMORA, Ardania (APA) — The dockers' strike ended.")
+    dated = replace(untitled, summary=(lead, *untitled.summary[1:]))
+    assert headline(dated) == "The dockers' strike ended."

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from ..model import Briefing, Divergence, Fact, Quote, source_labels
-from ..stories.titles import MAX_TITLE_WORDS, best_title, short_title
+from ..stories.titles import MAX_TITLE_WORDS, best_title, short_title, without_dateline
 
 #: Control characters (ANSI escapes included) that must never reach a terminal or a page.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
@@ -49,13 +49,13 @@ HEADLINE_WORDS = MAX_TITLE_WORDS
 def headline(briefing: Briefing) -> str:
     """A title for the whole briefing: the best headline of its sources
     (:func:`~storyweave.stories.titles.best_title`, the one that shares most with the
-    others), else the first summary line, shortened."""
+    others), else the first summary line without its wire dateline, shortened."""
     # The largest story's titles: an off-topic article must not name the briefing.
     main = set(briefing.story_check.groups[0].source_ids) if briefing.story_check.groups else None
     titles = [plain(s.title) for s in briefing.sources if s.title and (main is None or s.id in main)]
     text = best_title(titles)
-    if text is None and briefing.summary:
-        text = plain(briefing.summary[0].text)
+    if text is None and briefing.summary:  # a lead sentence: its wire dateline is no title
+        text = without_dateline(plain(briefing.summary[0].text))
     if not text:
         return "Briefing"
     return short_title(text, HEADLINE_WORDS)

@@ -25,6 +25,9 @@ MIN_TITLE_WORDS = 4
 MAX_TITLE_WORDS = 14
 #: " | Site", " - Site", " — Site" at the end of a headline: the site's name, when short.
 _SITE_SUFFIX = re.compile(r"\s+[|\-–—]\s+([^|\-–—]{1,40})$")
+#: A wire dateline opening a lead: a city in capitals, maybe a region or date, the agency in
+#: brackets and a dash ("TRIPOLI, Libya (AP) — ", "WASHINGTON (AP) _ ").
+_WIRE_DATELINE = re.compile(r"^[A-Z][A-Z .'’-]{1,30}(?:,\s*[^()\n]{1,40}?)?\s*\([A-Za-z .&-]{1,20}\)\s*[-–—_]+\s*")
 _SITE_WORDS = 4
 
 
@@ -66,6 +69,21 @@ def best_title(titles: Sequence[str | None]) -> str | None:
 
     best = max(range(len(candidates)), key=lambda i: (score(i), -i))
     return candidates[best]
+
+
+def without_dateline(text: str) -> str:
+    """A lead sentence without the wire dateline it opens with, to serve as a title.
+
+    >>> without_dateline("TRIPOLI, Libya (AP) — U.N. Secretary-General Kofi Annan arrived.")
+    'U.N. Secretary-General Kofi Annan arrived.'
+    >>> without_dateline("WASHINGTON (AP) _ The Senate voted.")
+    'The Senate voted.'
+    >>> without_dateline("Talks (in Velmora) - a note")
+    'Talks (in Velmora) - a note'
+    """
+    match = _WIRE_DATELINE.match(text)
+    rest = text[match.end():] if match else ""
+    return rest if rest[:1].isupper() or rest[:1].isdigit() else text
 
 
 def short_title(text: str, words: int = MAX_TITLE_WORDS) -> str:
