@@ -117,3 +117,29 @@ def test_several_stories_on_one_page_keep_their_links_apart() -> None:
     assert "story1-d-conflict-1" in ids and "story2-d-conflict-1" in ids
     for target in re.findall(r'href="#(story\d-[\w-]+)"', page):
         assert target in ids
+
+
+def test_card_single_source_lines_go_round_the_sources_and_skip_the_off_topic() -> None:
+    # DUC d30042t: three of the card's five lines were one article's side details, and one
+    # came from the article the warning above the card calls off-topic.
+    briefing = make_briefing()
+    s1, s2 = briefing.sources
+    s3 = replace(s2, id="s3", outlet="Inland Post",
+                 sentences=tuple(replace(s, id=f"s3.{n}", source_id="s3")
+                                 for n, s in enumerate(s2.sentences, start=1)))
+
+    def only(source: str, n: int) -> Divergence:
+        return Divergence(kind="single_source", summary=f"only {source}",
+                          sides=(Side(f"Claim {n} of {source}.", (f"{source}.{n}",), (source,)),),
+                          fact_ids=("f4",))
+
+    items = (only("s1", 1), only("s1", 2), only("s1", 3), only("s3", 1), only("s2", 1))
+    check = StoryCheck(groups=(StoryGroup(("s1", "s2"), "Strike ends"), StoryGroup(("s3",), "")))
+    card = top_card(replace(briefing, sources=(s1, s2, s3), divergences=items, story_check=check))
+    texts = [h.text for h in card.headlines]
+    assert len(texts) == 4 and not any("s3" in t for t in texts)
+    assert texts[0].endswith("Claim 1 of s1.") and texts[1].endswith("Claim 1 of s2.")
+    # The anchors still point at each item's place in the section.
+    assert [h.anchor for h in card.headlines] == [
+        "d-single-source-1", "d-single-source-5", "d-single-source-2", "d-single-source-3"
+    ]

@@ -161,11 +161,34 @@ def _headlines(briefing: Briefing, label: dict[str, str]) -> list[Headline]:
     found: list[Headline] = []
     for kind, _, _ in KINDS:
         shown, _ = shown_divergences(briefing, kind)
-        for position, item in enumerate(shown, start=1):
+        positions = {id(item): n for n, item in enumerate(shown, start=1)}
+        if kind == "single_source":
+            shown = _broadest_first(briefing, shown)
+        for item in shown:
             if len(found) >= MAX_HEADLINES:
                 return found
-            found.append(Headline(kind, _headline_text(item, label), index[id(item)], position))
+            found.append(
+                Headline(kind, _headline_text(item, label), index[id(item)], positions[id(item)])
+            )
     return found
+
+
+def _broadest_first(briefing: Briefing, items: list[Divergence]) -> list[Divergence]:
+    """Single-source claims for the top card: none from an article the story check set
+    apart (the warning above names it), and one per source before any source's second, so
+    that one article's side details do not fill the card (DUC d30042t: three of five lines
+    were one article's). The order within each round is the section's."""
+    groups = briefing.story_check.groups
+    main = set(groups[0].source_ids) if len(groups) > 1 else None
+    rounds: dict[str, int] = {}
+    ranked = []
+    for order, item in enumerate(items):
+        source = item.sides[0].source_ids[0] if item.sides and item.sides[0].source_ids else ""
+        if main is not None and source not in main:
+            continue
+        rounds[source] = rounds.get(source, 0) + 1
+        ranked.append((rounds[source], order, item))
+    return [item for _, _, item in sorted(ranked, key=lambda entry: entry[:2])]
 
 
 def _headline_text(item: Divergence, label: dict[str, str]) -> str:
