@@ -34,11 +34,10 @@ One bad article fails alone: an error in cleaning or segmenting it becomes an
 from __future__ import annotations
 
 import logging
-import re
 import time
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import nullcontext
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import NamedTuple
 
 import numpy as np
@@ -64,9 +63,17 @@ from .nlp import entities as entity_stage
 from .nlp import quotes as quote_stage
 from .nlp.ner import NameTagger
 from .options import BriefOptions
-from .reading import MAX_REMOVED_LINES, Read, read_articles
-from .stories.check import check_story, other_languages, params_for
-from .stories.clustering import LANGUAGE_NAMES
+from .reading import (
+    MAX_REMOVED_LINES,
+    Read,
+    in_one_language,
+    numbered,
+    read_articles,
+    well_formed,
+    within_sentence_budget,
+    writable,
+)
+from .stories.check import check_story, params_for
 from .views import framing as framing_stage
 from .views import outlets as outlets_stage
 from .views import profiles as profiles_stage
@@ -76,9 +83,6 @@ from .views.framing_model import LoadedWordModel
 
 _log = logging.getLogger(__name__)
 
-#: A lone UTF-16 surrogate: a JSON "\\ud800" escape or an undecodable file name gives one,
-#: and no renderer, terminal or store can write it as UTF-8.
-_SURROGATE = re.compile(r"[\ud800-\udfff]")
 #: Asked between stages: True means the caller gave up (see :meth:`Briefer.brief`).
 Stop = Callable[[], bool]
 #: From this many sentences (and MIN_CHARS_TO_FORK) a forked worker finds quotes and entities
@@ -234,12 +238,10 @@ class Briefer:
                 f"{len(articles)} articles given; the limit is {options.max_articles} "
                 "(raise max_articles / --max-articles to brief more at once)"
             )
-        articles = [_well_formed(article) for article in articles]
+        articles = [well_formed(article) for article in articles]
         timings: dict[str, float] = {}
         all_problems = [
-            InputProblem(_SURROGATE.sub("\ufffd", p.input), _SURROGATE.sub("\ufffd", p.problem),
-                         p.stage)
-            for p in problems
+            InputProblem(writable(p.input), writable(p.problem), p.stage) for p in problems
         ]
 
         started = time.perf_counter()
@@ -252,12 +254,12 @@ class Briefer:
             if isinstance(outcome, InputProblem):
                 all_problems.append(outcome)
                 continue
-            sources.append(_numbered(outcome.source, len(sources) + 1))
+            sources.append(numbered(outcome.source, len(sources) + 1))
             if outcome.removed > MAX_REMOVED_LINES:
                 cut_reports.append(f"{outcome.source.label} ({outcome.removed:,})")
-        sources, foreign = _in_one_language(sources)
+        sources, foreign = in_one_language(sources)
         all_problems += foreign
-        sources, cut_note = _within_sentence_budget(sources, options.max_sentences)
+        sources, cut_note = within_sentence_budget(sources, options.max_sentences)
         sources = list(profiles_stage.with_profiles(sources, options.outlets))
         timings["clean+segment"] = time.perf_counter() - started
         _checkpoint(should_stop)
@@ -490,84 +492,6 @@ def _checkpoint(should_stop: Stop | None) -> None:
     """End the work with :class:`Cancelled` when the caller has given up on it."""
     if should_stop is not None and should_stop():
         raise Cancelled("the briefing was abandoned by its caller")
-
-
-def _well_formed(article: Article) -> Article:
-    """``article`` with every lone surrogate replaced by U+FFFD, so its text can be written."""
-    fields = {
-        name: _SURROGATE.sub("\ufffd", value)
-        for name in ("text", "origin", "title", "outlet", "byline", "published", "url")
-        if isinstance(value := getattr(article, name), str) and _SURROGATE.search(value)
-    }
-    return replace(article, **fields) if fields else article  # type: ignore[arg-type]
-
-
-def _in_one_language(sources: list[Source]) -> tuple[list[Source], list[InputProblem]]:
-    """The sources in the language most of them are written in, numbered again from s1,
-    and a problem for each source set aside. Every stage after this one compares
-    sentences, names and words of one language (the bundled models read English); a
-    feed that mixes in another language's reports of the event would otherwise be
-    briefed as a second story."""
-    majority, others = other_languages(sources)
-    if not others:
-        return sources, []
-    kept = [s for s in sources if s.id not in others]
-    language = LANGUAGE_NAMES.get(majority, "one language")
-    problems = [
-        InputProblem(
-            source.origin,
-            f"written in {LANGUAGE_NAMES.get(others[source.id], 'another language')} while "
-            f"{len(kept)} of the {len(sources)} articles are in {language}: a briefing "
-            "compares articles in one language, so brief these on their own",
-            stage="language",
-        )
-        for source in sources if source.id in others
-    ]
-    return [_numbered(source, n) for n, source in enumerate(kept, start=1)], problems
-
-
-def _numbered(source: Source, number: int) -> Source:
-    """``source`` as the ``number``-th source (its id and its sentences' ids)."""
-    source_id = f"s{number}"
-    if source.id == source_id:
-        return source
-    sentences = tuple(
-        replace(s, id=f"{source_id}.{s.id.rpartition('.')[2]}", source_id=source_id)
-        for s in source.sentences
-    )
-    return replace(source, id=source_id, sentences=sentences)
-
-
-def _within_sentence_budget(sources: list[Source], budget: int) -> tuple[list[Source], str]:
-    """Cut the longest sources so that the whole briefing has at most ``budget`` sentences.
-
-    Alignment compares every sentence with every other, so memory grows with the square of
-    the sentence count; the cap bounds it whatever the size of the inputs. Every source
-    keeps the same number of leading sentences (as many as fit), short sources keep all.
-    Returns the sources and a note for the reader ("" when nothing was cut).
-    """
-    lengths = sorted(len(s.sentences) for s in sources)
-    if sum(lengths) <= budget:
-        return sources, ""
-    # The largest per-source cap k with sum(min(length, k)) <= budget.
-    keep, left = 0, budget
-    for i, length in enumerate(lengths):
-        share = left // (len(lengths) - i)
-        if length > share:
-            keep = share
-            break
-        left -= length
-    cut = [s for s in sources if len(s.sentences) > keep]
-    result = [
-        replace(s, sentences=s.sentences[:keep]) if len(s.sentences) > keep else s
-        for s in sources
-    ]
-    names = ", ".join(s.label for s in cut[:3]) + (f" and {len(cut) - 3} more" if len(cut) > 3 else "")
-    note = (
-        f"Only the first {keep} sentences of {names} were used: a briefing reads at most "
-        f"{budget} sentences (raise max_sentences to read more)."
-    )
-    return result, note
 
 
 def _encode_unique(embedder: Embedder, texts: list[str]) -> np.ndarray:

@@ -1,5 +1,6 @@
 """Stages 1-2 for each article: clean it, split it into sentences, keep it only if enough
-story text is left, and bound its removal report.
+story text is left, and bound its removal report; then the guards on the articles read
+(one language, a bounded number of sentences, text that can be written).
 
 :func:`read_articles` reads a run of articles in order; the pipeline gives it all the
 articles, or in a large briefing half of them here and the other half in a forked worker
@@ -8,6 +9,7 @@ articles, or in a large briefing half of them here and the other half in a forke
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import replace
@@ -17,6 +19,8 @@ from . import clean as clean_stage
 from .errors import InputError
 from .model import Article, InputProblem, RemovedLine, Source, source_metadata
 from .nlp import sentences as sentence_stage
+from .stories.check import other_languages
+from .stories.clustering import LANGUAGE_NAMES
 
 #: A source needs this many words of story text after cleaning to count as an article
 #: (unless it holds a row of a results table).
@@ -26,6 +30,9 @@ MIN_ARTICLE_WORDS = 12
 #: "Advertisement" lines no longer makes a briefing of 50 MB (a note gives the count).
 MAX_REMOVED_LINES = 200
 MAX_REMOVED_CHARS = 300
+#: A lone UTF-16 surrogate: a JSON "\\ud800" escape or an undecodable file name gives one,
+#: and no renderer, terminal or store can write it as UTF-8.
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 
 class Read(NamedTuple):
@@ -92,3 +99,86 @@ def _bounded_report(removed: tuple[RemovedLine, ...]) -> tuple[RemovedLine, ...]
         if len(line.text) > MAX_REMOVED_CHARS else line
         for line in kept
     )
+
+
+def writable(text: str) -> str:
+    """``text`` with every lone surrogate replaced by U+FFFD."""
+    return _SURROGATE.sub("\ufffd", text)
+
+
+def well_formed(article: Article) -> Article:
+    """``article`` with every lone surrogate replaced by U+FFFD, so its text can be written."""
+    fields = {
+        name: _SURROGATE.sub("\ufffd", value)
+        for name in ("text", "origin", "title", "outlet", "byline", "published", "url")
+        if isinstance(value := getattr(article, name), str) and _SURROGATE.search(value)
+    }
+    return replace(article, **fields) if fields else article  # type: ignore[arg-type]
+
+
+def in_one_language(sources: list[Source]) -> tuple[list[Source], list[InputProblem]]:
+    """The sources in the language most of them are written in, numbered again from s1,
+    and a problem for each source set aside. Every stage after this one compares
+    sentences, names and words of one language (the bundled models read English); a
+    feed that mixes in another language's reports of the event would otherwise be
+    briefed as a second story."""
+    majority, others = other_languages(sources)
+    if not others:
+        return sources, []
+    kept = [s for s in sources if s.id not in others]
+    language = LANGUAGE_NAMES.get(majority, "one language")
+    problems = [
+        InputProblem(
+            source.origin,
+            f"written in {LANGUAGE_NAMES.get(others[source.id], 'another language')} while "
+            f"{len(kept)} of the {len(sources)} articles are in {language}: a briefing "
+            "compares articles in one language, so brief these on their own",
+            stage="language",
+        )
+        for source in sources if source.id in others
+    ]
+    return [numbered(source, n) for n, source in enumerate(kept, start=1)], problems
+
+
+def numbered(source: Source, number: int) -> Source:
+    """``source`` as the ``number``-th source (its id and its sentences' ids)."""
+    source_id = f"s{number}"
+    if source.id == source_id:
+        return source
+    sentences = tuple(
+        replace(s, id=f"{source_id}.{s.id.rpartition('.')[2]}", source_id=source_id)
+        for s in source.sentences
+    )
+    return replace(source, id=source_id, sentences=sentences)
+
+
+def within_sentence_budget(sources: list[Source], budget: int) -> tuple[list[Source], str]:
+    """Cut the longest sources so that the whole briefing has at most ``budget`` sentences.
+
+    Alignment compares every sentence with every other, so memory grows with the square of
+    the sentence count; the cap bounds it whatever the size of the inputs. Every source
+    keeps the same number of leading sentences (as many as fit), short sources keep all.
+    Returns the sources and a note for the reader ("" when nothing was cut).
+    """
+    lengths = sorted(len(s.sentences) for s in sources)
+    if sum(lengths) <= budget:
+        return sources, ""
+    # The largest per-source cap k with sum(min(length, k)) <= budget.
+    keep, left = 0, budget
+    for i, length in enumerate(lengths):
+        share = left // (len(lengths) - i)
+        if length > share:
+            keep = share
+            break
+        left -= length
+    cut = [s for s in sources if len(s.sentences) > keep]
+    result = [
+        replace(s, sentences=s.sentences[:keep]) if len(s.sentences) > keep else s
+        for s in sources
+    ]
+    names = ", ".join(s.label for s in cut[:3]) + (f" and {len(cut) - 3} more" if len(cut) > 3 else "")
+    note = (
+        f"Only the first {keep} sentences of {names} were used: a briefing reads at most "
+        f"{budget} sentences (raise max_sentences to read more)."
+    )
+    return result, note
