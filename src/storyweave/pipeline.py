@@ -361,10 +361,10 @@ class Briefer:
         ``check`` is None) come from ``side`` when a worker finds them."""
         options = self.options
         timings = self.last_timings
-        if side is None:
-            started = time.perf_counter()
-            quotes = quote_stage.find_quotes(sources)
-            timings["quotes"] = time.perf_counter() - started
+        if side is None:  # the worker's task, here
+            found = _side_stages(sources, self.tagger, None)
+            quotes, entities = found.quotes, found.entities
+            timings |= found.seconds
             _checkpoint(should_stop)
 
         started = time.perf_counter()
@@ -390,11 +390,6 @@ class Briefer:
             else None
         )
         timings["framing+outlets+timeline"] = time.perf_counter() - started
-
-        if side is None:
-            started = time.perf_counter()
-            entities = entity_stage.find_entities(sources, quotes, tagger=self.tagger)
-            timings["entities"] = time.perf_counter() - started
 
         started = time.perf_counter()
         stale = diverge_stage.stale_sentence_ids(divergences)
@@ -475,7 +470,8 @@ class _Side(NamedTuple):
 def _side_stages(
     sources: Sequence[Source], tagger: NameTagger, checking: Callable[[], StoryCheck] | None
 ) -> _Side:
-    """A worker's task: the story check (when ``checking``), quotes and entities."""
+    """The stages no other stage reads: the story check (when ``checking``), quotes and
+    entities. A forked worker's task in a large briefing; run in this process otherwise."""
     started = time.perf_counter()
     check = checking() if checking is not None else None
     checked = time.perf_counter()
