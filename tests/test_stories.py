@@ -180,3 +180,23 @@ def test_article_features_put_lead_and_terms_side_by_side_with_the_share() -> No
     expected = 0.3 * float(lead[0].vector @ lead[1].vector) + 0.7 * float(terms[0] @ terms[1])
     assert abs(float(both[0].vector @ both[1].vector) - expected) < 1e-4
     assert ClusterParams().story_vectors == "lead" and both[0].entities == lead[0].entities
+
+
+def test_an_article_with_nothing_to_embed_gets_a_zero_vector_not_nan() -> None:
+    # A static model that knows no piece of the lead gives a zero vector; with no content
+    # word either, the combined vector must stay zero (a NaN would poison the store's index).
+    from storyweave.clean import clean
+    from storyweave.model import Article
+    from storyweave.stories.clustering import article_features
+
+    class KnowsNothing:
+        name = "none"
+
+        def encode(self, texts: list[str]) -> np.ndarray:
+            return np.zeros((len(texts), 4), dtype=np.float32)
+
+    article = Article(text="Oy oy oy, ah ah ah, eh eh eh. Oy ah eh oy ah eh oy ah eh.", origin="x")
+    features = article_features(
+        article, clean(article), KnowsNothing(), 0.0, ClusterParams(term_share=0.9)  # type: ignore[arg-type]
+    )
+    assert not np.isnan(features.vector).any() and not features.vector.any()

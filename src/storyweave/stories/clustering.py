@@ -257,7 +257,8 @@ def article_features(
     if share > 0:
         terms = term_vector(f"{title}\n{body}")
         vector = np.concatenate([np.sqrt(1.0 - share) * vector, np.sqrt(share) * terms])
-        vector = (vector / np.linalg.norm(vector)).astype(np.float32)
+        norm = float(np.linalg.norm(vector))  # 0: no known piece and no content word
+        vector = (vector / norm if norm else vector).astype(np.float32)
     return Features(
         vector=vector,
         entities=top_entities(f"{title}\n{body}"),
