@@ -228,7 +228,7 @@ def processes(rounds: int, busy_core: int | None, models: list[str]) -> None:
                 for name in order:
                     before = resource.getrusage(resource.RUSAGE_CHILDREN)
                     started = time.perf_counter()
-                    result = subprocess.run(commands[name], env=env, capture_output=True)
+                    result = subprocess.run(commands[name], env=env, capture_output=True, check=False)
                     times[name].append(time.perf_counter() - started)
                     after = resource.getrusage(resource.RUSAGE_CHILDREN)
                     cpu[name].append(

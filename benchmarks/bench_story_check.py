@@ -38,6 +38,7 @@ import numpy as np
 from storyweave import clean as clean_stage
 from storyweave.align import similarity_matrix
 from storyweave.embed import Embedder, common_component, load_embedder
+from storyweave.errors import InputError
 from storyweave.ingest.datasets import load_dataset
 from storyweave.model import Article, Sentence, Source
 from storyweave.nlp import sentences as sentence_stage
@@ -83,7 +84,7 @@ def make_doc(cluster: str, article: Article, embedder: Embedder) -> Doc | None:
     try:
         cleaned = clean_stage.clean(article)
         sentences = sentence_stage.segment("s0", cleaned)
-    except Exception:
+    except InputError:  # a page with no story text: the brief() path names it and skips it
         return None
     if sum(len(s.text.split()) for s in sentences) < MIN_WORDS:
         return None

@@ -41,8 +41,15 @@ import storyweave.diverge as diverge_stage
 from storyweave.diverge.claims import FEATURES, MODEL_FILE, ClaimModel, candidates, claim_features
 from storyweave.evaluate.answer_keys import SentenceFinder, source_ids_by_file
 from storyweave.evaluate.real_analysis import _ids, _multi_outlet
-from storyweave.evaluate.real_keys import DEFAULT_REAL_KEYS, REPO, key_paths, load_real_key
-from storyweave.evaluate.real_keys import locate_in_cluster, read_cluster, resolve
+from storyweave.evaluate.real_keys import (
+    DEFAULT_REAL_KEYS,
+    REPO,
+    key_paths,
+    load_real_key,
+    locate_in_cluster,
+    read_cluster,
+    resolve,
+)
 from storyweave.pipeline import Briefer
 
 #: The final test of the lead (issue 13): never read while developing or choosing settings.

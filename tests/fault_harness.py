@@ -185,7 +185,7 @@ def started(command: list[str], log: Path, cwd: Path) -> Iterator[subprocess.Pop
     with log.open("ab") as sink:
         process = subprocess.Popen(command, cwd=cwd, env=environment(), stdin=subprocess.DEVNULL,
                                    stdout=sink, stderr=sink, start_new_session=True,
-                                   preexec_fn=interruptible)
+                                   preexec_fn=interruptible)  # noqa: PLW1509 (see interruptible)
     try:
         yield process
     finally:

@@ -513,14 +513,12 @@ def test_answer_key_noise_goes_story_stays_and_header_is_read(
 def test_results_table_rows_are_story_not_bottom_chrome() -> None:
     """A results report keeps its table (issue 12: its names are the news), while a menu
     below the story still goes."""
-    text = "\n".join(
-        [
-            "Results of the Varn Cup semi-finals played on Saturday:",
-            "Kestrel Rovers 2 Hallam Athletic 1 (halftime 1-0)",
-            "Scorers: Tomas Vellmar 12, Andrej Koslov 77",
-            "Dunmore City 0 Port Ellis United 3",
-            "Home | Sport | Weather",
-        ]
+    text = (
+        "Results of the Varn Cup semi-finals played on Saturday:\n"
+        "Kestrel Rovers 2 Hallam Athletic 1 (halftime 1-0)\n"
+        "Scorers: Tomas Vellmar 12, Andrej Koslov 77\n"
+        "Dunmore City 0 Port Ellis United 3\n"
+        "Home | Sport | Weather"
     )
     cleaned = clean(Article(text=text, origin="results.txt"))
     kept = " ".join(cleaned.paragraphs)

@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 
 from storyweave import Briefer, BriefOptions, load
-
 from storyweave.evaluate.consistency import problems, roles
 
 ROOT = Path(__file__).resolve().parents[1]

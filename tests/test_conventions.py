@@ -22,7 +22,7 @@ def test_the_licence_file_matches_the_package_metadata() -> None:
     licence = (ROOT / "LICENSE").read_text("utf-8")
     assert licence.startswith("MIT License")
     assert "Permission is hereby granted, free of charge" in licence
-    assert re.search(r'^license = "MIT"$', (ROOT / "pyproject.toml").read_text("utf-8"), re.M)
+    assert re.search(r'^license = "MIT"$', (ROOT / "pyproject.toml").read_text("utf-8"), re.MULTILINE)
 
 
 def _commands(parser: argparse.ArgumentParser, path: tuple[str, ...] = ()) -> dict[str, argparse.ArgumentParser]:

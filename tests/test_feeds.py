@@ -50,8 +50,10 @@ def test_atom_content_is_preferred_to_summary_and_tags_are_stripped() -> None:
     assert isinstance(second, Article)
     assert second.outlet == "Island Wire"
     assert second.text.splitlines() == [
-        "Tugs pulled the ferry Nordvik off the sandbank at Skarre on the evening tide and towed "
-        "it into Skarre harbour.",
+        (
+            "Tugs pulled the ferry Nordvik off the sandbank at Skarre on the evening tide and "
+            "towed it into Skarre harbour."
+        ),
         "Captain Helga Brunn told the Skarre Harbour Authority the ship lost steering in thick fog.",
     ]
 

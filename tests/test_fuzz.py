@@ -30,6 +30,7 @@ from hypothesis import strategies as st
 from storyweave.align import align, similarity_matrix
 from storyweave.clean import clean
 from storyweave.errors import InputError
+from storyweave.evaluate import consistency
 from storyweave.ingest.files import decode_text
 from storyweave.model import Article, Briefing, CleanedText, Sentence, Source
 from storyweave.nlp.dates import find_times
@@ -41,7 +42,6 @@ from storyweave.pipeline import Briefer
 from storyweave.render import render_html, render_json, render_markdown, schema
 from storyweave.views.framing import uses_term
 
-from storyweave.evaluate import consistency
 from .builders import make_briefing
 
 F = TypeVar("F", bound=Callable[..., Any])

@@ -7,9 +7,15 @@ deferred import still ties two modules together.
 from __future__ import annotations
 
 import ast
+import importlib.util
+import subprocess
+import sys
 from pathlib import Path
 
-PACKAGE = Path(__file__).resolve().parents[1] / "src" / "storyweave"
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+PACKAGE = ROOT / "src" / "storyweave"
 #: The package root holds the public face, the typed objects, the options and the
 #: single-module stages; everything else lives in a folder named for its job.
 MAX_ROOT_MODULES = 10
@@ -113,3 +119,17 @@ def test_every_stage_of_the_pipeline_has_one_home() -> None:
     for home in homes:
         path = PACKAGE.joinpath(*home.split("."))
         assert path.with_suffix(".py").is_file() or (path / "__init__.py").is_file(), home
+
+
+def test_the_code_passes_the_linter() -> None:
+    """ruff (pinned in the test extras, rules in pyproject.toml) finds nothing in the code, the
+    tests, the scripts or the benchmarks."""
+    if importlib.util.find_spec("ruff") is None:
+        pytest.skip("ruff comes with the test extras: pip install -e '.[test]'")
+    folders = ["src", "tests", "scripts", "benchmarks"]
+    found = subprocess.run(
+        [sys.executable, "-m", "ruff", "check", "--no-cache", "--output-format", "concise",
+         *folders],
+        cwd=ROOT, capture_output=True, text=True, check=False, timeout=120,
+    )
+    assert found.returncode == 0, found.stdout + found.stderr

@@ -95,20 +95,28 @@ def test_the_story_check_names_the_stories_an_input_mixes() -> None:
     from storyweave.model import Article
 
     strike = [
-        "Dock workers in Velmora ended their nine-day strike on Sunday after overnight talks "
-        "with the port authority. The union said the new contract raises wages by six percent "
-        "over two years. About 40 ships were still waiting offshore on Sunday evening.",
-        "The Velmora port strike is over: dockers accepted a contract raising wages by six "
-        "percent over two years after talks with the port authority ended on Sunday. Dozens "
-        "of ships were still waiting offshore, the union said.",
+        (
+            "Dock workers in Velmora ended their nine-day strike on Sunday after overnight talks "
+            "with the port authority. The union said the new contract raises wages by six percent "
+            "over two years. About 40 ships were still waiting offshore on Sunday evening."
+        ),
+        (
+            "The Velmora port strike is over: dockers accepted a contract raising wages by six "
+            "percent over two years after talks with the port authority ended on Sunday. Dozens "
+            "of ships were still waiting offshore, the union said."
+        ),
     ]
     quake = [
-        "A magnitude 6.1 earthquake struck the mountain town of Tarsin before dawn on Friday, "
-        "collapsing two schools and killing at least 14 people, the regional governor said. "
-        "Rescue teams searched the rubble through the morning.",
-        "At least 14 people died when a 6.1 magnitude quake hit Tarsin early on Friday, "
-        "officials said. Two school buildings collapsed and rescuers dug through the rubble "
-        "for survivors.",
+        (
+            "A magnitude 6.1 earthquake struck the mountain town of Tarsin before dawn on Friday, "
+            "collapsing two schools and killing at least 14 people, the regional governor said. "
+            "Rescue teams searched the rubble through the morning."
+        ),
+        (
+            "At least 14 people died when a 6.1 magnitude quake hit Tarsin early on Friday, "
+            "officials said. Two school buildings collapsed and rescuers dug through the rubble "
+            "for survivors."
+        ),
     ]
     articles = [Article(text, f"r{k}.txt") for k, text in enumerate([strike[0], quake[0], strike[1], quake[1]])]
     briefer = Briefer(BriefOptions(model="lexical"))

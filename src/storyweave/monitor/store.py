@@ -50,6 +50,8 @@ from . import access
 from .records import DEFAULT_DB, BriefingRecord, IngestSummary, StoredArticle, StoryRecord
 
 if TYPE_CHECKING:
+    from typing import Self  # Python 3.11; annotations are never evaluated here
+
     import sqlalchemy as sa
 
     from ..pipeline import Briefer
@@ -66,8 +68,7 @@ def canonical_url(url: str | None) -> str | None:
     if not url or not url.lower().startswith(("http://", "https://")):
         return None
     parts = urlsplit(url.strip())
-    host = (parts.hostname or "").lower()
-    host = host.removeprefix("www.")
+    host = (parts.hostname or "").lower().removeprefix("www.")
     query = [
         (key, value)
         for key, value in parse_qsl(parts.query, keep_blank_values=True)
@@ -126,7 +127,7 @@ class Store:
         self._seen = 0  # the highest article id the index includes
         self._run_lock: sa.Connection | None = None  # PostgreSQL: held while a run lives
 
-    def __enter__(self) -> Store:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:
