@@ -202,6 +202,29 @@ def test_brief_story_since_and_stories_with_titles(
     assert usage.value.code == 2
 
 
+def test_commands_on_a_store_use_its_model_unless_told(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A store made with one model is added to and briefed with it without --model each
+    time (it used to refuse every later ingest made without the flag)."""
+    monkeypatch.delenv("STORYWEAVE_MODEL", raising=False)
+    db = str(tmp_path / "s.db")
+    assert main(["ingest", str(_copy(tmp_path / "a", FIRST)), "--db", db, "--model", "lexical",
+                 "-q"]) == 0
+    with Store(db) as store:
+        assert store.model() == "lexical"
+    assert main(["ingest", str(_copy(tmp_path / "b", LATER)), "--db", db, "-q"]) == 0
+    out = tmp_path / "story.json"
+    assert main(["brief", "--story", "1", "--db", db, "-f", "json", "-o", str(out), "-q"]) == 0
+    assert json.loads(out.read_text("utf-8"))["settings"]["model"] == "lexical"
+    # Told another model, the store still refuses to mix vectors.
+    capsys.readouterr()
+    assert main(["ingest", str(_copy(tmp_path / "c", LATER)), "--db", db, "--model", "static",
+                 "-q"]) == 1
+    assert "--model lexical" in capsys.readouterr().err
+    assert Store(str(tmp_path / "new.db")).model() is None
+
+
 def test_serve_takes_its_store_from_the_environment(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

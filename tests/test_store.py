@@ -18,9 +18,10 @@ pytest.importorskip("sqlalchemy", reason="needs the monitor extra: pip install '
 from storyweave.cli import main
 from storyweave.ingest import load
 from storyweave.ingest.feeds import iter_ingest_inputs
+from storyweave.ingest.urls import canonical_url
 from storyweave.model import Article
 from storyweave.monitor.schema import LATEST_VERSION, MIGRATIONS, applied_versions
-from storyweave.monitor.store import Store, StoreError, canonical_url
+from storyweave.monitor.store import Store, StoreError
 from storyweave.options import DEFAULT_MODEL, BriefOptions
 from storyweave.pipeline import Briefer
 

@@ -34,7 +34,6 @@ from ..options import (
     DEFAULT_MAX_ARTICLES,
     DEFAULT_MAX_INPUT_BYTES,
     DEFAULT_MAX_SENTENCES,
-    DEFAULT_MODEL,
     DEFAULT_SUMMARIZER,
     DEFAULT_URL_TIMEOUT,
     DEFAULT_WORDS,
@@ -134,11 +133,12 @@ def add_budget(parser: argparse.ArgumentParser) -> None:
 
 
 def add_model(parser: argparse.ArgumentParser, help: str = MODEL_HELP) -> None:
-    """``--model``: the embedding backend (default: ``$STORYWEAVE_MODEL``, else
-    :data:`~storyweave.options.DEFAULT_MODEL`)."""
+    """``--model``: the embedding backend (default: ``$STORYWEAVE_MODEL``; without it the
+    parsed value is None: :data:`~storyweave.options.DEFAULT_MODEL`, or a store's own model
+    for the commands on a store)."""
     parser.add_argument(
         "--model",
-        default=env_default("STORYWEAVE_MODEL", DEFAULT_MODEL),
+        default=env_default("STORYWEAVE_MODEL"),
         help=help + " [env: STORYWEAVE_MODEL]",
     )
 
@@ -230,7 +230,7 @@ def options_from_flags(args: argparse.Namespace) -> BriefOptions:
     return BriefOptions(
         words=words if sentences is None else None,
         sentences=sentences,
-        model=getattr(args, "model", defaults.model),
+        model=getattr(args, "model", None) or defaults.model,
         similarity=getattr(args, "similarity", defaults.similarity),
         max_input_bytes=(
             int(max_input_mb * 2**20) if max_input_mb is not None else defaults.max_input_bytes

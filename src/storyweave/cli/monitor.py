@@ -9,9 +9,10 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import MissingDependency
 from ..options import DEFAULT_MODEL, BriefOptions
@@ -35,10 +36,13 @@ from .flags import (
     write_output,
 )
 
+if TYPE_CHECKING:
+    from ..monitor.store import Store
+
 #: The model flag of the store's commands: a store keeps the model it was made with.
 STORE_MODEL_HELP = (
-    f"embedding backend: '{DEFAULT_MODEL}' (default), 'static-learned', 'static' or 'lexical'; "
-    "a store keeps the one it was made with"
+    "embedding backend: 'minilm', 'static-learned', 'static' or 'lexical'; a store keeps the "
+    f"one it was made with, and is briefed with it unless told (a new store: '{DEFAULT_MODEL}')"
 )
 
 INGEST_EXAMPLES = """\
@@ -126,7 +130,7 @@ def add_parser(commands: Any) -> None:
         "--workers", type=int, default=2, help="LocalCluster worker processes (default: 2)"
     )
     batch.add_argument("--limit", type=int, help="only the first N clusters of the dataset")
-    add_model(batch, STORE_MODEL_HELP)
+    add_model(batch)
     add_budget(batch)
     add_outlets(batch)
     add_verbosity(batch, quiet="errors only: no progress bar")
@@ -153,9 +157,9 @@ def run_ingest(args: argparse.Namespace) -> int:
         print("storyweave ingest: give at least one INPUT or --feed", file=sys.stderr)
         return EXIT_USAGE
     options = options_from_flags(args)
-    briefer = Briefer(options)
     items = iter_ingest_inputs(args.inputs, options, feeds=args.feed)
     with Store(args.db) as store, _progress(not args.quiet, "article") as bar:
+        briefer = Briefer(store_options(args, options, store))
         summary = store.ingest(items, briefer, on_item=lambda _outcome: bar.update())
         bar.close()
         if args.brief:
@@ -204,6 +208,13 @@ def stories_json(records: list[Any], news: dict[int, Any] | None = None) -> list
     ]
 
 
+def store_options(args: argparse.Namespace, options: BriefOptions, store: Store) -> BriefOptions:
+    """``options`` for a command on ``store``: told no model (no ``--model``, no
+    ``STORYWEAVE_MODEL``), it briefs with the model whose vectors the store holds."""
+    recorded = store.model() if getattr(args, "model", None) is None else None
+    return options if recorded is None else replace(options, model=recorded)
+
+
 def run_stories(args: argparse.Namespace) -> int:
     """``storyweave stories``."""
     from ..monitor.living import story_title, summaries
@@ -244,8 +255,8 @@ def run_story_brief(args: argparse.Namespace, options: BriefOptions) -> int:
     from ..render.html import render_html
     from ..render.markdown import render_markdown
 
-    briefer = Briefer(options)
     with Store(args.db or DEFAULT_DB, create=False) as store:
+        briefer = Briefer(store_options(args, options, store))
         since = None if args.since in (None, "previous") else _briefing_number(args.since)
         # Through the living story, so a rebuilt briefing is stored with what changed
         # since the one before (the list of stories shows it).

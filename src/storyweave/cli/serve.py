@@ -105,8 +105,10 @@ def run(args: argparse.Namespace) -> int:
     store = None
     if args.db:
         from ..monitor.store import Store
+        from .monitor import store_options
 
         store = Store(args.db, create=False)  # a mistyped --db is an error, not a new file
+        options = store_options(args, options, store)
     app = create_app(
         options, max_request_bytes=options.max_input_bytes, allowed_hosts=allowed, store=store
     )

@@ -40,7 +40,7 @@ import threading
 import time
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 from ..errors import FetchError
 from ..model import Article, InputFormat
@@ -454,3 +454,22 @@ def is_charset(name: str) -> bool:
 def _describe(error: BaseException) -> str:
     text = getattr(error, "strerror", None) or str(error) or type(error).__name__
     return str(text).splitlines()[0][:120]
+
+
+#: Query parameters that only track the click, never change the article.
+_TRACKING = ("utm_", "fbclid", "gclid", "mc_cid", "mc_eid", "cmpid", "ocid", "at_medium")
+
+
+def canonical_url(url: str | None) -> str | None:
+    """The URL an article is known by: lower-case host, no fragment, tracking or trailing ``/``."""
+    if not url or not url.lower().startswith(("http://", "https://")):
+        return None
+    parts = urlsplit(url.strip())
+    host = (parts.hostname or "").lower().removeprefix("www.")
+    query = [
+        (key, value)
+        for key, value in parse_qsl(parts.query, keep_blank_values=True)
+        if not key.lower().startswith(_TRACKING)
+    ]
+    path = parts.path.rstrip("/") or "/"
+    return urlunsplit(("https", host, path, urlencode(sorted(query)), ""))

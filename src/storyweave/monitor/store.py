@@ -34,9 +34,10 @@ import time
 from collections.abc import Callable, Iterable
 from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, Any, TypeVar
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+from ..embed import model_option
 from ..errors import InputError, StoreError
+from ..ingest.urls import canonical_url
 from ..model import Article, InputProblem
 from ..stories.clustering import (
     ClusterParams,
@@ -59,23 +60,6 @@ if TYPE_CHECKING:
 #: An article needs this many words of story text after cleaning (a feed item's headline
 #: plus a one-line description has about 15; fewer is a teaser, not a report).
 MIN_STORED_WORDS = 8
-#: Query parameters that only track the click, never change the article.
-_TRACKING = ("utm_", "fbclid", "gclid", "mc_cid", "mc_eid", "cmpid", "ocid", "at_medium")
-
-
-def canonical_url(url: str | None) -> str | None:
-    """The URL an article is known by: lower-case host, no fragment, tracking or trailing ``/``."""
-    if not url or not url.lower().startswith(("http://", "https://")):
-        return None
-    parts = urlsplit(url.strip())
-    host = (parts.hostname or "").lower().removeprefix("www.")
-    query = [
-        (key, value)
-        for key, value in parse_qsl(parts.query, keep_blank_values=True)
-        if not key.lower().startswith(_TRACKING)
-    ]
-    path = parts.path.rstrip("/") or "/"
-    return urlunsplit(("https", host, path, urlencode(sorted(query)), ""))
 
 
 def _now() -> float:
@@ -145,6 +129,16 @@ class Store:
         return self._t.writing(self.engine)
 
     # --- settings and runs -------------------------------------------------------------
+
+    @_reading
+    def model(self) -> str | None:
+        """The model whose vectors the store holds, as ``--model`` names it; commands on a
+        store use it when not told a model. None for a store nothing was ingested into yet,
+        and for a model from a folder (its path is the user's to give)."""
+        with self.engine.connect() as connection:
+            stored = self._rows.read_meta(connection, ("embedder",)).get("embedder")
+        option = None if stored is None else model_option(stored)
+        return None if option is None or option.startswith("<") else option
 
     def check_embedder(self, name: str) -> None:
         """Pin the store to one model and one kind of story vector (older stores: lead)."""
