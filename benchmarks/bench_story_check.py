@@ -14,7 +14,13 @@ Every document is cleaned, split and embedded once with the briefing's own stage
   stories are exactly the clusters (each cluster's on-topic articles one group; a cluster's
   lone article may come out off-topic), adjusted Rand index;
 * unrelated pages (4 random pages of the text-scrape set, all from different sites):
-  share warned.
+  share warned;
+* the RSS items of one event: groups, share outside the largest;
+* the real-news triplets of the dev sets (AllSides, NeuS, BASIL: three outlets' reports of
+  one event, mostly leads of a few sentences, with headlines): genuine, and mixes of two.
+
+Each case runs twice: articles with their headlines in their mean vectors (as briefings
+compare them now) and without (before); the figures are printed as "now / before".
 
 Calibration uses the Multi-News *validation* clusters and their mixes only.
 """
@@ -22,6 +28,7 @@ Calibration uses the Multi-News *validation* clusters and their mixes only.
 from __future__ import annotations
 
 import argparse
+import functools
 import itertools
 import json
 import math
@@ -56,6 +63,7 @@ class Doc:
     cluster: str
     source: Source  # id assigned per case
     vectors: np.ndarray
+    title: np.ndarray | None = None  # the headline's vector, as the briefing encodes it
 
 
 CACHE: Path | None = None  # --cache: documents and vectors kept per file and model
@@ -64,7 +72,7 @@ CACHE: Path | None = None  # --cache: documents and vectors kept per file and mo
 def read_docs(path: Path, embedder: Embedder, seen: set[str] | None = None) -> list[Doc]:
     """The documents of every cluster of ``path`` not in ``seen`` (which is updated)."""
     seen = set() if seen is None else seen
-    cached = CACHE / f"{path.name}.{embedder.name}.pickle" if CACHE else None
+    cached = CACHE / f"{path.name}.{embedder.name}.v2.pickle" if CACHE else None  # v2: titles
     if cached is not None and cached.exists():
         every = pickle.loads(cached.read_bytes())
     else:
@@ -93,16 +101,18 @@ def make_doc(cluster: str, article: Article, embedder: Embedder) -> Doc | None:
         byline=None, published=None, url=None, kind=cleaned.kind, sentences=sentences,
         removed=(),
     )
-    return Doc(cluster, source, embedder.encode([s.text for s in sentences]))
+    title = embedder.encode([source.title])[0] if source.title else None
+    return Doc(cluster, source, embedder.encode([s.text for s in sentences]), title)
 
 
 PARAMS = check.NEURAL  # set from the model in main()
 COMMON: np.ndarray | None = None  # the model's common component, set in main()
+HEADLINES = True  # False: articles compared without their headlines (before they counted)
 
 
 def run_case(docs: Sequence[Doc]) -> list[list[int]]:
     """The check's groups as lists of positions in ``docs``."""
-    sources, vectors = [], []
+    sources, vectors, titles = [], [], {}
     for k, doc in enumerate(docs, start=1):
         sid = f"s{k}"
         sentences = tuple(
@@ -111,10 +121,12 @@ def run_case(docs: Sequence[Doc]) -> list[list[int]]:
         )
         sources.append(replace(doc.source, id=sid, sentences=sentences))
         vectors.append(doc.vectors)
+        if doc.title is not None and HEADLINES:
+            titles[sid] = doc.title
     stacked = np.vstack(vectors)
     all_sentences = [s for source in sources for s in source.sentences]
     result = check.check_story(
-        sources, all_sentences, stacked, similarity_matrix(stacked), PARAMS, COMMON
+        sources, all_sentences, stacked, similarity_matrix(stacked), PARAMS, COMMON, titles
     )
     return [[int(sid[1:]) - 1 for sid in g.source_ids] for g in result.groups]
 
@@ -184,16 +196,7 @@ def unrelated(embedder: Embedder, count: int, seed: int) -> dict[str, float]:
     path = DATA / "text_scrapes" / "dev.jsonl.gz"
     if not path.exists():
         return {}
-    import gzip
-
-    pages = []
-    with gzip.open(path, "rt", encoding="utf-8") as lines:
-        for line in lines:
-            record = json.loads(line)
-            article = Article(text=record["text"], origin=record["id"])
-            doc = make_doc(record.get("outlet_domain", record["id"]), article, embedder)
-            if doc is not None:
-                pages.append(doc)
+    pages = _pages(path, embedder)
     rng = random.Random(seed)
     warned = 0
     for _ in range(count):
@@ -205,6 +208,22 @@ def unrelated(embedder: Embedder, count: int, seed: int) -> dict[str, float]:
                 break
         warned += len(run_case(docs)) > 1
     return {"cases": count, "warned": warned / count}
+
+
+@functools.cache
+def _pages(path: Path, embedder: Embedder) -> list[Doc]:
+    """The text-scrape pages as documents, labelled by their site (read once per run)."""
+    import gzip
+
+    pages = []
+    with gzip.open(path, "rt", encoding="utf-8") as lines:
+        for line in lines:
+            record = json.loads(line)
+            article = Article(text=record["text"], origin=record["id"])
+            doc = make_doc(record.get("outlet_domain", record["id"]), article, embedder)
+            if doc is not None:
+                pages.append(doc)
+    return pages
 
 
 def feed_cluster(embedder: Embedder) -> dict[str, float]:
@@ -250,7 +269,8 @@ def calibrate(
         grid = ((*point, math.inf) for point in grid)
     for entity, cosine, match, score, attach_score in grid:
         PARAMS = check.CheckParams(entity, cosine, match, round(float(score), 3),
-                                   attach_score=attach_score)
+                                   attach_score=attach_score,
+                                   title_weight=check.params_for(embedder.name).title_weight)
         g = genuine(clusters)
         m2 = mixes(clusters, 2, 100, seed=1)
         m3 = mixes(clusters, 3, 100, seed=2)
@@ -298,17 +318,33 @@ def main() -> None:
         test += read_docs(DATA / "multi_news" / name, embedder, seen)
     clusters = by_cluster(test)
     duc = by_cluster(read_docs(DATA / "duc2004_task2" / "duc2004_task2.jsonl", embedder))
-    results = {
-        "Multi-News test clusters (genuine)": genuine(clusters),
-        "DUC 2004 clusters (genuine)": genuine(duc),
-        "mixes of 2 Multi-News test clusters": mixes(clusters, 2, MIXES, seed=11),
-        "mixes of 3 Multi-News test clusters": mixes(clusters, 3, MIXES, seed=12),
-        "4 unrelated pages (text scrapes)": unrelated(embedder, UNRELATED_SETS, seed=13),
-        "RSS feed items of one event (genuine)": feed_cluster(embedder),
+    triplets = {
+        name: by_cluster(read_docs(DATA / "real_news" / file, embedder))
+        for name, file in (("AllSides", "allsides_raw_dev.jsonl.gz"),
+                           ("NeuS", "neus_dev.jsonl.gz"), ("BASIL", "basil_dev.jsonl.gz"))
+        if (DATA / "real_news" / file).exists()
     }
-    print("| case | figures |\n|---|---|")
-    for name, figures in results.items():
-        shown = ", ".join(f"{k} {v:.3f}" if isinstance(v, float) else f"{k} {v}" for k, v in figures.items())
+    every_triplet = {c: docs for found in triplets.values() for c, docs in found.items()}
+    global HEADLINES
+    print("| case | figures: articles with their headlines (now) / without (before) |\n|---|---|")
+    for HEADLINES in (True, False):
+        results = {
+            "Multi-News test clusters (genuine)": genuine(clusters),
+            "DUC 2004 clusters (genuine)": genuine(duc),
+            "mixes of 2 Multi-News test clusters": mixes(clusters, 2, MIXES, seed=11),
+            "mixes of 3 Multi-News test clusters": mixes(clusters, 3, MIXES, seed=12),
+            "4 unrelated pages (text scrapes)": unrelated(embedder, UNRELATED_SETS, seed=13),
+            "RSS feed items of one event (genuine)": feed_cluster(embedder),
+            **{f"{name} dev triplets (genuine)": genuine(found) for name, found in triplets.items()},
+            "mixes of 2 real-news dev triplets": mixes(every_triplet, 2, MIXES, seed=14),
+        }
+        if HEADLINES:
+            now = results
+    for name, figures in now.items():
+        shown = ", ".join(
+            f"{k} {v:.3f} / {results[name][k]:.3f}" if isinstance(v, float) else f"{k} {v}"
+            for k, v in figures.items()
+        )
         print(f"| {name} | {shown} |")
     print(f"({time.perf_counter() - started:.0f} s)")
 

@@ -147,6 +147,36 @@ def test_the_story_check_keeps_the_example_story_whole_with_every_model_kind() -
         assert briefing.story_check.one_story, briefing.story_check
 
 
+@pytest.mark.parametrize("model", ["lexical", "static-learned"])
+def test_a_short_lead_stays_in_the_story_its_headline_names(model: str) -> None:
+    """A one-sentence lead shares few words with the longer reports; its headline names the
+    event, and counts as one more of its sentences when articles are compared."""
+    from storyweave import Briefer, BriefOptions
+    from storyweave.model import Article
+
+    reports = [
+        Article(
+            "Dock workers in Velmora ended their nine-day strike on Sunday after overnight "
+            "talks with the port authority. The union said the new contract raises wages by "
+            "six percent over two years. About 40 ships were still waiting offshore on Sunday.",
+            "a.txt", title="Velmora dock strike ends",
+        ),
+        Article(
+            "The Velmora port strike is over: dockers accepted a contract raising wages by six "
+            "percent over two years after talks with the port authority ended on Sunday. "
+            "Dozens of ships were still waiting offshore, the union said.",
+            "b.txt", title="Port strike over in Velmora",
+        ),
+    ]
+    lead = ("Cranes along the quays swung back into motion on Monday morning as the first "
+            "freighters queued to unload their cargo.")
+    briefer = Briefer(BriefOptions(model=model))
+    untitled = briefer.brief([*reports, Article(lead, "c.txt")]).story_check
+    assert untitled.off_topic == ("s3",)
+    titled = Article(lead, "c.txt", title="Velmora dockers end nine-day port strike after pay deal")
+    assert briefer.brief([*reports, titled]).story_check.one_story
+
+
 def test_a_one_line_results_item_is_briefed_and_yields_its_names(briefer: Briefer) -> None:
     """Issue 12: a short results item is not dropped for having under 12 words."""
     item = Article(text="Dunmore City 0 Port Ellis United 3\n", origin="result.txt")

@@ -274,6 +274,9 @@ class Briefer:
         sentences = tuple(s for source in sources for s in source.sentences)
         started = time.perf_counter()
         vectors = _encode_unique(self.embedder, [s.text for s in sentences])
+        # Headlines in a call of their own, so that no sentence's vector depends on them.
+        titled = [source for source in sources if source.title]
+        titles = self.embedder.encode([s.title or "" for s in titled]) if titled else ()
         timings["embed"] = time.perf_counter() - started
         _checkpoint(should_stop)
 
@@ -289,6 +292,7 @@ class Briefer:
             vectors=vectors,
             similarity=similarity,
             fork=fork,
+            titles={source.id: vector for source, vector in zip(titled, titles)},
         )
 
     def _story_check(self, prepared: _Prepared) -> StoryCheck:
@@ -303,7 +307,8 @@ class Briefer:
         sentences = tuple(s for source in prepared.sources for s in source.sentences)
         params, common = params_for(self.embedder.name), common_component(self.embedder)
         return lambda: check_story(
-            prepared.sources, sentences, prepared.vectors, prepared.similarity, params, common
+            prepared.sources, sentences, prepared.vectors, prepared.similarity, params, common,
+            prepared.titles,
         )
 
     def _read(
@@ -457,6 +462,7 @@ class _Prepared:
     vectors: np.ndarray
     similarity: np.ndarray
     fork: bool  # whether this call may fork workers (see parallel.fork_allowed)
+    titles: dict[str, np.ndarray]  # source id -> its headline's vector (the story check)
 
 
 class _Side(NamedTuple):
