@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from storyweave import Article, Briefer, BriefOptions, load, pipeline
+from storyweave.embed import RememberingEmbedder, remembering
 from storyweave.errors import Cancelled, InputError, OptionsError, WorkerFailed
 from storyweave.parallel import Forked, fork_allowed
 from storyweave.render import render
@@ -63,6 +64,28 @@ def test_a_briefing_with_a_worker_is_the_same_briefing(
     whole, stories = serial.brief_with_stories(mixed)
     assert [p.input for p in whole.problems] == ["short1.txt", "short2.txt"]
     assert (whole, stories) == forked.brief_with_stories(mixed)
+
+
+def test_with_a_static_model_the_reading_worker_encodes_its_half(always_fork: None) -> None:
+    from storyweave.embed import encodes_alone, load_embedder
+    from storyweave.embed.lexical import LexicalEmbedder
+
+    static = load_embedder("static-learned")
+    assert encodes_alone(static) and encodes_alone(remembering(static))
+    assert not encodes_alone(LexicalEmbedder())  # its rows depend on the batch
+    articles = load([str(EXAMPLE)]).articles
+    briefer = Briefer(BriefOptions(model="static-learned", workers=2))
+    briefing = briefer.brief(articles)
+    assert "embed (worker)" in briefer.last_timings
+    # The worker's rows are remembered here too: briefing the story again encodes nothing.
+    memory = briefer.embedder
+    assert isinstance(memory, RememberingEmbedder)
+    texts = {s.text for source in briefing.sources for s in source.sentences}
+    assert texts <= set(memory._rows)
+    lexical = Briefer(BriefOptions(model="lexical", workers=2))
+    lexical.brief(articles)
+    assert "clean+segment (worker)" in lexical.last_timings
+    assert "embed (worker)" not in lexical.last_timings
 
 
 def test_workers_is_validated_and_left_out_of_the_settings(always_fork: None) -> None:

@@ -35,7 +35,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import MissingDependency, ModelError
-from .base import Embedder, _normalise_rows, common_component
+from .base import Embedder, _normalise_rows, common_component, encodes_alone
 from .lexical import LEXICAL_THRESHOLD, LexicalEmbedder, lexical_terms
 from .memory import REMEMBERED_BYTES, RememberingEmbedder, remembering
 
@@ -44,7 +44,7 @@ __all__ = [
     "REMEMBERED_BYTES", "STATIC_LEARNED_THRESHOLD", "STATIC_THRESHOLD",
     "UNCALIBRATED_THRESHOLD", "Embedder", "LexicalEmbedder", "OnnxEmbedder",
     "RememberingEmbedder", "SentenceTransformerEmbedder", "StaticEmbedder", "busy_cores",
-    "common_component",
+    "common_component", "encodes_alone",
     "lexical_terms", "load_embedder", "minilm_tokenizer_json", "model_option", "remembering",
     "threads_for_load",
 ]
@@ -409,6 +409,9 @@ class StaticEmbedder:
     one float scale per row. No model runtime, no threads, no state between calls: the
     same text always gives the same vector, whatever else is in the batch.
     """
+
+    #: See :func:`~storyweave.embed.base.encodes_alone`: a forked worker may encode a share.
+    encodes_alone = True
 
     def __init__(
         self,
