@@ -73,9 +73,11 @@ from .nlp.ner import NameTagger
 from .options import BriefOptions
 from .reading import (
     MAX_REMOVED_LINES,
+    Read,
     Share,
     in_one_language,
     numbered,
+    read_articles,
     read_share,
     well_formed,
     within_sentence_budget,
@@ -253,12 +255,10 @@ class Briefer:
         ]
 
         started = time.perf_counter()
-        # Decided once per call (sampling the load takes 0.1 s).
-        fork = sum(len(a.text) for a in articles) >= MIN_CHARS_TO_FORK
-        fork = fork and parallel.fork_allowed(options.workers)
+        large = sum(len(a.text) for a in articles) >= MIN_CHARS_TO_FORK
         sources: list[Source] = []
         cut_reports: list[str] = []
-        read, encoded = self._read(articles, fork, should_stop)
+        read, encoded, fork = self._read(articles, large, should_stop)
         for outcome in read.outcomes:
             if isinstance(outcome, InputProblem):
                 all_problems.append(outcome)
@@ -317,16 +317,32 @@ class Briefer:
         )
 
     def _read(
-        self, articles: list[Article], fork: bool, should_stop: Stop | None
-    ) -> tuple[Share, dict[str, np.ndarray]]:
-        """Stages 1-2: each article read, or its problem, in order. With ``fork``, the later
-        half (by length) is read in a forked worker meanwhile (numbered again by the caller)
-        and, with a static model (:func:`~storyweave.embed.base.encodes_alone`), each
-        process encodes the sentences it read (stage 3): their rows come back by text. The
-        share's seconds hold the worker's too ("clean+segment (worker)", "embed (worker)")."""
+        self, articles: list[Article], large: bool, should_stop: Stop | None
+    ) -> tuple[Share, dict[str, np.ndarray], bool]:
+        """Stages 1-2: each article read, or its problem, in order, and whether this call may
+        fork workers (decided once per call: :func:`storyweave.parallel.fork_allowed`).
+
+        A ``large`` input may be split: the later half (by length) is read in a forked
+        worker meanwhile (numbered again by the caller) and, with a static model
+        (:func:`~storyweave.embed.base.encodes_alone`), each process encodes the sentences
+        it read (stage 3): their rows come back by text. The share's seconds hold the
+        worker's too ("clean+segment (worker)", "embed (worker)"). With ``workers=None``
+        the load is sampled while the first articles are read here (no pause), and the
+        articles left are split."""
         line_counts = clean_stage.cluster_line_counts(articles)
         lengths = [len(article.text) for article in articles]
-        half = parallel.halfway(lengths) if fork else len(articles)
+        checkpoint = lambda: _checkpoint(should_stop)
+        first: list[Read | InputProblem] = []  # read before the decision
+        fork = False
+        if large and self.options.workers is None:
+            sample = parallel.LoadSample()
+            while len(first) < len(articles) - 2 and not sample.ready():
+                first += read_articles([articles[len(first)]], line_counts, _kept(first) + 1, checkpoint)
+            fork = parallel.fork_allowed(None, sample=sample)
+        elif large:
+            fork = parallel.fork_allowed(self.options.workers)
+        start = len(first)
+        half = start + parallel.halfway(lengths[start:]) if fork else len(articles)
         encoder = self.embedder if half < len(articles) and encodes_alone(self.embedder) else None
         side = None
         if half < len(articles):
@@ -336,11 +352,11 @@ class Briefer:
             )
         with side or nullcontext():  # the worker is ended on any way out
             here = read_share(
-                articles[:half], line_counts, 1, encoder, lambda: _checkpoint(should_stop)
+                articles[start:half], line_counts, _kept(first) + 1, encoder, checkpoint, first
             )
             if side is None:
-                return here, {}
-            theirs = side.result(lambda: _checkpoint(should_stop))
+                return here, {}, fork
+            theirs = side.result(checkpoint)
         encoded: dict[str, np.ndarray] = {}
         for share in (here, theirs):
             if share.vectors is not None:
@@ -348,7 +364,7 @@ class Briefer:
         if isinstance(encoder, RememberingEmbedder) and theirs.vectors is not None:
             encoder.remember(theirs.texts, theirs.vectors)  # the worker's memory is its own
         seconds = here.seconds | {f"{k} (worker)": v for k, v in theirs.seconds.items()}
-        return Share(here.outcomes + theirs.outcomes, (), None, seconds), encoded
+        return Share(here.outcomes + theirs.outcomes, (), None, seconds), encoded, fork
 
     def _weave(
         self, prepared: _Prepared, sources: Sequence[Source], check: StoryCheck | None,
@@ -506,6 +522,11 @@ def _side_stages(
     if checking is not None:
         seconds["story check (worker)"] = checked - started
     return _Side(check, quotes, entities, seconds)
+
+
+def _kept(outcomes: Sequence[Read | InputProblem]) -> int:
+    """How many of ``outcomes`` are articles read (the others are problems)."""
+    return sum(isinstance(outcome, Read) for outcome in outcomes)
 
 
 def _checkpoint(should_stop: Stop | None) -> None:

@@ -63,14 +63,15 @@ def read_share(
     first: int,
     encoder: Embedder | None,
     checkpoint: Callable[[], None] = lambda: None,
+    before: Sequence[Read | InputProblem] = (),
 ) -> Share:
-    """:func:`read_articles`, then with ``encoder`` the vectors of the distinct sentence
-    texts read. In a large briefing each process reads (and with a static model encodes)
+    """:func:`read_articles`, after the outcomes of articles read ``before`` (they are part
+    of the share), then with ``encoder`` the vectors of the distinct sentence texts read. In a large briefing each process reads (and with a static model encodes)
     one half of the articles: the encoder must be one whose rows depend on each text alone
     (:func:`storyweave.embed.base.encodes_alone`), so the rows are the ones one process
     encoding every sentence would give."""
     started = time.perf_counter()
-    outcomes = read_articles(articles, cluster_lines, first, checkpoint)
+    outcomes = [*before, *read_articles(articles, cluster_lines, first, checkpoint)]
     read = time.perf_counter()
     seconds = {"clean+segment": read - started}
     if encoder is None:

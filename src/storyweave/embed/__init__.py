@@ -142,10 +142,10 @@ def busy_cores(cores: int) -> float:
     """How many of ``cores`` other processes keep busy now: from two readings of
     ``/proc/stat`` :data:`LOAD_SAMPLE` seconds apart (time waiting for the disk counts as
     idle), else the last minute's load average, else 0."""
-    first = _cpu_times()
+    first = cpu_times()
     if first is not None:
         time.sleep(LOAD_SAMPLE)
-        second = _cpu_times()
+        second = cpu_times()
         if second is not None and second[0] > first[0]:
             total, idle = second[0] - first[0], second[1] - first[1]
             return cores * (total - idle) / total
@@ -155,7 +155,7 @@ def busy_cores(cores: int) -> float:
         return 0.0
 
 
-def _cpu_times() -> tuple[int, int] | None:
+def cpu_times() -> tuple[int, int] | None:
     """(all, idle + iowait) jiffies of every CPU since boot, or None off Linux."""
     try:
         with open("/proc/stat", encoding="ascii") as stat:
