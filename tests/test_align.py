@@ -7,7 +7,7 @@ from collections import Counter
 import numpy as np
 import pytest
 
-from storyweave.align import align, similarity_matrix
+from storyweave.align import align, facts_of_groups, similarity_matrix
 from storyweave.embed import load_embedder
 from storyweave.model import Fact, Sentence
 
@@ -179,9 +179,20 @@ def test_invariants_on_random_clusters(seed: int) -> None:
         size=(len(sentences), 16)
     )
     vectors = (vectors / np.linalg.norm(vectors, axis=1, keepdims=True)).astype(np.float32)
-    facts = align(sentences, similarity_matrix(vectors), threshold=0.5)
+    similarity = similarity_matrix(vectors)
+    facts = align(sentences, similarity, threshold=0.5)
     check_invariants(facts, sentences)
-    assert facts == align(sentences, similarity_matrix(vectors), threshold=0.5)
+    assert facts == align(sentences, similarity, threshold=0.5)
+    # Facts made again with one sentence taken out of each group (as the divergence stage
+    # does) are the same whether the unchanged groups' figures are reused or recomputed.
+    row = {s.id: i for i, s in enumerate(sentences)}
+    groups = []
+    for fact in facts:
+        members = [row[i] for i in fact.sentence_ids]
+        groups += [members[:-1], members[-1:]] if len(members) > 1 and fact.id != "f1" else [members]
+    assert facts_of_groups(sentences, similarity, groups, before=facts) == facts_of_groups(
+        sentences, similarity, groups
+    )
 
 
 def test_empty_and_mismatched_input() -> None:

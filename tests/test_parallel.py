@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from storyweave import Article, Briefer, BriefOptions, load, pipeline
+from storyweave.embed import RememberingEmbedder, remembering
 from storyweave.errors import Cancelled, InputError, OptionsError, WorkerFailed
 from storyweave.parallel import Forked, fork_allowed
 from storyweave.render import render
@@ -30,7 +31,7 @@ def always_fork(monkeypatch: pytest.MonkeyPatch) -> None:
     that earlier tests in this process left behind (fork_allowed is tested on its own)."""
     monkeypatch.setattr(pipeline, "MIN_SENTENCES_TO_FORK", 0)
     monkeypatch.setattr(pipeline, "MIN_CHARS_TO_FORK", 0)
-    monkeypatch.setattr(pipeline.parallel, "fork_allowed", lambda workers: workers != 1)
+    monkeypatch.setattr(pipeline.parallel, "fork_allowed", lambda workers, **_: workers != 1)
 
 
 @pytest.mark.parametrize("model", ["lexical", "static-learned"])
@@ -63,6 +64,28 @@ def test_a_briefing_with_a_worker_is_the_same_briefing(
     whole, stories = serial.brief_with_stories(mixed)
     assert [p.input for p in whole.problems] == ["short1.txt", "short2.txt"]
     assert (whole, stories) == forked.brief_with_stories(mixed)
+
+
+def test_with_a_static_model_the_reading_worker_encodes_its_half(always_fork: None) -> None:
+    from storyweave.embed import encodes_alone, load_embedder
+    from storyweave.embed.lexical import LexicalEmbedder
+
+    static = load_embedder("static-learned")
+    assert encodes_alone(static) and encodes_alone(remembering(static))
+    assert not encodes_alone(LexicalEmbedder())  # its rows depend on the batch
+    articles = load([str(EXAMPLE)]).articles
+    briefer = Briefer(BriefOptions(model="static-learned", workers=2))
+    briefing = briefer.brief(articles)
+    assert "embed (worker)" in briefer.last_timings
+    # The worker's rows are remembered here too: briefing the story again encodes nothing.
+    memory = briefer.embedder
+    assert isinstance(memory, RememberingEmbedder)
+    texts = {s.text for source in briefing.sources for s in source.sentences}
+    assert texts <= set(memory._rows)
+    lexical = Briefer(BriefOptions(model="lexical", workers=2))
+    lexical.brief(articles)
+    assert "clean+segment (worker)" in lexical.last_timings
+    assert "embed (worker)" not in lexical.last_timings
 
 
 def test_workers_is_validated_and_left_out_of_the_settings(always_fork: None) -> None:
@@ -176,3 +199,41 @@ def test_by_default_a_worker_needs_a_free_core(monkeypatch: pytest.MonkeyPatch) 
     assert fork_allowed(2)  # asked for: forks all the same
     monkeypatch.setattr(embed, "busy_cores", lambda cores: 0.2)
     assert fork_allowed(None)
+
+
+@pytest.mark.parametrize("busy", [0.2, 0.7])
+def test_by_default_the_load_is_sampled_while_the_first_articles_are_read(
+    busy: float, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from storyweave import embed
+
+    monkeypatch.setattr(pipeline, "MIN_SENTENCES_TO_FORK", 0)
+    monkeypatch.setattr(pipeline, "MIN_CHARS_TO_FORK", 0)
+    monkeypatch.setattr(pipeline.parallel, "cores", lambda: 2)
+    monkeypatch.setattr(pipeline.parallel.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(pipeline.parallel.threading, "active_count", lambda: 1)
+    paused: list[int] = []
+    monkeypatch.setattr(embed, "busy_cores", lambda cores: paused.append(cores) or busy)
+    monkeypatch.setattr(embed, "LOAD_SAMPLE", 0.0)  # decided after the first article
+    monkeypatch.setattr(pipeline.parallel.LoadSample, "busy_cores", lambda self, cores: busy)
+    articles = [*load([str(EXAMPLE)]).articles, *load([str(QUAKE)]).articles]
+    default = Briefer(BriefOptions(model="static-learned"))
+    serial = Briefer(BriefOptions(model="static-learned", workers=1), embedder=default.embedder)
+    assert default.brief(articles) == serial.brief(articles)
+    assert ("worker wait" in default.last_timings) == (busy < 0.5)  # a core free: forked
+    assert not paused  # no pause to measure the load
+
+
+def test_a_load_sample_leaves_out_this_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    from storyweave import embed
+    from storyweave.parallel import LoadSample
+
+    # Over 0.1 s both cores were busy (20 ticks, none idle) and this process used 0.1 s.
+    readings = iter([(1000, 600), (1020, 600)])
+    clocks = iter([5.0, 5.1])
+    monkeypatch.setattr(embed, "cpu_times", lambda: next(readings))
+    monkeypatch.setattr(pipeline.parallel.time, "perf_counter", lambda: next(clocks))
+    own = iter([2.0, 2.1])
+    monkeypatch.setattr(pipeline.parallel.time, "process_time", lambda: next(own))
+    sample = LoadSample()
+    assert sample.busy_cores(2) == pytest.approx(1.0)  # the other core: another process

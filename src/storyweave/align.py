@@ -88,15 +88,35 @@ def align(
 
 
 def facts_of_groups(
-    sentences: Sequence[Sentence], similarity: np.ndarray, groups: Sequence[list[int]]
+    sentences: Sequence[Sentence],
+    similarity: np.ndarray,
+    groups: Sequence[list[int]],
+    before: Sequence[Fact] = (),
 ) -> tuple[Fact, ...]:
     """Facts from groups of sentence indices (every sentence in exactly one group), numbered
     and ordered as :func:`align` does; the divergence stage uses it to take a sentence out
-    of a fact it no longer agrees with."""
+    of a fact it no longer agrees with. ``before`` are earlier facts of the same
+    ``sentences`` and ``similarity``: a group that was one of them keeps its representative
+    and centrality without computing them again (they would come out the same)."""
     order_keys = [_position(s) for s in sentences]
     members = [sorted(group, key=order_keys.__getitem__) for group in groups]
-    representatives = [_representative(group, sentences, similarity) for group in members]
-    centralities = _centralities(similarity, representatives, len(sentences))
+    known: dict[frozenset[int], tuple[int, float]] = {}
+    if before:
+        row = {s.id: i for i, s in enumerate(sentences)}
+        known = {
+            frozenset(row[i] for i in fact.sentence_ids): (row[fact.representative], fact.centrality)
+            for fact in before
+        }
+    earlier = [known.get(frozenset(group)) for group in members] if known else [None] * len(members)
+    representatives = [
+        found[0] if found is not None else _representative(group, sentences, similarity)
+        for group, found in zip(members, earlier, strict=True)
+    ]
+    new = [k for k, found in enumerate(earlier) if found is None]
+    computed = iter(_centralities(similarity, [representatives[k] for k in new], len(sentences)))
+    centralities = [
+        found[1] if found is not None else next(computed) for found in earlier
+    ]
     ranked = sorted(
         range(len(members)),
         key=lambda k: (-len(members[k]), -centralities[k], order_keys[members[k][0]]),

@@ -39,6 +39,7 @@ import select
 import signal
 import sys
 import threading
+import time
 import traceback
 import warnings
 from collections.abc import Callable, Sequence
@@ -64,10 +65,11 @@ def cores() -> int:
         return os.cpu_count() or 1
 
 
-def fork_allowed(workers: int | None) -> bool:
+def fork_allowed(workers: int | None, *, sample: LoadSample | None = None) -> bool:
     """Whether a briefing with ``BriefOptions.workers == workers`` may fork a worker now:
     more than one worker asked for, at least two cores, Linux, no other Python thread alive
-    (see the module docstring), and with ``workers=None`` a second core free now.
+    (see the module docstring), and with ``workers=None`` a second core free now (measured
+    by ``sample`` when given, else over a pause of ``embed.LOAD_SAMPLE`` seconds).
 
     A worker that has to share a busy core costs more than it gives: at 200 articles on the
     shared 2-core machine (static-learned, interleaved) it cut the parent's CPU from 10.6 to
@@ -80,17 +82,52 @@ def fork_allowed(workers: int | None) -> bool:
         and sys.platform == "linux"
         and threading.current_thread() is threading.main_thread()
         and threading.active_count() == 1
-        and (workers is not None or spare_core())
+        and (workers is not None or spare_core(sample))
     )
 
 
-def spare_core() -> bool:
+def spare_core(sample: LoadSample | None = None) -> bool:
     """Whether other processes leave two cores free now, one for this process and one for
-    its worker (measured over ``embed.LOAD_SAMPLE`` seconds, as the MiniLM threads are)."""
+    its worker: measured by ``sample``, else over ``embed.LOAD_SAMPLE`` seconds (as the
+    MiniLM threads are)."""
     from .embed import busy_cores
 
     machine = os.cpu_count() or 1
-    return machine - int(busy_cores(machine) + 0.5) >= 2
+    busy = sample.busy_cores(machine) if sample is not None else None
+    if busy is None:
+        busy = busy_cores(machine)
+    return machine - int(busy + 0.5) >= 2
+
+
+class LoadSample:
+    """How busy other processes keep the machine, measured from now while this process
+    works (a large briefing reads its first articles meanwhile) instead of over a pause:
+    the machine's busy time from ``/proc/stat`` less this process's own CPU time."""
+
+    def __init__(self) -> None:
+        from .embed import cpu_times
+
+        self._read = cpu_times
+        self._started = time.perf_counter()
+        self._own = time.process_time()
+        self._first = cpu_times()
+
+    def ready(self) -> bool:
+        """Whether the sample spans ``embed.LOAD_SAMPLE`` seconds, as a pause would."""
+        from .embed import LOAD_SAMPLE
+
+        return time.perf_counter() - self._started >= LOAD_SAMPLE
+
+    def busy_cores(self, cores: int) -> float | None:
+        """Cores that other processes kept busy since the sample began (None off Linux,
+        or when no clock tick has passed)."""
+        second = self._read()
+        elapsed = time.perf_counter() - self._started
+        if self._first is None or second is None or second[0] <= self._first[0] or elapsed <= 0:
+            return None
+        total, idle = second[0] - self._first[0], second[1] - self._first[1]
+        own = (time.process_time() - self._own) / elapsed  # cores this process kept busy
+        return max(0.0, cores * (total - idle) / total - own)
 
 
 def halfway(weights: Sequence[int]) -> int:

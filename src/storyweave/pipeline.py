@@ -28,14 +28,15 @@ large briefing a forked worker runs them while 6-8 and 10 run (:mod:`storyweave.
 
 One bad article fails alone: an error in cleaning or segmenting it becomes an
 :class:`~storyweave.model.InputProblem` and the others are still briefed
-(:mod:`storyweave.reading`; in a large briefing a forked worker reads half of them).
+(:mod:`storyweave.reading`; in a large briefing a forked worker reads half of them and,
+with a static model, encodes their sentences too).
 """
 
 from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass
 from typing import NamedTuple
@@ -47,7 +48,14 @@ from . import clean as clean_stage
 from . import diverge as diverge_stage
 from . import parallel
 from . import summarize as summarize_stage
-from .embed import Embedder, common_component, load_embedder, remembering
+from .embed import (
+    Embedder,
+    RememberingEmbedder,
+    common_component,
+    encodes_alone,
+    load_embedder,
+    remembering,
+)
 from .errors import Cancelled, OptionsError
 from .model import (
     Article,
@@ -66,9 +74,11 @@ from .options import BriefOptions
 from .reading import (
     MAX_REMOVED_LINES,
     Read,
+    Share,
     in_one_language,
     numbered,
     read_articles,
+    read_share,
     well_formed,
     within_sentence_budget,
     writable,
@@ -245,12 +255,11 @@ class Briefer:
         ]
 
         started = time.perf_counter()
-        # Decided once per call (sampling the load takes 0.1 s).
-        fork = sum(len(a.text) for a in articles) >= MIN_CHARS_TO_FORK
-        fork = fork and parallel.fork_allowed(options.workers)
+        large = sum(len(a.text) for a in articles) >= MIN_CHARS_TO_FORK
         sources: list[Source] = []
         cut_reports: list[str] = []
-        for outcome in self._read(articles, fork, should_stop):
+        read, encoded, fork = self._read(articles, large, should_stop)
+        for outcome in read.outcomes:
             if isinstance(outcome, InputProblem):
                 all_problems.append(outcome)
                 continue
@@ -261,7 +270,7 @@ class Briefer:
         all_problems += foreign
         sources, cut_note = within_sentence_budget(sources, options.max_sentences)
         sources = list(profiles_stage.with_profiles(sources, options.outlets))
-        timings["clean+segment"] = time.perf_counter() - started
+        timings["clean+segment"] = time.perf_counter() - started - read.seconds.get("embed", 0.0)
         _checkpoint(should_stop)
         notes = [cut_note] if cut_note else []
         if cut_reports:
@@ -273,11 +282,12 @@ class Briefer:
 
         sentences = tuple(s for source in sources for s in source.sentences)
         started = time.perf_counter()
-        vectors = _encode_unique(self.embedder, [s.text for s in sentences])
+        vectors = _encode_unique(self.embedder, [s.text for s in sentences], encoded)
         # Headlines in a call of their own, so that no sentence's vector depends on them.
         titled = [source for source in sources if source.title]
         titles = self.embedder.encode([s.title or "" for s in titled]) if titled else ()
-        timings["embed"] = time.perf_counter() - started
+        timings["embed"] = time.perf_counter() - started + read.seconds.get("embed", 0.0)
+        timings |= {k: v for k, v in read.seconds.items() if k.endswith("(worker)")}
         _checkpoint(should_stop)
 
         started = time.perf_counter()
@@ -312,24 +322,54 @@ class Briefer:
         )
 
     def _read(
-        self, articles: list[Article], fork: bool, should_stop: Stop | None
-    ) -> list[Read | InputProblem]:
-        """Stages 1-2: each article read, or its problem, in order. With ``fork``, the later
-        half (by length) is read in a forked worker meanwhile (numbered again by the caller)."""
+        self, articles: list[Article], large: bool, should_stop: Stop | None
+    ) -> tuple[Share, dict[str, np.ndarray], bool]:
+        """Stages 1-2: each article read, or its problem, in order, and whether this call may
+        fork workers (decided once per call: :func:`storyweave.parallel.fork_allowed`).
+
+        A ``large`` input may be split: the later half (by length) is read in a forked
+        worker meanwhile (numbered again by the caller) and, with a static model
+        (:func:`~storyweave.embed.base.encodes_alone`), each process encodes the sentences
+        it read (stage 3): their rows come back by text. The share's seconds hold the
+        worker's too ("clean+segment (worker)", "embed (worker)"). With ``workers=None``
+        the load is sampled while the first articles are read here (no pause), and the
+        articles left are split."""
         line_counts = clean_stage.cluster_line_counts(articles)
         lengths = [len(article.text) for article in articles]
-        half = parallel.halfway(lengths) if fork else len(articles)
+        checkpoint = lambda: _checkpoint(should_stop)
+        first: list[Read | InputProblem] = []  # read before the decision
+        fork = False
+        if large and self.options.workers is None:
+            sample = parallel.LoadSample()
+            while len(first) < len(articles) - 2 and not sample.ready():
+                first += read_articles([articles[len(first)]], line_counts, _kept(first) + 1, checkpoint)
+            fork = parallel.fork_allowed(None, sample=sample)
+        elif large:
+            fork = parallel.fork_allowed(self.options.workers)
+        start = len(first)
+        half = start + parallel.halfway(lengths[start:]) if fork else len(articles)
+        encoder = self.embedder if half < len(articles) and encodes_alone(self.embedder) else None
         side = None
         if half < len(articles):
             later = articles[half:]
             side = parallel.Forked(
-                lambda: read_articles(later, line_counts, half + 1), "cleaning"
+                lambda: read_share(later, line_counts, half + 1, encoder), "cleaning"
             )
         with side or nullcontext():  # the worker is ended on any way out
-            outcomes = read_articles(articles[:half], line_counts, 1, lambda: _checkpoint(should_stop))
-            if side is not None:
-                outcomes += side.result(lambda: _checkpoint(should_stop))
-        return outcomes
+            here = read_share(
+                articles[start:half], line_counts, _kept(first) + 1, encoder, checkpoint, first
+            )
+            if side is None:
+                return here, {}, fork
+            theirs = side.result(checkpoint)
+        encoded: dict[str, np.ndarray] = {}
+        for share in (here, theirs):
+            if share.vectors is not None:
+                encoded.update(zip(share.texts, share.vectors))
+        if isinstance(encoder, RememberingEmbedder) and theirs.vectors is not None:
+            encoder.remember(theirs.texts, theirs.vectors)  # the worker's memory is its own
+        seconds = here.seconds | {f"{k} (worker)": v for k, v in theirs.seconds.items()}
+        return Share(here.outcomes + theirs.outcomes, (), None, seconds), encoded, fork
 
     def _weave(
         self, prepared: _Prepared, sources: Sequence[Source], check: StoryCheck | None,
@@ -490,15 +530,27 @@ def _side_stages(
     return _Side(check, quotes, entities, seconds)
 
 
+def _kept(outcomes: Sequence[Read | InputProblem]) -> int:
+    """How many of ``outcomes`` are articles read (the others are problems)."""
+    return sum(isinstance(outcome, Read) for outcome in outcomes)
+
+
 def _checkpoint(should_stop: Stop | None) -> None:
     """End the work with :class:`Cancelled` when the caller has given up on it."""
     if should_stop is not None and should_stop():
         raise Cancelled("the briefing was abandoned by its caller")
 
 
-def _encode_unique(embedder: Embedder, texts: list[str]) -> np.ndarray:
-    """Encode each distinct text once: wire copies repeat whole sentences across outlets."""
+def _encode_unique(
+    embedder: Embedder, texts: list[str], encoded: Mapping[str, np.ndarray]
+) -> np.ndarray:
+    """Encode each distinct text once: wire copies repeat whole sentences across outlets.
+    Texts in ``encoded`` (by the processes that read them) are not encoded again."""
     unique = list(dict.fromkeys(texts))
+    if encoded and texts:
+        new = [text for text in unique if text not in encoded]
+        rows = dict(zip(new, embedder.encode(new))) if new else {}
+        return np.stack([encoded[t] if t in encoded else rows[t] for t in texts])
     vectors = embedder.encode(unique)
     if len(unique) == len(texts):
         return vectors

@@ -4,18 +4,23 @@ story text is left, and bound its removal report; then the guards on the article
 
 :func:`read_articles` reads a run of articles in order; the pipeline gives it all the
 articles, or in a large briefing half of them here and the other half in a forked worker
-(:mod:`storyweave.pipeline`, :mod:`storyweave.parallel`).
+(:mod:`storyweave.pipeline`, :mod:`storyweave.parallel`), each half with
+:func:`read_share`, which can also encode (stage 3) the sentences of the half it read.
 """
 
 from __future__ import annotations
 
 import re
+import time
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import NamedTuple
 
+import numpy as np
+
 from . import clean as clean_stage
+from .embed import Embedder
 from .errors import InputError
 from .model import Article, InputProblem, RemovedLine, Source, source_metadata
 from .nlp import sentences as sentence_stage
@@ -40,6 +45,43 @@ class Read(NamedTuple):
 
     source: Source
     removed: int
+
+
+class Share(NamedTuple):
+    """A run of articles read by one process and, when it was given an encoder, the
+    vectors of their distinct sentence texts (one row per text; none otherwise)."""
+
+    outcomes: list[Read | InputProblem]
+    texts: tuple[str, ...]
+    vectors: np.ndarray | None
+    seconds: dict[str, float]  # "clean+segment", and "embed" with an encoder
+
+
+def read_share(
+    articles: Sequence[Article],
+    cluster_lines: Counter[str],
+    first: int,
+    encoder: Embedder | None,
+    checkpoint: Callable[[], None] = lambda: None,
+    before: Sequence[Read | InputProblem] = (),
+) -> Share:
+    """:func:`read_articles`, after the outcomes of articles read ``before`` (they are part
+    of the share), then with ``encoder`` the vectors of the distinct sentence texts read. In a large briefing each process reads (and with a static model encodes)
+    one half of the articles: the encoder must be one whose rows depend on each text alone
+    (:func:`storyweave.embed.base.encodes_alone`), so the rows are the ones one process
+    encoding every sentence would give."""
+    started = time.perf_counter()
+    outcomes = [*before, *read_articles(articles, cluster_lines, first, checkpoint)]
+    read = time.perf_counter()
+    seconds = {"clean+segment": read - started}
+    if encoder is None:
+        return Share(outcomes, (), None, seconds)
+    texts = tuple(dict.fromkeys(
+        s.text for o in outcomes if isinstance(o, Read) for s in o.source.sentences
+    ))
+    vectors = encoder.encode(texts) if texts else None
+    seconds["embed"] = time.perf_counter() - read
+    return Share(outcomes, texts if vectors is not None else (), vectors, seconds)
 
 
 def read_articles(

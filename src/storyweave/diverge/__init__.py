@@ -119,7 +119,7 @@ def _without(
         kept = sorted(i for i in members if story.sentences[i].id not in alone)
         groups += [kept] if kept else []
         groups += [[i] for i in sorted(members) if story.sentences[i].id in alone]
-    return facts_of_groups(story.sentences, story.similarity, groups)
+    return facts_of_groups(story.sentences, story.similarity, groups, before=facts)
 
 
 def _fact_of(facts: Sequence[Fact], sentences: Sequence[Sentence]) -> list[Fact | None]:

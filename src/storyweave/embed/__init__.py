@@ -35,7 +35,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import MissingDependency, ModelError
-from .base import Embedder, _normalise_rows, common_component
+from .base import Embedder, _normalise_rows, common_component, encodes_alone
 from .lexical import LEXICAL_THRESHOLD, LexicalEmbedder, lexical_terms
 from .memory import REMEMBERED_BYTES, RememberingEmbedder, remembering
 
@@ -44,7 +44,7 @@ __all__ = [
     "REMEMBERED_BYTES", "STATIC_LEARNED_THRESHOLD", "STATIC_THRESHOLD",
     "UNCALIBRATED_THRESHOLD", "Embedder", "LexicalEmbedder", "OnnxEmbedder",
     "RememberingEmbedder", "SentenceTransformerEmbedder", "StaticEmbedder", "busy_cores",
-    "common_component",
+    "common_component", "encodes_alone",
     "lexical_terms", "load_embedder", "minilm_tokenizer_json", "model_option", "remembering",
     "threads_for_load",
 ]
@@ -142,10 +142,10 @@ def busy_cores(cores: int) -> float:
     """How many of ``cores`` other processes keep busy now: from two readings of
     ``/proc/stat`` :data:`LOAD_SAMPLE` seconds apart (time waiting for the disk counts as
     idle), else the last minute's load average, else 0."""
-    first = _cpu_times()
+    first = cpu_times()
     if first is not None:
         time.sleep(LOAD_SAMPLE)
-        second = _cpu_times()
+        second = cpu_times()
         if second is not None and second[0] > first[0]:
             total, idle = second[0] - first[0], second[1] - first[1]
             return cores * (total - idle) / total
@@ -155,7 +155,7 @@ def busy_cores(cores: int) -> float:
         return 0.0
 
 
-def _cpu_times() -> tuple[int, int] | None:
+def cpu_times() -> tuple[int, int] | None:
     """(all, idle + iowait) jiffies of every CPU since boot, or None off Linux."""
     try:
         with open("/proc/stat", encoding="ascii") as stat:
@@ -409,6 +409,9 @@ class StaticEmbedder:
     one float scale per row. No model runtime, no threads, no state between calls: the
     same text always gives the same vector, whatever else is in the batch.
     """
+
+    #: See :func:`~storyweave.embed.base.encodes_alone`: a forked worker may encode a share.
+    encodes_alone = True
 
     def __init__(
         self,

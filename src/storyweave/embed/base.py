@@ -34,3 +34,14 @@ def common_component(embedder: object) -> np.ndarray | None:
     Wrappers (remembered or cached vectors) pass their inner model's on.
     """
     return getattr(embedder, "common", None)
+
+
+def encodes_alone(embedder: object) -> bool:
+    """Whether ``embedder`` may encode a share of a briefing's texts in a forked worker:
+    each text's row depends on that text alone (not on the batch) and encoding runs no
+    native thread pool, so the worker's rows are the ones this process would give. True
+    for static models (``StaticEmbedder.encodes_alone``); never for ONNX or
+    sentence-transformers models, whose runtimes must not run in a fork, nor for the
+    lexical backend, which weighs words by the batch. Wrappers pass their inner model's on.
+    """
+    return bool(getattr(embedder, "encodes_alone", False))

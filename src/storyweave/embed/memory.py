@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from .base import Embedder, common_component
+from .base import Embedder, common_component, encodes_alone
 from .lexical import LexicalEmbedder
 
 #: What a :class:`RememberingEmbedder` keeps at most: 64 MB of rows, i.e. ~44,000 MiniLM
@@ -33,6 +33,7 @@ class RememberingEmbedder:
         self.name = inner.name
         self.default_threshold = inner.default_threshold
         self.common = common_component(inner)
+        self.encodes_alone = encodes_alone(inner)
         self.max_bytes = max_bytes
         self._rows: OrderedDict[str, np.ndarray] = OrderedDict()
         self._bytes = 0
@@ -52,6 +53,13 @@ class RememberingEmbedder:
             for text in distinct:
                 self._remember(text, fresh.get(text))
         return rows
+
+    def remember(self, texts: Sequence[str], rows: np.ndarray) -> None:
+        """Remember ``rows`` as the vectors of ``texts``, encoded elsewhere (by a forked
+        worker, see :func:`~storyweave.embed.base.encodes_alone`) with the inner model."""
+        with self._lock:
+            for text, row in zip(texts, rows):
+                self._remember(text, row)
 
     def _remember(self, text: str, row: np.ndarray | None) -> None:
         if row is None or text in self._rows:  # seen before: now the most recently used
