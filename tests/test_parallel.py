@@ -237,3 +237,12 @@ def test_a_load_sample_leaves_out_this_process(monkeypatch: pytest.MonkeyPatch) 
     monkeypatch.setattr(pipeline.parallel.time, "process_time", lambda: next(own))
     sample = LoadSample()
     assert sample.busy_cores(2) == pytest.approx(1.0)  # the other core: another process
+
+
+def test_the_split_gives_the_worker_the_larger_part_when_this_process_has_read_some() -> None:
+    from storyweave.parallel import halfway
+
+    assert halfway([10, 10, 10, 10]) == 2
+    # 20 already read here: of the 40 left, 10 more here and 30 in the worker.
+    assert halfway([10, 10, 10, 10], head=20) == 1
+    assert halfway([10, 10], head=100) == 1  # both runs keep an article

@@ -130,10 +130,12 @@ class LoadSample:
         return max(0.0, cores * (total - idle) / total - own)
 
 
-def halfway(weights: Sequence[int]) -> int:
+def halfway(weights: Sequence[int], head: int = 0) -> int:
     """The index that splits ``weights`` into two runs of about equal sums (the first run
-    is ``weights[:index]``; both non-empty when there are two or more)."""
-    total, running = sum(weights), 0
+    is ``weights[:index]``; both non-empty when there are two or more). ``head`` is weight
+    the first run already carries (articles read before the split), so that both finish
+    together."""
+    total, running = sum(weights) + head, head
     for index, weight in enumerate(weights):
         if 2 * (running + weight) > total:  # this item would take the first run past half
             return max(1, min(index + (2 * running + weight <= total), len(weights) - 1))

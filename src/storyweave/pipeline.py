@@ -347,7 +347,7 @@ class Briefer:
         elif large:
             fork = parallel.fork_allowed(self.options.workers)
         start = len(first)
-        half = start + parallel.halfway(lengths[start:]) if fork else len(articles)
+        half = start + parallel.halfway(lengths[start:], sum(lengths[:start])) if fork else len(articles)
         encoder = self.embedder if half < len(articles) and encodes_alone(self.embedder) else None
         side = None
         if half < len(articles):
