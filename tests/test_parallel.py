@@ -31,6 +31,7 @@ def always_fork(monkeypatch: pytest.MonkeyPatch) -> None:
     that earlier tests in this process left behind (fork_allowed is tested on its own)."""
     monkeypatch.setattr(pipeline, "MIN_SENTENCES_TO_FORK", 0)
     monkeypatch.setattr(pipeline, "MIN_CHARS_TO_FORK", 0)
+    monkeypatch.setattr(pipeline, "MIN_CHARS_TO_SPLIT", 0)
     monkeypatch.setattr(pipeline.parallel, "fork_allowed", lambda workers, **_: workers != 1)
 
 
@@ -209,6 +210,7 @@ def test_by_default_the_load_is_sampled_while_the_first_articles_are_read(
 
     monkeypatch.setattr(pipeline, "MIN_SENTENCES_TO_FORK", 0)
     monkeypatch.setattr(pipeline, "MIN_CHARS_TO_FORK", 0)
+    monkeypatch.setattr(pipeline, "MIN_CHARS_TO_SPLIT", 0)
     monkeypatch.setattr(pipeline.parallel, "cores", lambda: 2)
     monkeypatch.setattr(pipeline.parallel.os, "cpu_count", lambda: 2)
     monkeypatch.setattr(pipeline.parallel.threading, "active_count", lambda: 1)
@@ -246,3 +248,18 @@ def test_the_split_gives_the_worker_the_larger_part_when_this_process_has_read_s
     # 20 already read here: of the 40 left, 10 more here and 30 in the worker.
     assert halfway([10, 10, 10, 10], head=20) == 1
     assert halfway([10, 10], head=100) == 1  # both runs keep an article
+
+
+def test_a_load_sample_too_short_to_tell_means_no_worker_and_no_pause(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from storyweave import embed
+    from storyweave.parallel import LoadSample, spare_core
+
+    paused: list[int] = []
+    monkeypatch.setattr(embed, "busy_cores", lambda cores: paused.append(cores) or 0.0)
+    monkeypatch.setattr(LoadSample, "busy_cores", lambda self, cores: None)  # no tick yet
+    assert not spare_core(LoadSample())
+    assert not paused
+    assert spare_core()  # without a sample: measured over a pause (idle here)
+    assert paused

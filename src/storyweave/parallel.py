@@ -89,12 +89,17 @@ def fork_allowed(workers: int | None, *, sample: LoadSample | None = None) -> bo
 def spare_core(sample: LoadSample | None = None) -> bool:
     """Whether other processes leave two cores free now, one for this process and one for
     its worker: measured by ``sample``, else over ``embed.LOAD_SAMPLE`` seconds (as the
-    MiniLM threads are)."""
+    MiniLM threads are). A sample too short to tell (no clock tick yet: a small input read
+    in a few milliseconds) means no: a pause to measure would cost more than the worker
+    saves."""
     from .embed import busy_cores
 
     machine = os.cpu_count() or 1
-    busy = sample.busy_cores(machine) if sample is not None else None
-    if busy is None:
+    if sample is not None:
+        busy = sample.busy_cores(machine)
+        if busy is None:
+            return False
+    else:
         busy = busy_cores(machine)
     return machine - int(busy + 0.5) >= 2
 

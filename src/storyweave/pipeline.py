@@ -96,16 +96,21 @@ _log = logging.getLogger(__name__)
 #: Asked between stages: True means the caller gave up (see :meth:`Briefer.brief`).
 Stop = Callable[[], bool]
 #: From this many sentences (and MIN_CHARS_TO_FORK) a forked worker finds quotes and entities
-#: (and checks the story for brief()) when :func:`storyweave.parallel.fork_allowed`. Shared 2-core machine, load 9,
-#: static-learned, 9 interleaved runs: fork + join + pickling cost 20-35 ms, 0.02-0.04 s CPU;
-#: at 41 and 79 sentences the briefing got slower (0.28 vs 0.23 s, 0.44 vs 0.43 s), at 188
-#: (d30001t) it broke even (0.71 vs 0.72 s); from 400 the work moved is ten times the cost.
-MIN_SENTENCES_TO_FORK = 400
+#: (and checks the story for brief()) when :func:`storyweave.parallel.fork_allowed`: fork,
+#: join and pickling cost 20-35 ms, 0.02-0.04 s CPU. On a shared machine (load 9) the briefing
+#: got slower at 41 and 79 sentences and broke even at 188; a second core free (the default
+#: forks only then), static-learned, workers=2 against 1, interleaved runs of 11: d30001t
+#: (188 sentences) 0.201-0.205 s against 0.264-0.283 s, Multi-News test-64 (6 articles,
+#: ~150 sentences) 0.203 s against 0.253-0.263 s (`benchmarks/bench_brief.py --workers`).
+MIN_SENTENCES_TO_FORK = 150
+#: From this many characters in all a briefing may fork a worker (for stages 4-5 and 9, from
+#: MIN_SENTENCES_TO_FORK): by default the load is sampled while its articles are read.
+MIN_CHARS_TO_FORK = 20_000
 #: From this many characters in all, articles are read (stages 1-2) half here, half in a
 #: forked worker. 7 interleaved runs, load 9: the split costs ~15 ms CPU; d30001t (28,000
 #: characters) took 0.060 s CPU, split 0.038 + 0.037; 50 Multi-News articles (184,000) 0.43 s,
 #: 0.21 + 0.24; 200 (834,000) 1.90 s, 0.90 + 0.81: from 100,000 (~25 articles) it pays.
-MIN_CHARS_TO_FORK = 100_000
+MIN_CHARS_TO_SPLIT = 100_000
 
 
 class Briefer:
@@ -255,10 +260,10 @@ class Briefer:
         ]
 
         started = time.perf_counter()
-        large = sum(len(a.text) for a in articles) >= MIN_CHARS_TO_FORK
+        chars = sum(len(a.text) for a in articles)
         sources: list[Source] = []
         cut_reports: list[str] = []
-        read, encoded, fork = self._read(articles, large, should_stop)
+        read, encoded, fork = self._read(articles, chars, should_stop)
         for outcome in read.outcomes:
             if isinstance(outcome, InputProblem):
                 all_problems.append(outcome)
@@ -322,13 +327,14 @@ class Briefer:
         )
 
     def _read(
-        self, articles: list[Article], large: bool, should_stop: Stop | None
+        self, articles: list[Article], chars: int, should_stop: Stop | None
     ) -> tuple[Share, dict[str, np.ndarray], bool]:
         """Stages 1-2: each article read, or its problem, in order, and whether this call may
-        fork workers (decided once per call: :func:`storyweave.parallel.fork_allowed`).
+        fork workers (decided once per call, from MIN_CHARS_TO_FORK ``chars`` of input:
+        :func:`storyweave.parallel.fork_allowed`).
 
-        A ``large`` input may be split: the later half (by length) is read in a forked
-        worker meanwhile (numbered again by the caller) and, with a static model
+        A large input (MIN_CHARS_TO_SPLIT) may be split: the later half (by length) is read
+        in a forked worker meanwhile (numbered again by the caller) and, with a static model
         (:func:`~storyweave.embed.base.encodes_alone`), each process encodes the sentences
         it read (stage 3): their rows come back by text. The share's seconds hold the
         worker's too ("clean+segment (worker)", "embed (worker)"). With ``workers=None``
@@ -338,7 +344,7 @@ class Briefer:
         lengths = [len(article.text) for article in articles]
         checkpoint = lambda: _checkpoint(should_stop)
         first: list[Read | InputProblem] = []  # read before the decision
-        fork = False
+        fork, large = False, chars >= MIN_CHARS_TO_FORK
         if large and self.options.workers is None:
             sample = parallel.LoadSample()
             while len(first) < len(articles) - 2 and not sample.ready():
@@ -347,7 +353,8 @@ class Briefer:
         elif large:
             fork = parallel.fork_allowed(self.options.workers)
         start = len(first)
-        half = start + parallel.halfway(lengths[start:], sum(lengths[:start])) if fork else len(articles)
+        split = fork and chars >= MIN_CHARS_TO_SPLIT
+        half = start + parallel.halfway(lengths[start:], sum(lengths[:start])) if split else len(articles)
         encoder = self.embedder if half < len(articles) and encodes_alone(self.embedder) else None
         side = None
         if half < len(articles):
