@@ -17,6 +17,7 @@ paired by round; the table gives medians and the median of the per-round ratios,
 CPU time (user + system) of each process, which a crowded machine inflates far less than
 wall time.
 ``--busy-core N`` starts ``taskset -c N yes`` for the duration (stopped by its pid at the end).
+A system ``storyweave-MODEL@N`` briefs with ``--workers N`` (e.g. ``@1``: one process).
 
 Clusters: DUC 2004 d30001t (10 articles) and the first three Multi-News clusters of the
 LongBench file, read from the shared data beside the repository (or $STORYWEAVE_DATA).
@@ -89,9 +90,11 @@ def child(system: str, path: Path, cluster_id: str, runs: int) -> dict[str, obje
 
         # The bare embedder, not the remembering one a Briefer loads: every run encodes its
         # sentences, as the first briefing of a story does. Loaded now, timed apart.
+        # "storyweave-MODEL" or "storyweave-MODEL@N": N processes at most (--workers N).
+        model, _, workers = system.split("-", 1)[1].partition("@")
         briefer = Briefer(
-            BriefOptions(words=WORDS, model=system.split("-", 1)[1]),
-            embedder=load_embedder(system.split("-", 1)[1]),
+            BriefOptions(words=WORDS, model=model, workers=int(workers) if workers else None),
+            embedder=load_embedder(model),
         )
 
         def run() -> object:

@@ -101,7 +101,8 @@ Stop = Callable[[], bool]
 #: got slower at 41 and 79 sentences and broke even at 188; a second core free (the default
 #: forks only then), static-learned, workers=2 against 1, interleaved runs of 11: d30001t
 #: (188 sentences) 0.201-0.205 s against 0.264-0.283 s, Multi-News test-64 (6 articles,
-#: ~150 sentences) 0.203 s against 0.253-0.263 s (`benchmarks/bench_brief.py --workers`).
+#: ~150 sentences) 0.203 s against 0.253-0.263 s (`benchmarks/bench_brief.py --systems
+#: storyweave-static-learned,storyweave-static-learned@1` gives the same comparison).
 MIN_SENTENCES_TO_FORK = 150
 #: From this many characters in all a briefing may fork a worker (for stages 4-5 and 9, from
 #: MIN_SENTENCES_TO_FORK): by default the load is sampled while its articles are read.
@@ -263,7 +264,12 @@ class Briefer:
         chars = sum(len(a.text) for a in articles)
         sources: list[Source] = []
         cut_reports: list[str] = []
-        read, encoded, fork = self._read(articles, chars, should_stop)
+        # Too small to split the reading: by default whether to fork (stages 4-5, 9) is
+        # decided after embedding, the load sampled meanwhile (reading alone may take a few
+        # milliseconds, too short to tell).
+        later = chars < MIN_CHARS_TO_SPLIT and self.options.workers is None
+        sample = parallel.LoadSample() if later and chars >= MIN_CHARS_TO_FORK else None
+        read, encoded, fork = self._read(articles, 0 if later else chars, should_stop)
         for outcome in read.outcomes:
             if isinstance(outcome, InputProblem):
                 all_problems.append(outcome)
@@ -299,6 +305,8 @@ class Briefer:
         similarity = align_stage.similarity_matrix(vectors)
         timings["story check"] = time.perf_counter() - started
         self.last_timings = timings
+        if sample is not None and len(sentences) >= MIN_SENTENCES_TO_FORK:
+            fork = parallel.fork_allowed(None, sample=sample)
         return _Prepared(
             sources=tuple(sources),
             problems=tuple(all_problems),
