@@ -203,14 +203,18 @@ def test_by_default_a_worker_needs_a_free_core(monkeypatch: pytest.MonkeyPatch) 
 
 
 @pytest.mark.parametrize("busy", [0.2, 0.7])
-def test_by_default_the_load_is_sampled_while_the_first_articles_are_read(
-    busy: float, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize("split", [True, False])
+def test_by_default_the_load_is_sampled_while_the_articles_are_read(
+    busy: float, split: bool, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """With no pause: a large input decides after its first articles and splits the rest;
+    one too small to split (below MIN_CHARS_TO_SPLIT) reads here and decides after
+    embedding. The side stages fork when a core is free."""
     from storyweave import embed
 
     monkeypatch.setattr(pipeline, "MIN_SENTENCES_TO_FORK", 0)
     monkeypatch.setattr(pipeline, "MIN_CHARS_TO_FORK", 0)
-    monkeypatch.setattr(pipeline, "MIN_CHARS_TO_SPLIT", 0)
+    monkeypatch.setattr(pipeline, "MIN_CHARS_TO_SPLIT", 0 if split else 10**9)
     monkeypatch.setattr(pipeline.parallel, "cores", lambda: 2)
     monkeypatch.setattr(pipeline.parallel.os, "cpu_count", lambda: 2)
     monkeypatch.setattr(pipeline.parallel.threading, "active_count", lambda: 1)
@@ -222,7 +226,9 @@ def test_by_default_the_load_is_sampled_while_the_first_articles_are_read(
     default = Briefer(BriefOptions(model="static-learned"))
     serial = Briefer(BriefOptions(model="static-learned", workers=1), embedder=default.embedder)
     assert default.brief(articles) == serial.brief(articles)
-    assert ("worker wait" in default.last_timings) == (busy < 0.5)  # a core free: forked
+    free = busy < 0.5
+    assert ("worker wait" in default.last_timings) == free  # a core free: forked
+    assert ("clean+segment (worker)" in default.last_timings) == (free and split)
     assert not paused  # no pause to measure the load
 
 
@@ -263,29 +269,3 @@ def test_a_load_sample_too_short_to_tell_means_no_worker_and_no_pause(
     assert not paused
     assert spare_core()  # without a sample: measured over a pause (idle here)
     assert paused
-
-
-@pytest.mark.parametrize("busy", [0.2, 0.7])
-def test_a_briefing_too_small_to_split_decides_after_embedding(
-    busy: float, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Below MIN_CHARS_TO_SPLIT the reading stays here and the load is sampled until the
-    sentences are embedded; the side stages fork when a core is free, with no pause."""
-    from storyweave import embed
-
-    monkeypatch.setattr(pipeline, "MIN_SENTENCES_TO_FORK", 0)
-    monkeypatch.setattr(pipeline, "MIN_CHARS_TO_FORK", 0)
-    monkeypatch.setattr(pipeline, "MIN_CHARS_TO_SPLIT", 10**9)
-    monkeypatch.setattr(pipeline.parallel, "cores", lambda: 2)
-    monkeypatch.setattr(pipeline.parallel.os, "cpu_count", lambda: 2)
-    monkeypatch.setattr(pipeline.parallel.threading, "active_count", lambda: 1)
-    paused: list[int] = []
-    monkeypatch.setattr(embed, "busy_cores", lambda cores: paused.append(cores) or busy)
-    monkeypatch.setattr(pipeline.parallel.LoadSample, "busy_cores", lambda self, cores: busy)
-    articles = [*load([str(EXAMPLE)]).articles, *load([str(QUAKE)]).articles]
-    default = Briefer(BriefOptions(model="static-learned"))
-    serial = Briefer(BriefOptions(model="static-learned", workers=1), embedder=default.embedder)
-    assert default.brief(articles) == serial.brief(articles)
-    assert ("worker wait" in default.last_timings) == (busy < 0.5)
-    assert "clean+segment (worker)" not in default.last_timings  # read here, not split
-    assert not paused
