@@ -264,12 +264,13 @@ class Briefer:
         chars = sum(len(a.text) for a in articles)
         sources: list[Source] = []
         cut_reports: list[str] = []
-        # Too small to split the reading: by default whether to fork (stages 4-5, 9) is
-        # decided after embedding, the load sampled meanwhile (reading alone may take a few
-        # milliseconds, too short to tell).
-        later = chars < MIN_CHARS_TO_SPLIT and self.options.workers is None
-        sample = parallel.LoadSample() if later and chars >= MIN_CHARS_TO_FORK else None
-        read, encoded, fork = self._read(articles, 0 if later else chars, should_stop)
+        split = chars >= MIN_CHARS_TO_SPLIT
+        # Too small to split the reading: whether to fork (stages 4-5, 9) is decided after
+        # embedding, by default with the load sampled meanwhile (reading alone may take a
+        # few milliseconds, too short to tell).
+        medium = not split and chars >= MIN_CHARS_TO_FORK
+        sample = parallel.LoadSample() if medium and self.options.workers is None else None
+        read, encoded, fork = self._read(articles, split, should_stop)
         for outcome in read.outcomes:
             if isinstance(outcome, InputProblem):
                 all_problems.append(outcome)
@@ -305,8 +306,8 @@ class Briefer:
         similarity = align_stage.similarity_matrix(vectors)
         timings["story check"] = time.perf_counter() - started
         self.last_timings = timings
-        if sample is not None and len(sentences) >= MIN_SENTENCES_TO_FORK:
-            fork = parallel.fork_allowed(None, sample=sample)
+        if medium and len(sentences) >= MIN_SENTENCES_TO_FORK:
+            fork = parallel.fork_allowed(self.options.workers, sample=sample)
         return _Prepared(
             sources=tuple(sources),
             problems=tuple(all_problems),
@@ -335,13 +336,13 @@ class Briefer:
         )
 
     def _read(
-        self, articles: list[Article], chars: int, should_stop: Stop | None
+        self, articles: list[Article], split: bool, should_stop: Stop | None
     ) -> tuple[Share, dict[str, np.ndarray], bool]:
         """Stages 1-2: each article read, or its problem, in order, and whether this call may
-        fork workers (decided once per call, from MIN_CHARS_TO_FORK ``chars`` of input:
-        :func:`storyweave.parallel.fork_allowed`).
+        fork workers (decided here for an input large enough to ``split``, MIN_CHARS_TO_SPLIT:
+        :func:`storyweave.parallel.fork_allowed`; False otherwise).
 
-        A large input (MIN_CHARS_TO_SPLIT) may be split: the later half (by length) is read
+        Such an input is split when it may fork: the later half (by length) is read
         in a forked worker meanwhile (numbered again by the caller) and, with a static model
         (:func:`~storyweave.embed.base.encodes_alone`), each process encodes the sentences
         it read (stage 3): their rows come back by text. The share's seconds hold the
@@ -352,17 +353,16 @@ class Briefer:
         lengths = [len(article.text) for article in articles]
         checkpoint = lambda: _checkpoint(should_stop)
         first: list[Read | InputProblem] = []  # read before the decision
-        fork, large = False, chars >= MIN_CHARS_TO_FORK
-        if large and self.options.workers is None:
+        fork = False
+        if split and self.options.workers is None:
             sample = parallel.LoadSample()
             while len(first) < len(articles) - 2 and not sample.ready():
                 first += read_articles([articles[len(first)]], line_counts, _kept(first) + 1, checkpoint)
             fork = parallel.fork_allowed(None, sample=sample)
-        elif large:
+        elif split:
             fork = parallel.fork_allowed(self.options.workers)
         start = len(first)
-        split = fork and chars >= MIN_CHARS_TO_SPLIT
-        half = start + parallel.halfway(lengths[start:], sum(lengths[:start])) if split else len(articles)
+        half = start + parallel.halfway(lengths[start:], sum(lengths[:start])) if fork else len(articles)
         encoder = self.embedder if half < len(articles) and encodes_alone(self.embedder) else None
         side = None
         if half < len(articles):
