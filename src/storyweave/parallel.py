@@ -106,7 +106,8 @@ def spare_core(sample: LoadSample | None = None) -> bool:
 
 class LoadSample:
     """How busy other processes keep the machine, measured from now while this process
-    works (a large briefing reads its first articles meanwhile) instead of over a pause:
+    works (a briefing reads its first articles, or a smaller one all of them and their
+    embedding, meanwhile) instead of over a pause:
     the machine's busy time from ``/proc/stat`` less this process's own CPU time."""
 
     def __init__(self) -> None:

@@ -151,7 +151,7 @@ def writable(text: str) -> str:
 def well_formed(article: Article) -> Article:
     """``article`` with every lone surrogate replaced by U+FFFD, so its text can be written."""
     fields = {
-        name: _SURROGATE.sub("\ufffd", value)
+        name: writable(value)
         for name in ("text", "origin", "title", "outlet", "byline", "published", "url")
         if isinstance(value := getattr(article, name), str) and _SURROGATE.search(value)
     }
