@@ -28,11 +28,19 @@ on Linux, dies with its parent (``PR_SET_PDEATHSIG``), so a ``kill -9`` leaves n
 orphan at work. An exception in the child is raised again in the parent with the
 child's traceback as a note; a child that dies without an answer (killed, out of
 memory) raises :class:`~storyweave.errors.WorkerFailed`, never a hang.
+
+The heap is frozen for the child's lifetime (``gc.freeze`` before the fork, as Python's
+documentation advises for a fork without exec): neither process's cyclic garbage collector
+walks the objects that existed at the fork. A briefing makes almost no reference cycles,
+but each collection of the oldest generation visits every live object, and in a forked
+pair it writes to their headers, copying the pages the two processes share. At 200
+articles this took ~0.5 s of CPU from each process.
 """
 
 from __future__ import annotations
 
 import ctypes
+import gc
 import os
 import pickle
 import select
@@ -167,6 +175,10 @@ class Forked(Generic[T]):
         self.what = what
         parent = os.getpid()
         read_end, write_end = os.pipe()
+        # Not when someone else froze the heap: unfreezing would undo theirs too.
+        self._frozen = gc.get_freeze_count() == 0
+        if self._frozen:
+            gc.freeze()
         with warnings.catch_warnings():  # one Python thread (fork_allowed): no race here
             # Python 3.12+ warns on a fork of any process with several OS threads; ours
             # are the idle native pools the module docstring shows to be safe.
@@ -176,6 +188,7 @@ class Forked(Generic[T]):
             except OSError as error:
                 os.close(read_end)
                 os.close(write_end)
+                self._thaw()
                 raise WorkerFailed(what, f"it could not be started ({error})") from error
         if self._pid == 0:  # the child: never returns
             os.close(read_end)
@@ -236,11 +249,18 @@ class Forked(Generic[T]):
             pass
         self._reap()
 
+    def _thaw(self) -> None:
+        """Give the objects frozen at the fork back to the garbage collector (once)."""
+        if self._frozen:
+            self._frozen = False
+            gc.unfreeze()
+
     def _reap(self) -> int:
         """Close the pipe and wait for the child; its wait status."""
         if self._pipe is not None:
             os.close(self._pipe)
             self._pipe = None
+            self._thaw()
         while True:
             try:
                 return os.waitpid(self._pid, 0)[1]
