@@ -181,23 +181,31 @@ def test_a_cancelled_briefing_ends_its_worker(always_fork: None, monkeypatch: py
     assert len(forks) == 1 and forks[0]._pipe is None  # closed: killed and reaped
 
 
-@pytest.mark.parametrize("frozen_by_caller", [False, True])
-def test_the_heap_is_frozen_while_a_worker_lives(frozen_by_caller: bool) -> None:
+def _collecting() -> tuple[bool, bool]:
+    return gc.get_freeze_count() == 0, gc.isenabled()
+
+
+@pytest.mark.parametrize("callers", ["default", "frozen", "disabled"])
+def test_the_collector_rests_while_a_worker_lives(callers: str) -> None:
     # Neither process's collector walks (and, in the child, copies) the objects that
-    # existed at the fork; afterwards they are collected again, unless the caller had
-    # frozen them itself.
-    if frozen_by_caller:
+    # existed at the fork; afterwards collection is as the caller had it.
+    if callers == "frozen":
         gc.freeze()
+    if callers == "disabled":
+        gc.disable()
+    before = _collecting()
     try:
-        with Forked(gc.get_freeze_count, "test") as side:
-            assert gc.get_freeze_count() > 0
-            assert side.result() > 0
-        assert (gc.get_freeze_count() > 0) is frozen_by_caller
+        with Forked(_collecting, "test") as side:
+            during = _collecting()
+            assert side.result() == during  # the child's, as the fork left it
+        assert during == ((False, False) if callers == "default" else before)
+        assert _collecting() == before
         with pytest.raises(WorkerFailed), Forked(lambda: os.kill(os.getpid(), signal.SIGKILL), "test") as dead:
             dead.result()
-        assert (gc.get_freeze_count() > 0) is frozen_by_caller
+        assert _collecting() == before
     finally:
         gc.unfreeze()
+        gc.enable()
 
 
 def test_a_fork_the_system_refuses_is_a_worker_failure(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -207,7 +215,7 @@ def test_a_fork_the_system_refuses_is_a_worker_failure(monkeypatch: pytest.Monke
     monkeypatch.setattr(os, "fork", refused)
     with pytest.raises(WorkerFailed, match="could not be started"):
         Forked(lambda: 1, "test")
-    assert gc.get_freeze_count() == 0  # given back to the collector
+    assert _collecting() == (True, True)  # given back to the collector
 
 
 def test_by_default_a_worker_needs_a_free_core(monkeypatch: pytest.MonkeyPatch) -> None:
