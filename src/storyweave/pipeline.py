@@ -295,8 +295,9 @@ class Briefer:
         sentences = tuple(s for source in sources for s in source.sentences)
         started = time.perf_counter()
         vectors = _encode_unique(self.embedder, [s.text for s in sentences], encoded)
-        # Headlines in a call of their own, so that no sentence's vector depends on them.
-        titled = [source for source in sources if source.title]
+        # Headlines in a call of their own, so that no sentence's vector depends on them;
+        # only the story check reads them, and one article needs no check.
+        titled = [source for source in sources if source.title] if len(sources) > 1 else []
         titles = self.embedder.encode([s.title or "" for s in titled]) if titled else ()
         timings["embed"] = time.perf_counter() - started + read.seconds.get("embed", 0.0)
         timings |= {k: v for k, v in read.seconds.items() if k.endswith("(worker)")}
