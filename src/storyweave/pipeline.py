@@ -262,7 +262,6 @@ class Briefer:
 
         started = time.perf_counter()
         chars = sum(len(a.text) for a in articles)
-        sources: list[Source] = []
         cut_reports: list[str] = []
         split = chars >= MIN_CHARS_TO_SPLIT
         # Too small to split the reading: whether to fork (stages 4-5, 9) is decided after
@@ -271,14 +270,15 @@ class Briefer:
         medium = not split and chars >= MIN_CHARS_TO_FORK
         sample = parallel.LoadSample() if medium and self.options.workers is None else None
         read, encoded, fork = self._read(articles, split, should_stop)
+        kept: list[Read] = []
         for outcome in read.outcomes:
             if isinstance(outcome, InputProblem):
                 all_problems.append(outcome)
                 continue
-            sources.append(numbered(outcome.source, len(sources) + 1))
+            kept.append(outcome._replace(source=numbered(outcome.source, len(kept) + 1)))
             if outcome.removed > MAX_REMOVED_LINES:
-                cut_reports.append(f"{outcome.source.label} ({outcome.removed:,})")
-        sources, foreign = in_one_language(sources)
+                cut_reports.append(f"{kept[-1].source.label} ({outcome.removed:,})")
+        sources, foreign = in_one_language(kept)
         all_problems += foreign
         sources, cut_note = within_sentence_budget(sources, options.max_sentences)
         sources = list(profiles_stage.with_profiles(sources, options.outlets))

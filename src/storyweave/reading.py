@@ -25,7 +25,7 @@ from .errors import InputError
 from .model import Article, InputProblem, RemovedLine, Source, source_metadata
 from .nlp import sentences as sentence_stage
 from .stories.check import other_languages
-from .stories.clustering import LANGUAGE_NAMES
+from .stories.clustering import LANGUAGE_NAMES, detect_language
 
 #: A source needs this many words of story text after cleaning to count as an article
 #: (unless it holds a row of a results table).
@@ -41,10 +41,12 @@ _SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 
 class Read(NamedTuple):
-    """One article read: its source and how many lines the cleaner removed from it."""
+    """One article read: its source, how many lines the cleaner removed from it and the
+    language its sentences are written in (``"und"`` when too short to tell)."""
 
     source: Source
     removed: int
+    language: str
 
 
 class Share(NamedTuple):
@@ -128,7 +130,9 @@ def read_article(article: Article, cluster_lines: Counter[str], source_id: str) 
         removed=_bounded_report(cleaned.removed),
         **source_metadata(article, cleaned),
     )
-    return Read(source, len(cleaned.removed))
+    # Detected here, article by article, so that a split reading detects in both processes.
+    language = detect_language("\n".join(s.text for s in sentences))
+    return Read(source, len(cleaned.removed), language)
 
 
 def _bounded_report(removed: tuple[RemovedLine, ...]) -> tuple[RemovedLine, ...]:
@@ -158,13 +162,14 @@ def well_formed(article: Article) -> Article:
     return replace(article, **fields) if fields else article  # type: ignore[arg-type]
 
 
-def in_one_language(sources: list[Source]) -> tuple[list[Source], list[InputProblem]]:
-    """The sources in the language most of them are written in, numbered again from s1,
-    and a problem for each source set aside. Every stage after this one compares
+def in_one_language(read: list[Read]) -> tuple[list[Source], list[InputProblem]]:
+    """The sources of ``read`` in the language most of them are written in, numbered again
+    from s1, and a problem for each source set aside. Every stage after this one compares
     sentences, names and words of one language (the bundled models read English); a
     feed that mixes in another language's reports of the event would otherwise be
     briefed as a second story."""
-    majority, others = other_languages(sources)
+    sources = [r.source for r in read]
+    majority, others = other_languages({r.source.id: r.language for r in read})
     if not others:
         return sources, []
     kept = [s for s in sources if s.id not in others]

@@ -28,7 +28,7 @@ import numpy as np
 
 from ..embed import model_option
 from ..model import Sentence, Source, StoryCheck, StoryGroup
-from .clustering import detect_language, top_entities
+from .clustering import top_entities
 from .titles import best_title
 
 #: The weight of a headline in an article's mean vector: one more sentence, for every model.
@@ -128,15 +128,13 @@ STATIC_LEARNED = CheckParams(
 LEXICAL = CheckParams(entity_weight=0.3, match_cosine=0.3, match_weight=0.05, group_score=0.2)
 
 
-def other_languages(sources: Sequence[Source]) -> tuple[str, dict[str, str]]:
-    """The language most ``sources`` are written in, and those written in another: source
-    id -> language code. Sources too short to show a language count as any. No others
-    when the sources with a language all share it; a tie goes to the language seen first.
+def other_languages(languages: Mapping[str, str]) -> tuple[str, dict[str, str]]:
+    """The language most sources are written in, and those written in another (source id
+    -> language code), from each source's language as
+    :func:`~storyweave.stories.clustering.detect_language` reads its sentences (``"und"``,
+    too short to show one, counts as any). No others when the sources with a language all
+    share it; a tie goes to the language seen first.
     """
-    languages = {
-        source.id: detect_language("\n".join(s.text for s in source.sentences))
-        for source in sources
-    }
     counts = Counter(language for language in languages.values() if language != "und")
     if not counts:
         return "und", {}
