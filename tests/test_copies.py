@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import json
+import re
+from collections.abc import Sequence
 from dataclasses import replace
 
 import jsonschema
+import numpy as np
 
 from storyweave import Article, Briefer, BriefOptions
-from storyweave.align import copy_groups
-from storyweave.model import CopyGroup, CopyLink, Fact, independent_reports
+from storyweave.align import copy_groups, similarity_matrix
+from storyweave.model import CopyGroup, CopyLink, Fact, Source, independent_reports
 from storyweave.render import render_html, render_json, render_markdown, schema
 from storyweave.render.common import agreed_facts
 from storyweave.render.json import briefing_from_dict
@@ -28,12 +31,31 @@ WIRE = [
 ]
 
 
+def groups_of(sources: Sequence[Source]) -> tuple[CopyGroup, ...]:
+    """:func:`copy_groups` over word-count vectors of the sources' sentences (lower case)."""
+    texts = [s.text for source in sources for s in source.sentences]
+    vocabulary = {w: i for i, w in enumerate(sorted({w for t in texts for w in re.findall(r"\w+", t.lower())}))}
+    vectors = np.zeros((len(texts), len(vocabulary)))
+    for row, text in enumerate(texts):
+        for word in re.findall(r"\w+", text.lower()):
+            vectors[row, vocabulary[word]] += 1
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    return copy_groups(sources, similarity_matrix(vectors))
+
+
 def test_a_wire_copy_with_other_case_and_punctuation_is_found() -> None:
     original = make_source(1, WIRE)
     copy = make_source(2, [s.upper().replace(",", "") for s in WIRE[:5]] + ["Ok."])
     other = make_source(3, [WIRE[0], "The harbour of Kestrel was closed to yachts on Tuesday."])
-    groups = copy_groups([original, copy, other])
+    groups = groups_of([original, copy, other])
     assert groups == (CopyGroup(("s1", "s2"), (CopyLink("s2", "s1", 5, 5),)),)
+
+
+def test_a_version_with_a_word_added_to_each_sentence_is_a_copy() -> None:
+    edited = [s.replace(" the ", " the old ", 1) if " the " in s else s + " Update." for s in WIRE]
+    assert sum(a != b for a, b in zip(edited, WIRE, strict=True)) == len(WIRE)
+    groups = groups_of([make_source(1, WIRE), make_source(2, edited)])
+    assert [g.source_ids for g in groups] == [("s1", "s2")]
 
 
 def test_a_short_or_partial_overlap_makes_no_copy() -> None:
@@ -44,14 +66,14 @@ def test_a_short_or_partial_overlap_makes_no_copy() -> None:
                                       "Local shops offered blankets and hot soup to them."])
     # Three sentences in common: under half of either report.
     partial = make_source(3, WIRE[:3] + more[4:] + ["The mayor of the island spoke to the crew."])
-    assert copy_groups([one, short, partial]) == ()
+    assert groups_of([one, short, partial]) == ()
 
 
 def test_versions_of_one_story_chain_into_one_group() -> None:
     first = make_source(1, WIRE[:4])
     update = make_source(2, WIRE[:5])  # the first version plus a line
     last = make_source(3, WIRE[1:6])  # the update, its lead rewritten
-    groups = copy_groups([first, update, last])
+    groups = groups_of([first, update, last])
     assert [g.source_ids for g in groups] == [("s1", "s2", "s3")]
     assert independent_reports(["s1", "s2", "s3"], groups) == 1
     assert independent_reports(["s1", "s4"], groups) == 2

@@ -431,7 +431,7 @@ class Briefer:
         started = time.perf_counter()
         threshold = options.similarity or self.embedder.default_threshold
         facts = align_stage.align(sentences, similarity, threshold=threshold)
-        copies = align_stage.copy_groups(sources)
+        copies = align_stage.copy_groups(sources, similarity)
         timings["align"] = time.perf_counter() - started
         _checkpoint(should_stop)
 
