@@ -362,7 +362,7 @@ def source_labels(sources: Sequence[Source]) -> dict[str, str]:
 @dataclass(frozen=True, slots=True)
 class CopyLink:
     """One source that carries the text of another: ``shared`` of its ``sentences`` (those
-    long enough to compare) appear, word for word, in ``of``."""
+    long enough to compare) are near-identical to sentences of ``of``."""
 
     source_id: str  # the copy: the source whose share is counted
     of: str  # the source it shares the text with
