@@ -88,7 +88,7 @@ def test_json_top_card_follows_the_schema_and_points_at_divergences() -> None:
     briefing = _with_overtaken(make_briefing())
     data = json.loads(render_json(briefing))
     jsonschema.validate(data, schema())
-    assert data["schema_version"] == "1.4"
+    assert data["schema_version"] == "1.5"
     top = data["top"]
     assert top["lede"][0]["citations"] == ["s1.1", "s2.1"]
     assert top["agreement"] == {"agreed": 0, "conflicts": 1, "overtaken": 1, "single_source": 1,

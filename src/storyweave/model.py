@@ -360,6 +360,32 @@ def source_labels(sources: Sequence[Source]) -> dict[str, str]:
 
 
 @dataclass(frozen=True, slots=True)
+class CopyLink:
+    """One source that carries the text of another: ``shared`` of its ``sentences`` (those
+    long enough to compare) are near-identical to sentences of ``of``."""
+
+    source_id: str  # the copy: the source whose share is counted
+    of: str  # the source it shares the text with
+    shared: int
+    sentences: int
+
+
+@dataclass(frozen=True, slots=True)
+class CopyGroup:
+    """Sources that carry the same text (wire copies, versions of one story): one report,
+    not independent confirmation (:func:`storyweave.align.copy_groups`)."""
+
+    source_ids: tuple[str, ...]  # in source-number order
+    links: tuple[CopyLink, ...]  # the pairs that joined them
+
+
+def independent_reports(source_ids: Sequence[str], copies: Sequence[CopyGroup]) -> int:
+    """How many independent reports ``source_ids`` are: sources of one copy group count once."""
+    group_of = {s: group.source_ids[0] for group in copies for s in group.source_ids}
+    return len({group_of.get(s, s) for s in source_ids})
+
+
+@dataclass(frozen=True, slots=True)
 class StoryGroup:
     """Articles of a briefing that tell one story, and a title to name it by."""
 
@@ -520,6 +546,11 @@ class Briefing:
     outlets: tuple[OutletView, ...] = ()
     story_check: StoryCheck = field(default_factory=StoryCheck)
     sides: SideView | None = None  # with an outlet file whose outlets have sides
+    copies: tuple[CopyGroup, ...] = ()  # sources that carry the same text
+
+    def independent(self, source_ids: Sequence[str]) -> int:
+        """How many independent reports ``source_ids`` are (copies of one text count once)."""
+        return independent_reports(source_ids, self.copies)
 
     def sentence(self, sentence_id: str) -> Sentence:
         """Look a sentence up by id (raises ``KeyError`` for an unknown id)."""

@@ -8,7 +8,8 @@
 5. **quotes**    sentences -> quote mentions; speakers resolved and
                  statements consolidated across the cluster            (:mod:`storyweave.nlp.quotes`)
 6. **align**     vectors -> their similarity matrix -> facts with
-                 their supporting sentences                            (:mod:`storyweave.align`)
+                 their supporting sentences; sources that carry the
+                 same text (wire copies) grouped                       (:mod:`storyweave.align`)
 7. **diverge**   conflicts, superseded claims, single-source claims and
                  coverage gaps                                         (:mod:`storyweave.diverge`)
 8. **views**     each outlet's framing (loaded labels, learned loaded words,
@@ -425,6 +426,7 @@ class Briefer:
         started = time.perf_counter()
         threshold = options.similarity or self.embedder.default_threshold
         facts = align_stage.align(sentences, similarity, threshold=threshold)
+        copies = align_stage.copy_groups(sources, similarity)
         timings["align"] = time.perf_counter() - started
         _checkpoint(should_stop)
 
@@ -502,6 +504,7 @@ class Briefer:
             outlets=outlets,
             story_check=check,
             sides=sides,
+            copies=copies,
         )
 
 

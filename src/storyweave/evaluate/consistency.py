@@ -21,7 +21,7 @@ def roles(briefing: Briefing) -> dict[str, list[str]]:
     """Sentence id -> the parts it plays."""
     found: dict[str, list[str]] = defaultdict(list)
     for fact in briefing.facts:
-        if len(fact.source_ids) >= 2 and fact.claim:
+        if fact.claim and briefing.independent(fact.source_ids) >= 2:  # as the views list them
             for sentence_id in fact.sentence_ids:
                 found[sentence_id].append(f"agreed fact {fact.id}")
     for divergence in briefing.divergences:

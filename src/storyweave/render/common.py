@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from ..model import Briefing, Divergence, Fact, Quote, source_labels
+from ..model import Briefing, CopyLink, Divergence, Fact, Quote, source_labels
 from ..stories.titles import MAX_TITLE_WORDS, best_title, short_title, without_dateline
 
 #: Control characters (ANSI escapes included) that must never reach a terminal or a page.
@@ -144,8 +144,25 @@ def shown_divergences(briefing: Briefing, kind: str) -> tuple[list[Divergence], 
 
 
 def agreed_facts(briefing: Briefing) -> list[Fact]:
-    """Facts reported by at least two sources that state something, strongest first."""
-    return [f for f in briefing.facts if len(f.source_ids) >= 2 and f.claim][:MAX_LISTED_FACTS]
+    """Facts that at least two independent reports state (copies of one text count once,
+    :attr:`~storyweave.model.Briefing.copies`), those with more independent reports first."""
+    agreed = [f for f in briefing.facts if f.claim and briefing.independent(f.source_ids) >= 2]
+    agreed.sort(key=lambda f: -briefing.independent(f.source_ids))  # stable: fact order next
+    return agreed[:MAX_LISTED_FACTS]
+
+
+def reported_by(briefing: Briefing, source_ids: Sequence[str], *, noun: bool = True) -> str:
+    """``"4 sources"``, or ``"4 sources, 3 independent"`` when some of them carry the same
+    text (:attr:`~storyweave.model.Briefing.copies`); without the ``noun``, ``"4"`` and
+    ``"4, 3 independent"``."""
+    count, independent = len(source_ids), briefing.independent(source_ids)
+    said = f"{count} source{'s' if count != 1 else ''}" if noun else str(count)
+    return said if independent == count else f"{said}, {independent} independent"
+
+
+def copy_share(link: CopyLink) -> str:
+    """``"11 of 11 sentences"``: how much of a copy's text the other source carries."""
+    return f"{link.shared} of {link.sentences} sentence{'s' if link.sentences != 1 else ''}"
 
 
 @dataclass(frozen=True, slots=True)

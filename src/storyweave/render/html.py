@@ -16,9 +16,11 @@ from ..model import Briefing, BriefingChanges, Source
 from .changes import changes_html
 from .common import (
     agreed_facts,
+    copy_share,
     headline,
     labels,
     quote_variants,
+    reported_by,
     source_number,
     story_warning,
 )
@@ -185,7 +187,7 @@ def _facts(briefing: Briefing) -> str:
     tags = side_tags(briefing)
     items = "".join(
         f"<li>{e(f.text)} {cites(briefing, f.sentence_ids)}"
-        f'<div class="badges">reported by {len(f.source_ids)}: '
+        f'<div class="badges">reported by {e(reported_by(briefing, f.source_ids, noun=False))}: '
         + " ".join(badge(briefing, s) for s in f.source_ids)
         + (f' <span class="side-tag">{e(tags[f.id])}</span>' if f.id in tags else "")
         + "</div></li>"
@@ -234,8 +236,25 @@ def _sources(briefing: Briefing) -> str:
     blocks = [_source_block(source) for source in briefing.sources]
     return (
         '<section aria-labelledby="h-sources"><h2 id="h-sources">Sources</h2>'
+        + _copies(briefing)
         + "".join(blocks)
         + "</section>"
+    )
+
+
+def _copies(briefing: Briefing) -> str:
+    """Which sources carry the same text (one report, not independent confirmation)."""
+    items = "".join(
+        f"<li>{badge(briefing, link.source_id)} carries the same text as "
+        f"{badge(briefing, link.of)} ({e(copy_share(link))})</li>"
+        for group in briefing.copies
+        for link in group.links
+    )
+    if not items:
+        return ""
+    return (
+        '<p class="copies-note">Same text (wire copies or versions of one story; counted as '
+        f'one report):</p><ul class="copies">{items}</ul>'
     )
 
 

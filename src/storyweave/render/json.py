@@ -21,6 +21,8 @@ from typing import Any
 
 from ..model import (
     Briefing,
+    CopyGroup,
+    CopyLink,
     Divergence,
     Entity,
     Fact,
@@ -45,8 +47,9 @@ from .outline import sections, top_card
 
 #: 1.1: divergences, entities, timeline, outlets, quote variants; 1.2: story_check, fact claim;
 #: 1.3: framing kind "loaded"; 1.4: top (the top card), sections, sides (coverage by side,
-#: blindspots), source profiles.
-SCHEMA_VERSION = "1.4"
+#: blindspots), source profiles; 1.5: copies (sources that carry the same text), facts'
+#: and the top card's independent reports.
+SCHEMA_VERSION = "1.5"
 
 
 def to_dict(briefing: Briefing) -> dict[str, Any]:
@@ -68,6 +71,16 @@ def to_dict(briefing: Briefing) -> dict[str, Any]:
             {"input": p.input, "problem": p.problem, "stage": p.stage} for p in briefing.problems
         ],
         "sources": [_source(s) for s in briefing.sources],
+        "copies": [
+            {
+                "sources": list(group.source_ids),
+                "links": [
+                    {"source": k.source_id, "of": k.of, "shared": k.shared, "sentences": k.sentences}
+                    for k in group.links
+                ],
+            }
+            for group in briefing.copies
+        ],
         "summary": [
             {
                 "text": line.text,
@@ -85,6 +98,7 @@ def to_dict(briefing: Briefing) -> dict[str, Any]:
                 "sources": list(fact.source_ids),
                 "centrality": round(fact.centrality, 4),
                 "claim": fact.claim,
+                "independent": briefing.independent(fact.source_ids),
             }
             for fact in briefing.facts
         ],
@@ -129,6 +143,7 @@ def _top(briefing: Briefing) -> dict[str, Any]:
         ],
         "reports": card.reports,
         "outlets": card.outlets,
+        "independent": card.independent,
         "agreement": {
             "agreed": card.agreed,
             "conflicts": card.conflicts,
@@ -324,6 +339,8 @@ def _check_ids(briefing: Briefing) -> None:
     named += [s for event in briefing.timeline for s in event.source_ids]
     named += [view.source_id for view in briefing.outlets]
     named += [s for group in briefing.story_check.groups for s in group.source_ids]
+    named += [s for group in briefing.copies for s in group.source_ids]
+    named += [s for group in briefing.copies for k in group.links for s in (k.source_id, k.of)]
     unknown = next((c for c in cited if c not in sentences), None)
     if unknown is not None:
         raise ValueError(f"citation {str(unknown)[:40]!r} names no sentence of the briefing")
@@ -399,6 +416,16 @@ def _briefing_from(
             for t in data.get("timeline", [])
         ),
         outlets=tuple(_outlet_from(o) for o in data.get("outlets", [])),
+        copies=tuple(
+            CopyGroup(
+                tuple(group["sources"]),
+                tuple(
+                    CopyLink(k["source"], k["of"], int(k["shared"]), int(k["sentences"]))
+                    for k in group.get("links", [])
+                ),
+            )
+            for group in data.get("copies", [])
+        ),
     )
     # The side view is derived: rebuilt from the sources' profiles, as the pipeline made it.
     sides = data.get("sides")

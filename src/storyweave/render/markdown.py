@@ -9,11 +9,13 @@ from __future__ import annotations
 from ..model import Briefing, BriefingChanges, Source
 from .common import (
     agreed_facts,
+    copy_share,
     fact_index,
     labels,
     marker,
     md,
     quote_variants,
+    reported_by,
     shown_divergences,
     story_warning,
 )
@@ -62,7 +64,7 @@ def render_markdown(briefing: Briefing, changes: BriefingChanges | None = None) 
             sides = tags.get(fact.id)
             out.append(
                 f"{i}. {md(fact.text)} {marker(fact.source_ids)}  \n"
-                f"   *reported by {len(fact.source_ids)} sources: {names}"
+                f"   *reported by {reported_by(briefing, fact.source_ids)}: {names}"
                 + (f" — {md(sides)}*" if sides else "*")
             )
         out.append("")
@@ -107,6 +109,7 @@ def render_markdown(briefing: Briefing, changes: BriefingChanges | None = None) 
     for source in briefing.sources:
         out.append(f"{marker([source.id])} {_source_line(source, label[source.id])}")
     out.append("")
+    out += _copies(briefing, label)
 
     if briefing.problems:
         out += ["## Inputs not briefed", ""]
@@ -126,6 +129,20 @@ def render_markdown(briefing: Briefing, changes: BriefingChanges | None = None) 
         if source.removed:
             out.append("")
     return "\n".join(out).rstrip() + "\n"
+
+
+def _copies(briefing: Briefing, label: dict[str, str]) -> list[str]:
+    """Under the sources: which of them carry the same text (one report, not two)."""
+    out = []
+    for group in briefing.copies:
+        for link in group.links:
+            out.append(
+                f"- {marker([link.source_id])} {md(label[link.source_id])} carries the same text "
+                f"as {marker([link.of])} {md(label[link.of])} ({copy_share(link)})"
+            )
+    if out:
+        out = ["Same text (wire copies or versions of one story; counted as one report):", "", *out, ""]
+    return out
 
 
 def _source_line(source: Source, label: str) -> str:

@@ -61,6 +61,7 @@ class TopCard:
     lede: tuple[SummarySentence, ...]
     reports: int  # sources briefed
     outlets: int  # distinct outlets among them
+    independent: int  # independent reports among them: sources of one copy group count once
     agreed: int  # facts several outlets report alike
     conflicts: int
     overtaken: int
@@ -86,6 +87,8 @@ class TopCard:
         outlets = f"{self.outlets} outlet{'s' if self.outlets != 1 else ''}"
         if self.reports != self.outlets:
             outlets = f"{self.reports} reports from {outlets}"
+        if self.independent < self.reports:  # wire copies are one report, not confirmation
+            outlets += f", {self.independent} independent"
         parts = [outlets]
         if self.reports > 1:
             differ = []
@@ -129,7 +132,8 @@ def top_card(briefing: Briefing) -> TopCard:
     agreed = sum(
         1
         for fact in briefing.facts
-        if fact.claim and len(fact.source_ids) >= 2 and fact.id not in disputed_facts
+        if fact.claim and briefing.independent(fact.source_ids) >= 2
+        and fact.id not in disputed_facts
     )
     count = {kind: sum(1 for d in briefing.divergences if d.kind == kind) for kind, _, _ in KINDS}
     outlets = {_outlet_key(briefing, s.id) for s in briefing.sources}
@@ -139,6 +143,7 @@ def top_card(briefing: Briefing) -> TopCard:
         lede=tuple(lede),
         reports=len(briefing.sources),
         outlets=len(outlets),
+        independent=briefing.independent([s.id for s in briefing.sources]),
         agreed=agreed,
         conflicts=count["conflict"],
         overtaken=count["superseded"],
