@@ -11,7 +11,7 @@ import jsonschema
 import numpy as np
 
 from storyweave import Article, Briefer, BriefOptions
-from storyweave.align import copy_groups, similarity_matrix
+from storyweave.align import align, copy_groups, similarity_matrix
 from storyweave.model import CopyGroup, CopyLink, Fact, Source, independent_reports
 from storyweave.render import render_html, render_json, render_markdown, schema
 from storyweave.render.common import agreed_facts
@@ -32,7 +32,8 @@ WIRE = [
 
 
 def groups_of(sources: Sequence[Source]) -> tuple[CopyGroup, ...]:
-    """:func:`copy_groups` over word-count vectors of the sources' sentences (lower case)."""
+    """:func:`copy_groups` over word-count vectors of the sources' sentences (lower case),
+    with the facts alignment makes of them."""
     texts = [s.text for source in sources for s in source.sentences]
     vocabulary = {w: i for i, w in enumerate(sorted({w for t in texts for w in re.findall(r"\w+", t.lower())}))}
     vectors = np.zeros((len(texts), len(vocabulary)))
@@ -40,7 +41,9 @@ def groups_of(sources: Sequence[Source]) -> tuple[CopyGroup, ...]:
         for word in re.findall(r"\w+", text.lower()):
             vectors[row, vocabulary[word]] += 1
     vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
-    return copy_groups(sources, similarity_matrix(vectors))
+    similarity = similarity_matrix(vectors)
+    facts = align([s for source in sources for s in source.sentences], similarity, threshold=0.6)
+    return copy_groups(sources, facts, similarity)
 
 
 def test_a_wire_copy_with_other_case_and_punctuation_is_found() -> None:

@@ -300,36 +300,43 @@ def _position(sentence: Sentence) -> tuple[int, str, int]:
     return (int(digits) if digits.isdigit() else 0, sentence.source_id, sentence.index)
 
 
-def copy_groups(sources: Sequence[Source], similarity: np.ndarray) -> tuple[CopyGroup, ...]:
+def copy_groups(
+    sources: Sequence[Source], facts: Sequence[Fact], similarity: np.ndarray
+) -> tuple[CopyGroup, ...]:
     """Sources that carry the same text, grouped: wire copies and versions of one story.
 
-    ``similarity`` is the cosine matrix of the sources' sentences, in source order (as
-    :func:`align` takes it). A sentence of :data:`MIN_LINK_WORDS` words or more is carried
-    by another source when one of its sentences is near-identical (:data:`COPY_COSINE`: the
-    same words, or a version with a word changed). A source is a copy of another when at
-    least :data:`COPY_SHARE` of its sentences are carried by the other, and at least
+    ``facts`` are :func:`align`'s of the sources' sentences, ``similarity`` their cosine
+    matrix in source order. A sentence of :data:`MIN_LINK_WORDS` words or more is carried
+    by another source when one of that source's sentences in its fact is near-identical
+    (:data:`COPY_COSINE`: the same words, or a version with a word changed; alignment
+    joins such a pair first, as its strongest links). A source is a copy of another when
+    at least :data:`COPY_SHARE` of its sentences are carried by the other, and at least
     :data:`MIN_COPY_SENTENCES` each way. Sources linked by a chain of copies form one group.
 
-    Cost: one read of the matrix right of its diagonal, a band at a time (near-identical
-    pairs are few), then work in the number of such pairs.
+    Cost: the cosines within each fact told by two sources or more (the whole matrix is
+    not read again).
     """
     sentences = [s for source in sources for s in source.sentences]
     n = len(sentences)
     if similarity.shape != (n, n):
         raise ValueError(f"{n} sentences but a {similarity.shape} similarity matrix")
+    row = {s.id: i for i, s in enumerate(sentences)}
     source_of = np.repeat(np.arange(len(sources)), [len(s.sentences) for s in sources])
     linkable = np.array([len(s.text.split()) >= MIN_LINK_WORDS for s in sentences], dtype=bool)
     counted = np.bincount(source_of[linkable], minlength=len(sources))
-    # Each near-identical pair of sentences of two sources, once as (sentence, other source)
+    # Each near-identical pair of sentences of two sources, as (sentence, other source)
     # from each side; a sentence with several copies in one source counts once.
     carried = []
-    for top in range(0, n, ROW_BAND):
-        rows, columns = np.nonzero(similarity[top : top + ROW_BAND, top:] >= COPY_COSINE)
-        rows += top
-        columns += top
-        keep = linkable[rows] & linkable[columns] & (source_of[rows] != source_of[columns])
-        rows, columns = rows[keep], columns[keep]
-        carried += [rows * len(sources) + source_of[columns], columns * len(sources) + source_of[rows]]
+    for fact in facts:
+        if len(set(fact.source_ids)) < 2:
+            continue
+        members = np.array([row[i] for i in fact.sentence_ids])
+        members = members[linkable[members]]
+        near = similarity[np.ix_(members, members)] >= COPY_COSINE
+        a, b = np.nonzero(near)
+        a, b = members[a], members[b]
+        keep = source_of[a] != source_of[b]
+        carried.append(a[keep] * len(sources) + source_of[b[keep]])
     if not carried:
         return ()
     sentence, other = np.divmod(np.unique(np.concatenate(carried)), len(sources))

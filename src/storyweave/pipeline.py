@@ -426,7 +426,7 @@ class Briefer:
         started = time.perf_counter()
         threshold = options.similarity or self.embedder.default_threshold
         facts = align_stage.align(sentences, similarity, threshold=threshold)
-        copies = align_stage.copy_groups(sources, similarity)
+        copies = align_stage.copy_groups(sources, facts, similarity)
         timings["align"] = time.perf_counter() - started
         _checkpoint(should_stop)
 
