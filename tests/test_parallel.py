@@ -17,7 +17,7 @@ import pytest
 from storyweave import Article, Briefer, BriefOptions, load, pipeline
 from storyweave.embed import RememberingEmbedder, remembering
 from storyweave.errors import Cancelled, InputError, OptionsError, WorkerFailed
-from storyweave.parallel import Forked, fork_allowed
+from storyweave.parallel import Claim, Forked, fork_allowed
 from storyweave.render import render
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "harbour-strike"
@@ -66,6 +66,39 @@ def test_a_briefing_with_a_worker_is_the_same_briefing(
     whole, stories = serial.brief_with_stories(mixed)
     assert [p.input for p in whole.problems] == ["short1.txt", "short2.txt"]
     assert (whole, stories) == forked.brief_with_stories(mixed)
+
+
+@pytest.mark.parametrize("taker", ["here", "worker"])
+def test_the_story_check_is_the_same_whichever_process_takes_it(
+    always_fork: None, taker: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    parent = os.getpid()
+
+    class Fixed(Claim):
+        """Taken by the chosen process only (the real one: by whichever asks first)."""
+
+        def take(self) -> bool:
+            return (os.getpid() == parent) == (taker == "here") and super().take()
+
+    monkeypatch.setattr(pipeline.parallel, "Claim", Fixed)
+    mixed = [*load([str(EXAMPLE)]).articles, *load([str(QUAKE)]).articles]
+    serial = Briefer(BriefOptions(model="lexical", workers=1))
+    forked = Briefer(BriefOptions(model="lexical", workers=2))
+    one, two = serial.brief(mixed), forked.brief(mixed)
+    assert not two.story_check.one_story and one == two
+    assert ("story check (worker)" in forked.last_timings) is (taker == "worker")
+
+
+def test_a_claim_is_taken_once_by_whichever_process_asks_first() -> None:
+    first = Claim()
+    with Forked(first.take, "test") as side:
+        assert side.result()  # the child asked first
+    assert not first.take()
+    second = Claim()
+    assert second.take()  # this process asked first
+    with Forked(second.take, "test") as side:
+        assert not side.result()
+    assert not second.take()
 
 
 def test_with_a_static_model_the_reading_worker_encodes_its_half(always_fork: None) -> None:

@@ -51,9 +51,12 @@ import time
 import traceback
 import warnings
 from collections.abc import Callable, Sequence
-from typing import Generic, TypeVar
+from typing import TYPE_CHECKING, Generic, TypeVar
 
 from .errors import WorkerFailed
+
+if TYPE_CHECKING:
+    from typing import Self  # Python 3.11; annotations are never evaluated here
 
 T = TypeVar("T")
 
@@ -155,6 +158,42 @@ def halfway(weights: Sequence[int], head: int = 0) -> int:
             return max(1, min(index + (2 * running + weight <= total), len(weights) - 1))
         running += weight
     return max(1, len(weights) - 1)
+
+
+class Claim:
+    """A task that whichever of two processes is free first takes: a one-byte token in a
+    pipe made before the fork. Reading a pipe is atomic, so exactly one :meth:`take`
+    returns True, in the parent or in the forked child; the others see the pipe empty.
+    Make it before the :class:`Forked` whose child may take it; the fork shares it."""
+
+    def __init__(self) -> None:
+        read_end, write_end = os.pipe()
+        os.write(write_end, b"x")
+        os.close(write_end)  # once the token is read, every read sees the end of the pipe
+        self._pipe: int | None = read_end
+
+    def take(self) -> bool:
+        """Whether this process takes the task (True at most once, in one process)."""
+        if self._pipe is None:
+            return False
+        taken = os.read(self._pipe, 1) == b"x"
+        self.close()
+        return taken
+
+    def close(self) -> None:
+        """Close this process's end (idempotent)."""
+        if self._pipe is not None:
+            os.close(self._pipe)
+            self._pipe = None
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+    def __del__(self) -> None:
+        self.close()
 
 
 class Forked(Generic[T]):

@@ -24,9 +24,9 @@
 
 Stages 1-4 run once per call (:meth:`Briefer._prepare`); 5-11 run over all the sources
 (:meth:`Briefer.brief`) or over each story's (:meth:`Briefer.brief_each_story`).
-Quotes and entities (5, 9) feed no other stage: from a mid-size briefing on, a forked
-worker finds them while 6-8, 10 and (for one briefing) the story check run here
-(:mod:`storyweave.parallel`).
+Quotes, entities (5, 9) and, for one briefing, the story check feed no other stage: from a
+mid-size briefing on, a forked worker finds quotes and entities while 6-8 and 10 run here,
+and the check goes to whichever process is free first (:mod:`storyweave.parallel`).
 
 One bad article fails alone: an error in cleaning or segmenting it becomes an
 :class:`~storyweave.model.InputProblem` and the others are still briefed
@@ -38,7 +38,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass
 from typing import NamedTuple
@@ -54,6 +54,7 @@ from .embed import (
     Embedder,
     RememberingEmbedder,
     common_component,
+    encode_unique,
     encodes_alone,
     load_embedder,
     remembering,
@@ -296,7 +297,7 @@ class Briefer:
 
         sentences = tuple(s for source in sources for s in source.sentences)
         started = time.perf_counter()
-        vectors = _encode_unique(self.embedder, [s.text for s in sentences], encoded)
+        vectors = encode_unique(self.embedder, [s.text for s in sentences], encoded)
         # Headlines in a call of their own, so that no sentence's vector depends on them;
         # only the story check reads them, and one article needs no check.
         titled = [source for source in sources if source.title] if len(sources) > 1 else []
@@ -325,14 +326,18 @@ class Briefer:
     def _story_check(self, prepared: _Prepared) -> StoryCheck:
         """Stage 4: do the prepared articles tell one story? (timed with the matrix)"""
         started = time.perf_counter()
+        check = self._check_task(prepared)()
+        self.last_timings["story check"] += time.perf_counter() - started
+        return check
+
+    def _check_task(self, prepared: _Prepared) -> Callable[[], StoryCheck]:
+        """Stage 4 over all the prepared sources, to run here or in a worker."""
         sentences = tuple(s for source in prepared.sources for s in source.sentences)
         params, common = params_for(self.embedder.name), common_component(self.embedder)
-        check = check_story(
+        return lambda: check_story(
             prepared.sources, sentences, prepared.vectors, prepared.similarity, params, common,
             prepared.titles,
         )
-        self.last_timings["story check"] += time.perf_counter() - started
-        return check
 
     def _read(
         self, articles: list[Article], split: bool, should_stop: Stop | None
@@ -399,26 +404,37 @@ class Briefer:
             vectors = prepared.vectors[rows]
             similarity = prepared.similarity[np.ix_(rows, rows)]
 
-        side = None
+        side, claim = None, None
         if prepared.fork and len(sentences) >= MIN_SENTENCES_TO_FORK:
             tagger = self.tagger  # loaded before the fork: the worker inherits it
-            side = parallel.Forked(lambda: _side_stages(sources, tagger), "side stages")
-        with side or nullcontext():  # the worker is ended on any way out
+            # The story check (when asked) goes to whichever process is free first: the
+            # worker after quotes and entities, or this one after the summary. Which one
+            # finishes first changes from run to run (200 articles, two cores: either, by
+            # up to 0.5 s), and the check takes ~0.3 s there.
+            claim = parallel.Claim() if check is None else None
+            checking = None if claim is None else self._check_task(prepared)
+            side = parallel.Forked(
+                lambda: _side_stages(sources, tagger, checking, claim), "side stages"
+            )
+        with side or nullcontext(), claim or nullcontext():  # ended on any way out
             return self._weave_here(
-                prepared, sources, check, sentences, vectors, similarity, side, should_stop
+                prepared, sources, check, sentences, vectors, similarity, side, claim,
+                should_stop,
             )
 
     def _weave_here(
         self, prepared: _Prepared, sources: Sequence[Source], check: StoryCheck | None,
         sentences: tuple[Sentence, ...], vectors: np.ndarray, similarity: np.ndarray,
-        side: parallel.Forked[_Side] | None, should_stop: Stop | None,
+        side: parallel.Forked[_Side] | None, claim: parallel.Claim | None,
+        should_stop: Stop | None,
     ) -> Briefing:
         """Stages 5-11 in this process (and the story check when ``check`` is None);
-        quotes and entities come from ``side`` when a worker finds them."""
+        quotes and entities come from ``side`` when a worker finds them, and so does the
+        story check when the worker takes its ``claim`` first."""
         options = self.options
         timings = self.last_timings
         if side is None:  # the worker's task, here
-            found = _side_stages(sources, self.tagger)
+            found = _side_stages(sources, self.tagger, None, None)
             quotes, entities = found.quotes, found.entities
             timings |= found.seconds
             _checkpoint(should_stop)
@@ -457,16 +473,14 @@ class Briefer:
             scorer=self.scorer,
         )
         timings["summarize"] = time.perf_counter() - started
-        if check is None:
-            # Last: no stage reads it, and here rather than in the worker, which has more
-            # to do (200 articles on two cores, a Briefer briefing them again: 4.79 -> 4.50 s,
-            # medians of six runs of five; d30001t the same, 0.213 against 0.215 s).
-            check = self._story_check(prepared)
+        if check is None and (claim is None or claim.take()):
+            check = self._story_check(prepared)  # no stage reads it: last
         if side is not None:
             started = time.perf_counter()
             found = side.result(lambda: _checkpoint(should_stop))
-            quotes, entities = found.quotes, found.entities
+            quotes, entities, check = found.quotes, found.entities, check or found.check
             timings |= found.seconds | {"worker wait": time.perf_counter() - started}
+        assert check is not None  # given, or found here or by the worker
 
         notes = list(prepared.notes)
         if len(sources) < 2:
@@ -524,19 +538,32 @@ class _Prepared:
 
 class _Side(NamedTuple):
     """What a worker finds while the weave goes on here, and its seconds per stage."""
+    check: StoryCheck | None
     quotes: tuple[Quote, ...]
     entities: tuple[Entity, ...]
     seconds: dict[str, float]
 
 
-def _side_stages(sources: Sequence[Source], tagger: NameTagger) -> _Side:
-    """The stages no other stage reads: quotes, then entities. A forked worker's task from
-    a mid-size briefing on; run in this process otherwise."""
+def _side_stages(
+    sources: Sequence[Source],
+    tagger: NameTagger,
+    checking: Callable[[], StoryCheck] | None,
+    claim: parallel.Claim | None,
+) -> _Side:
+    """The stages no other stage reads: quotes, entities, then the story check (``checking``)
+    when this process takes its ``claim`` first. A forked worker's task from a mid-size
+    briefing on; run in this process otherwise (without the check)."""
     started = time.perf_counter()
     quotes = quote_stage.find_quotes(sources)
     middle = time.perf_counter()
     entities = entity_stage.find_entities(sources, quotes, tagger=tagger)
-    return _Side(quotes, entities, {"quotes": middle - started, "entities": time.perf_counter() - middle})
+    found = time.perf_counter()
+    seconds = {"quotes": middle - started, "entities": found - middle}
+    check = None
+    if checking is not None and claim is not None and claim.take():
+        check = checking()
+        seconds["story check (worker)"] = time.perf_counter() - found
+    return _Side(check, quotes, entities, seconds)
 
 
 def _kept(outcomes: Sequence[Read | InputProblem]) -> int:
@@ -548,23 +575,6 @@ def _checkpoint(should_stop: Stop | None) -> None:
     """End the work with :class:`Cancelled` when the caller has given up on it."""
     if should_stop is not None and should_stop():
         raise Cancelled("the briefing was abandoned by its caller")
-
-
-def _encode_unique(
-    embedder: Embedder, texts: list[str], encoded: Mapping[str, np.ndarray]
-) -> np.ndarray:
-    """Encode each distinct text once: wire copies repeat whole sentences across outlets.
-    Texts in ``encoded`` (by the processes that read them) are not encoded again."""
-    unique = list(dict.fromkeys(texts))
-    if encoded and texts:
-        new = [text for text in unique if text not in encoded]
-        rows = dict(zip(new, embedder.encode(new))) if new else {}
-        return np.stack([encoded[t] if t in encoded else rows[t] for t in texts])
-    vectors = embedder.encode(unique)
-    if len(unique) == len(texts):
-        return vectors
-    row = {text: i for i, text in enumerate(unique)}
-    return vectors[[row[text] for text in texts]]
 
 
 def brief(articles: Iterable[Article], options: BriefOptions | None = None) -> Briefing:

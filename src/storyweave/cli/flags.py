@@ -181,8 +181,9 @@ def add_workers(parser: argparse.ArgumentParser) -> None:
         "--workers",
         type=int,
         default=None,
-        help="processes a briefing may use: from ~6-10 articles a second one finds quotes, "
-        "entities and the story check, and from ~25 it first reads half the articles "
+        help="processes a briefing may use: from ~6-10 articles a second one finds quotes "
+        "and entities (and the story check if it is free first), and from ~25 it first "
+        "reads half the articles "
         "(default: 2 when a second core is free; 1 = one process)",
     )
 

@@ -35,7 +35,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import MissingDependency, ModelError
-from .base import Embedder, _normalise_rows, common_component, encodes_alone
+from .base import Embedder, _normalise_rows, common_component, encode_unique, encodes_alone
 from .lexical import LEXICAL_THRESHOLD, LexicalEmbedder, lexical_terms
 from .memory import REMEMBERED_BYTES, RememberingEmbedder, remembering
 
@@ -44,7 +44,7 @@ __all__ = [
     "REMEMBERED_BYTES", "STATIC_LEARNED_THRESHOLD", "STATIC_THRESHOLD",
     "UNCALIBRATED_THRESHOLD", "Embedder", "LexicalEmbedder", "OnnxEmbedder",
     "RememberingEmbedder", "SentenceTransformerEmbedder", "StaticEmbedder", "busy_cores",
-    "common_component", "encodes_alone",
+    "common_component", "encode_unique", "encodes_alone",
     "lexical_terms", "load_embedder", "minilm_tokenizer_json", "model_option", "remembering",
     "threads_for_load",
 ]

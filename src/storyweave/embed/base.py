@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Protocol
 
 import numpy as np
@@ -45,3 +45,20 @@ def encodes_alone(embedder: object) -> bool:
     lexical backend, which weighs words by the batch. Wrappers pass their inner model's on.
     """
     return bool(getattr(embedder, "encodes_alone", False))
+
+
+def encode_unique(
+    embedder: Embedder, texts: list[str], encoded: Mapping[str, np.ndarray]
+) -> np.ndarray:
+    """Encode each distinct text once: wire copies repeat whole sentences across outlets.
+    Texts in ``encoded`` (by the processes that read them) are not encoded again."""
+    unique = list(dict.fromkeys(texts))
+    if encoded and texts:
+        new = [text for text in unique if text not in encoded]
+        rows = dict(zip(new, embedder.encode(new))) if new else {}
+        return np.stack([encoded[t] if t in encoded else rows[t] for t in texts])
+    vectors = embedder.encode(unique)
+    if len(unique) == len(texts):
+        return vectors
+    row = {text: i for i, text in enumerate(unique)}
+    return vectors[[row[text] for text in texts]]
