@@ -119,9 +119,10 @@ def child(system: str, path: Path, cluster_id: str, runs: int) -> dict[str, obje
         # A large briefing's forked worker (storyweave.parallel) counts too; it is reaped
         # before brief() returns.
         cpu.append(time.process_time() - started_cpu + _children_cpu() - children)
-    stage_medians = (
-        {name: statistics.median(s[name] for s in stages) for name in stages[0]} if stages else {}
-    )
+    stage_medians = {  # a stage missing from a run ran in the other process (the story check)
+        name: statistics.median(s.get(name, 0.0) for s in stages)
+        for name in dict.fromkeys(name for s in stages for name in s)
+    }
     return {
         "load_s": load_seconds,
         "median_s": statistics.median(times),

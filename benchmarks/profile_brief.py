@@ -118,8 +118,9 @@ def main() -> None:
     )
     total = statistics.median(totals)
     print(f"briefing median of {args.runs}: {total:.3f} s")
-    for name in stages[0]:
-        value = statistics.median(s[name] for s in stages)
+    # A stage may run in either process (the story check goes to whichever is free first).
+    for name in dict.fromkeys(name for s in stages for name in s):
+        value = statistics.median(s.get(name, 0.0) for s in stages)
         print(f"  {name:36s} {value:7.3f} s  {100 * value / total:5.1f} %")
     traced = ""
     if not args.no_tracemalloc:
@@ -185,7 +186,10 @@ def cell(count: int | None, model: str, runs: int, workers: int | None = None) -
         "load_seconds": round(load, 3),
         "wall_seconds": round(statistics.median(walls), 3),
         "cpu_seconds": round(statistics.median(cpus), 3),
-        "stages": {name: round(statistics.median(s[name] for s in stages), 3) for name in stages[0]},
+        "stages": {  # a stage missing from a run ran in the other process
+            name: round(statistics.median(s.get(name, 0.0) for s in stages), 3)
+            for name in dict.fromkeys(name for s in stages for name in s)
+        },
         "rss_loaded_mb": round(rss_loaded),
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
         "load_average": round(os.getloadavg()[0], 1),
