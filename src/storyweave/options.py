@@ -22,8 +22,9 @@ MAX_WORDS = 2000
 #: text), low enough that a mistaken multi-GB file is refused at once.
 DEFAULT_MAX_INPUT_BYTES = 20 * 1024 * 1024
 #: Default embedding backend: all-MiniLM-L6-v2 as int8 ONNX, shipped by a PyPI package.
-#: ``"static-learned"`` briefs ~5x faster and matches it on the judged pairs and the real
-#: answer keys, but separates mixed stories less well (README "Embedding models").
+#: ``"static-learned"`` briefs ~5x faster and matches it on the real answer keys, but tells
+#: apart fewer sentences that share their words but not their meaning (the hand-written
+#: pairs) and separates mixed stories less well (README "Embedding models").
 DEFAULT_MODEL = "minilm"
 #: How summary lines are chosen: "coverage" (greedy concept coverage with hand-tuned
 #: weights) or "learned" (a sentence scorer trained on Multi-News references,

@@ -102,8 +102,9 @@ def configure_logging(args: argparse.Namespace) -> None:
 #: How the model flag reads wherever a command briefs.
 MODEL_HELP = (
     "embedding backend: 'minilm' (bundled, default), 'static-learned' (bundled static "
-    "vectors trained to predict MiniLM's: ~5x faster briefings, as good on the judged pairs "
-    "and answer keys, weaker at telling mixed stories apart), 'static' (static vectors "
+    "vectors trained to predict MiniLM's: ~5x faster briefings, as good on the answer keys, "
+    "weaker on sentences that share their words but not their meaning and at telling mixed "
+    "stories apart), 'static' (static vectors "
     "distilled from MiniLM: lower alignment precision), 'lexical' (no model), a folder with "
     "model.onnx + tokenizer.json (or static.json), or a sentence-transformers name/path "
     "(needs storyweave[st])"
