@@ -161,7 +161,7 @@ def _group(
 ) -> list[list[int]]:
     """Greedy average-linkage grouping; returns lists of sentence indices."""
     n = len(sentences)
-    linkable = np.array([len(s.text.split()) >= MIN_LINK_WORDS for s in sentences])
+    linkable = _linkable(sentences)
     source_codes = np.unique(np.array([s.source_id for s in sentences]), return_inverse=True)[1]
     left, right = _candidate_links(similarity, threshold, linkable, source_codes)
 
@@ -216,6 +216,12 @@ def _group(
             source_bits[keep] |= source_bits[gone]
             version[keep] += 1
     return [sorted(group) for _, group in sorted(members.items())]
+
+
+def _linkable(sentences: Sequence[Sentence]) -> np.ndarray:
+    """Which sentences may join another's fact: those of :data:`MIN_LINK_WORDS` words or
+    more (shorter ones stand alone)."""
+    return np.array([len(s.text.split()) >= MIN_LINK_WORDS for s in sentences], dtype=bool)
 
 
 def _candidate_links(
@@ -322,7 +328,7 @@ def copy_groups(
         raise ValueError(f"{n} sentences but a {similarity.shape} similarity matrix")
     row = {s.id: i for i, s in enumerate(sentences)}
     source_of = np.repeat(np.arange(len(sources)), [len(s.sentences) for s in sources])
-    linkable = np.array([len(s.text.split()) >= MIN_LINK_WORDS for s in sentences], dtype=bool)
+    linkable = _linkable(sentences)
     counted = np.bincount(source_of[linkable], minlength=len(sources))
     # Each near-identical pair of sentences of two sources, as (sentence, other source)
     # from each side; a sentence with several copies in one source counts once.

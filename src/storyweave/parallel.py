@@ -34,7 +34,8 @@ frozen before the fork (``gc.freeze``, as Python's documentation advises for a f
 exec) and collection is off until the child is reaped. A briefing makes almost no reference
 cycles (a collection after a 200-article briefing finds ~80 objects), but each collection
 visits the live objects, and in a forked pair it writes to their headers, copying the
-pages the two processes share. At 200 articles this took ~0.5 s of CPU from each process.
+pages the two processes share. At 200 articles the main process spent 0.22 s collecting
+with the heap frozen alone, and 0.02 s with collection off too (gc callbacks).
 """
 
 from __future__ import annotations

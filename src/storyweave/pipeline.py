@@ -412,10 +412,8 @@ class Briefer:
             # finishes first changes from run to run (200 articles, two cores: either, by
             # up to 0.5 s), and the check takes ~0.3 s there.
             claim = parallel.Claim() if check is None else None
-            checking = None if claim is None else self._check_task(prepared)
-            side = parallel.Forked(
-                lambda: _side_stages(sources, tagger, checking, claim), "side stages"
-            )
+            checking = None if claim is None else _when_taken(claim, self._check_task(prepared))
+            side = parallel.Forked(lambda: _side_stages(sources, tagger, checking), "side stages")
         with side or nullcontext(), claim or nullcontext():  # ended on any way out
             return self._weave_here(
                 prepared, sources, check, sentences, vectors, similarity, side, claim,
@@ -434,7 +432,7 @@ class Briefer:
         options = self.options
         timings = self.last_timings
         if side is None:  # the worker's task, here
-            found = _side_stages(sources, self.tagger, None, None)
+            found = _side_stages(sources, self.tagger)
             quotes, entities = found.quotes, found.entities
             timings |= found.seconds
             _checkpoint(should_stop)
@@ -547,23 +545,28 @@ class _Side(NamedTuple):
 def _side_stages(
     sources: Sequence[Source],
     tagger: NameTagger,
-    checking: Callable[[], StoryCheck] | None,
-    claim: parallel.Claim | None,
+    checking: Callable[[], StoryCheck | None] | None = None,
 ) -> _Side:
-    """The stages no other stage reads: quotes, entities, then the story check (``checking``)
-    when this process takes its ``claim`` first. A forked worker's task from a mid-size
-    briefing on; run in this process otherwise (without the check)."""
+    """The stages no other stage reads: quotes, entities, then ``checking``, the story check
+    when this process is the first to be free for it (None otherwise). A forked worker's
+    task from a mid-size briefing on; run in this process otherwise (without the check)."""
     started = time.perf_counter()
     quotes = quote_stage.find_quotes(sources)
     middle = time.perf_counter()
     entities = entity_stage.find_entities(sources, quotes, tagger=tagger)
     found = time.perf_counter()
     seconds = {"quotes": middle - started, "entities": found - middle}
-    check = None
-    if checking is not None and claim is not None and claim.take():
-        check = checking()
+    check = checking() if checking is not None else None
+    if check is not None:
         seconds["story check (worker)"] = time.perf_counter() - found
     return _Side(check, quotes, entities, seconds)
+
+
+def _when_taken(
+    claim: parallel.Claim, task: Callable[[], StoryCheck]
+) -> Callable[[], StoryCheck | None]:
+    """``task``, run only by the process that takes ``claim`` (None elsewhere)."""
+    return lambda: task() if claim.take() else None
 
 
 def _kept(outcomes: Sequence[Read | InputProblem]) -> int:
